@@ -1,0 +1,484 @@
+//! Records, create bodies, partial-update bodies and list pages.
+//!
+//! Every stored record carries a [`Meta`]: a stable `id`, a `version` that grows on each write (sent as the
+//! `ETag`, checked through `If-Match`) and `created_at` / `updated_at` timestamps (RFC 3339, UTC).
+//! Money is always integer minor units plus an ISO 4217 currency code. Dates are `YYYY-MM-DD`.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Identity and versioning fields common to every record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// Stable identifier, never reused.
+    pub id: String,
+    /// Starts at 1 and grows by one on every write.
+    pub version: u64,
+    /// When the record was created (RFC 3339, UTC).
+    pub created_at: String,
+    /// When the record was last written (RFC 3339, UTC).
+    pub updated_at: String,
+}
+
+/// A record kind served under `/api/v1/<PATH>`.
+pub trait Record: Serialize + for<'de> Deserialize<'de> + Clone {
+    /// The collection's path segment, for example `deals`.
+    const PATH: &'static str;
+    /// The record's identity and version.
+    fn meta(&self) -> &Meta;
+    /// Mutable access to the identity and version.
+    fn meta_mut(&mut self) -> &mut Meta;
+}
+
+macro_rules! record {
+    ($ty:ty, $path:literal) => {
+        impl Record for $ty {
+            const PATH: &'static str = $path;
+            fn meta(&self) -> &Meta {
+                &self.meta
+            }
+            fn meta_mut(&mut self) -> &mut Meta {
+                &mut self.meta
+            }
+        }
+    };
+}
+
+/// An amount of money: integer minor units (cents) and an ISO 4217 currency code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Money {
+    /// Amount in the currency's minor unit, for example cents.
+    pub minor: i64,
+    /// Three upper-case letters, for example `EUR`.
+    pub currency: String,
+}
+
+/// A rep (sales or support user) of the company.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    /// Stable identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Sign-in address.
+    pub email: String,
+    /// `admin` or `rep`.
+    pub role: String,
+}
+
+/// Body of `POST /auth/login`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Sign-in address.
+    pub email: String,
+    /// Password in clear, only ever sent over the request body.
+    pub password: String,
+}
+
+/// Answer of `POST /auth/login` and `GET /auth/me`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The signed-in rep.
+    pub user: User,
+    /// Company name, shown in the desk header.
+    pub company: String,
+    /// The company's default currency.
+    pub currency: String,
+}
+
+/// Whether a stage is still open or closes the deal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageKind {
+    /// The deal is still being worked.
+    Open,
+    /// The deal is won.
+    Won,
+    /// The deal is lost.
+    Lost,
+}
+
+/// One column of a pipeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    /// Stable identifier, unique across pipelines.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Win probability in percent, 0..=100.
+    pub probability: u8,
+    /// Open, won or lost.
+    pub kind: StageKind,
+    /// Days without activity after which a deal in this stage is rotting; `null` for never.
+    pub rotting_days: Option<u32>,
+}
+
+/// A sales pipeline: ordered stages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pipeline {
+    /// Identity and version.
+    #[serde(flatten)]
+    pub meta: Meta,
+    /// Display name.
+    pub name: String,
+    /// Stages in board order.
+    pub stages: Vec<Stage>,
+}
+record!(Pipeline, "pipelines");
+
+/// A company the business sells to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    /// Identity and version.
+    #[serde(flatten)]
+    pub meta: Meta,
+    /// Company name.
+    pub name: String,
+    /// Sector, free text.
+    pub industry: Option<String>,
+    /// Web site.
+    pub website: Option<String>,
+    /// Main phone number.
+    pub phone: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Rep who owns the account.
+    pub owner_id: Option<String>,
+}
+record!(Account, "accounts");
+
+/// A person, usually working for an account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Identity and version.
+    #[serde(flatten)]
+    pub meta: Meta,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Job title.
+    pub title: Option<String>,
+    /// Company the contact works for.
+    pub account_id: Option<String>,
+    /// Rep who owns the contact.
+    pub owner_id: Option<String>,
+}
+record!(Contact, "contacts");
+
+/// A sales opportunity in a pipeline stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Deal {
+    /// Identity and version.
+    #[serde(flatten)]
+    pub meta: Meta,
+    /// What is being sold.
+    pub name: String,
+    /// Pipeline the deal belongs to.
+    pub pipeline_id: String,
+    /// Current stage; always a stage of `pipeline_id`.
+    pub stage_id: String,
+    /// Buying company.
+    pub account_id: Option<String>,
+    /// Main contact person.
+    pub contact_id: Option<String>,
+    /// Rep who owns the deal.
+    pub owner_id: Option<String>,
+    /// Expected value.
+    pub amount: Money,
+    /// Expected close date.
+    pub expected_close: Option<String>,
+    /// When the deal entered its current stage (RFC 3339).
+    pub stage_entered_at: String,
+    /// Last time anything happened on the deal (RFC 3339); drives rotting.
+    pub last_activity_at: String,
+    /// Order inside its stage column (ascending).
+    pub position: f64,
+    /// Why a lost deal was lost.
+    pub lost_reason: Option<String>,
+    /// When the deal was won or lost (date).
+    pub closed_on: Option<String>,
+}
+record!(Deal, "deals");
+
+/// What kind of activity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// A written note.
+    Note,
+    /// A phone call.
+    Call,
+    /// A meeting.
+    Meeting,
+    /// A to-do with a due date.
+    Task,
+}
+
+/// A note, call, meeting or task linked to a deal, account or contact.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    /// Identity and version.
+    #[serde(flatten)]
+    pub meta: Meta,
+    /// Note, call, meeting or task.
+    pub kind: ActivityKind,
+    /// One-line summary.
+    pub subject: String,
+    /// Longer text.
+    pub body: Option<String>,
+    /// Linked deal.
+    pub deal_id: Option<String>,
+    /// Linked account.
+    pub account_id: Option<String>,
+    /// Linked contact.
+    pub contact_id: Option<String>,
+    /// Rep responsible.
+    pub owner_id: Option<String>,
+    /// Due date (`YYYY-MM-DD`), for tasks and planned calls or meetings.
+    pub due_on: Option<String>,
+    /// Whether the task is done.
+    pub done: bool,
+}
+record!(Activity, "activities");
+
+/// One page of a list endpoint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// Records of this page.
+    pub items: Vec<T>,
+    /// Opaque cursor of the next page, `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Deserializes a field that may be absent (`None`), `null` (`Some(None)`) or a value (`Some(Some(v))`).
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Body of `POST /accounts`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    /// Company name (required).
+    pub name: String,
+    /// Sector.
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// Web site.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// City.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// Owner; the caller when absent.
+    #[serde(default)]
+    pub owner_id: Option<String>,
+}
+
+/// Body of `PATCH /accounts/{id}`: only the fields present change; `null` clears an optional field.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPatch {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New sector or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub industry: Option<Option<String>>,
+    /// New web site or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub website: Option<Option<String>>,
+    /// New phone or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Option<String>>,
+    /// New city or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub city: Option<Option<String>>,
+    /// New owner or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<Option<String>>,
+}
+
+/// Body of `POST /contacts`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewContact {
+    /// Given name (required).
+    pub first_name: String,
+    /// Family name.
+    #[serde(default)]
+    pub last_name: String,
+    /// E-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Job title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Company.
+    #[serde(default)]
+    pub account_id: Option<String>,
+    /// Owner; the caller when absent.
+    #[serde(default)]
+    pub owner_id: Option<String>,
+}
+
+/// Body of `PATCH /contacts/{id}`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPatch {
+    /// New given name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// New family name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// New e-mail or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub email: Option<Option<String>>,
+    /// New phone or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Option<String>>,
+    /// New title or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub title: Option<Option<String>>,
+    /// New company or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<Option<String>>,
+    /// New owner or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<Option<String>>,
+}
+
+/// Body of `POST /deals`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDeal {
+    /// What is being sold (required).
+    pub name: String,
+    /// Pipeline (required).
+    pub pipeline_id: String,
+    /// Stage; the pipeline's first stage when absent.
+    #[serde(default)]
+    pub stage_id: Option<String>,
+    /// Buying company.
+    #[serde(default)]
+    pub account_id: Option<String>,
+    /// Main contact.
+    #[serde(default)]
+    pub contact_id: Option<String>,
+    /// Owner; the caller when absent.
+    #[serde(default)]
+    pub owner_id: Option<String>,
+    /// Expected value (required).
+    pub amount: Money,
+    /// Expected close date.
+    #[serde(default)]
+    pub expected_close: Option<String>,
+    /// Position in the column; after the last card when absent.
+    #[serde(default)]
+    pub position: Option<f64>,
+}
+
+/// Body of `PATCH /deals/{id}`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealPatch {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New pipeline (then `stage_id` must be given too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline_id: Option<String>,
+    /// New stage; entering a won or lost stage sets `closed_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage_id: Option<String>,
+    /// New company or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<Option<String>>,
+    /// New contact or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<Option<String>>,
+    /// New owner or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<Option<String>>,
+    /// New amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
+    /// New expected close date or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub expected_close: Option<Option<String>>,
+    /// New position in the column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<f64>,
+    /// New lost reason or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub lost_reason: Option<Option<String>>,
+}
+
+/// Body of `POST /activities`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewActivity {
+    /// Note, call, meeting or task (required).
+    pub kind: ActivityKind,
+    /// One-line summary (required).
+    pub subject: String,
+    /// Longer text.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Linked deal.
+    #[serde(default)]
+    pub deal_id: Option<String>,
+    /// Linked account.
+    #[serde(default)]
+    pub account_id: Option<String>,
+    /// Linked contact.
+    #[serde(default)]
+    pub contact_id: Option<String>,
+    /// Responsible rep; the caller when absent.
+    #[serde(default)]
+    pub owner_id: Option<String>,
+    /// Due date.
+    #[serde(default)]
+    pub due_on: Option<String>,
+    /// Done flag.
+    #[serde(default)]
+    pub done: bool,
+}
+
+/// Body of `PATCH /activities/{id}`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityPatch {
+    /// New subject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// New body or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub body: Option<Option<String>>,
+    /// New owner or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<Option<String>>,
+    /// New due date or `null`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub due_on: Option<Option<String>>,
+    /// New done flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
+}

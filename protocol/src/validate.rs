@@ -1,0 +1,159 @@
+//! Validation rules shared by client forms and the server.
+//!
+//! Each `check_*` function adds a message to a [`FieldErrors`] map when a value breaks a rule; the caller turns a
+//! non-empty map into an [`ApiError::validation`](crate::ApiError::validation).
+
+use crate::error::FieldErrors;
+use crate::records::Money;
+
+/// Longest name or subject, in characters.
+pub const MAX_NAME: usize = 200;
+/// Longest short optional text (phone, city, title...), in characters.
+pub const MAX_SHORT: usize = 200;
+/// Longest free text (note bodies), in characters.
+pub const MAX_TEXT: usize = 20_000;
+/// Largest absolute amount in minor units (ten trillion units of a two-decimal currency).
+pub const MAX_MINOR: i64 = 1_000_000_000_000_000;
+
+/// A required single-line text: not blank, at most `max` characters, no control characters.
+pub fn check_required(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+    if value.trim().is_empty() {
+        errors.insert(field.into(), "must not be empty".into());
+    } else {
+        check_text(errors, field, value, max);
+    }
+}
+
+/// An optional single-line text: at most `max` characters, no control characters.
+pub fn check_optional(errors: &mut FieldErrors, field: &str, value: Option<&str>, max: usize) {
+    if let Some(value) = value {
+        check_text(errors, field, value, max);
+    }
+}
+
+fn check_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+    if value.chars().count() > max {
+        errors.insert(field.into(), format!("must be at most {max} characters"));
+    } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+        errors.insert(field.into(), "must not contain control characters".into());
+    }
+}
+
+/// An optional e-mail address: `local@domain.tld`, at most 254 characters.
+pub fn check_email(errors: &mut FieldErrors, field: &str, value: Option<&str>) {
+    let Some(value) = value else { return };
+    if !is_email(value) {
+        errors.insert(field.into(), "must be an e-mail address".into());
+    }
+}
+
+/// Whether `value` looks like an e-mail address (one `@`, a dot in the domain, no spaces).
+pub fn is_email(value: &str) -> bool {
+    if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }
+        None => false,
+    }
+}
+
+/// An optional calendar date in `YYYY-MM-DD` form that exists.
+pub fn check_date(errors: &mut FieldErrors, field: &str, value: Option<&str>) {
+    let Some(value) = value else { return };
+    if parse_date(value).is_none() {
+        errors.insert(field.into(), "must be a date as YYYY-MM-DD".into());
+    }
+}
+
+/// Parses `YYYY-MM-DD` into (year, month, day) when the date exists.
+pub fn parse_date(value: &str) -> Option<(i32, u32, u32)> {
+    let bytes = value.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<u32>().ok()).flatten();
+    let year = digits(&value[0..4])? as i32;
+    let month = digits(&value[5..7])?;
+    let day = digits(&value[8..10])?;
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some((year, month, day))
+}
+
+/// Number of days in a month of the proleptic Gregorian calendar.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// Money: a three-letter upper-case currency and an amount within ±[`MAX_MINOR`].
+pub fn check_money(errors: &mut FieldErrors, field: &str, value: &Money) {
+    if value.currency.len() != 3 || !value.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        errors.insert(format!("{field}.currency"), "must be an ISO 4217 code such as EUR".into());
+    }
+    if value.minor.abs() > MAX_MINOR {
+        errors.insert(format!("{field}.minor"), "is too large".into());
+    }
+}
+
+/// A finite number (board positions).
+pub fn check_finite(errors: &mut FieldErrors, field: &str, value: Option<f64>) {
+    if value.is_some_and(|v| !v.is_finite()) {
+        errors.insert(field.into(), "must be a finite number".into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_exist() {
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("2023-13-01"), None);
+        assert_eq!(parse_date("2023-1-01"), None);
+        assert_eq!(parse_date("2023-01-+1"), None);
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_email("ana@example.es"));
+        assert!(!is_email("ana@example"));
+        assert!(!is_email("ana example@x.es"));
+        assert!(!is_email("@x.es"));
+    }
+
+    #[test]
+    fn text_limits_count_characters_not_bytes() {
+        let mut errors = FieldErrors::new();
+        check_required(&mut errors, "name", &"ñ".repeat(MAX_NAME), MAX_NAME);
+        assert!(errors.is_empty());
+        check_required(&mut errors, "name", &"ñ".repeat(MAX_NAME + 1), MAX_NAME);
+        assert!(errors.contains_key("name"));
+        let mut errors = FieldErrors::new();
+        check_required(&mut errors, "name", "  ", MAX_NAME);
+        check_optional(&mut errors, "city", Some("a\u{0}b"), MAX_SHORT);
+        assert_eq!(errors.len(), 2);
+    }
+
+    #[test]
+    fn money_rules() {
+        let mut errors = FieldErrors::new();
+        check_money(&mut errors, "amount", &Money { minor: 10, currency: "eur".into() });
+        check_money(&mut errors, "price", &Money { minor: i64::MAX, currency: "EUR".into() });
+        assert!(errors.contains_key("amount.currency") && errors.contains_key("price.minor"));
+    }
+}

@@ -1,0 +1,136 @@
+//! SQLite storage: schema, and reading and writing records kept as JSON documents.
+//!
+//! Each record kind has a table `(id, version, updated_at, deleted, data)` where `data` is the record's wire JSON.
+//! The fields that lists filter or sort on are SQLite generated columns over `data`, with indexes, so a list
+//! query never scans every document. Deleted records stay as tombstones (`deleted = 1`) for later delta sync.
+
+use crate::error::Failure;
+use crate::resources::Listed;
+use rusqlite::{params, Connection, OptionalExtension};
+use trato_protocol::Record;
+
+/// Opens (creating when missing) the database at `path` and brings its schema up to date.
+pub fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Current schema version, kept in `PRAGMA user_version`.
+const SCHEMA_VERSION: i64 = 1;
+
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    let mut sql = String::from(
+        "BEGIN;
+         CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS users (
+             id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+             password_hash TEXT NOT NULL, role TEXT NOT NULL, created_at TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS sessions (
+             token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+             created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS idempotency (
+             user_id TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
+             status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
+             PRIMARY KEY (user_id, key));
+         CREATE TABLE IF NOT EXISTS login_attempts (email TEXT NOT NULL, at TEXT NOT NULL);
+         CREATE INDEX IF NOT EXISTS login_attempts_email ON login_attempts(email, at);
+        ",
+    );
+    for table in crate::resources::all_tables() {
+        sql.push_str(&table);
+    }
+    sql.push_str(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"));
+    conn.execute_batch(&sql)
+}
+
+/// `CREATE TABLE` and `CREATE INDEX` statements for one record kind.
+pub fn table_sql<R: Listed>() -> String {
+    let table = R::PATH;
+    let mut columns = String::new();
+    let mut indexes = String::new();
+    for field in R::FILTERS {
+        columns.push_str(&format!(", f_{field} TEXT GENERATED ALWAYS AS (json_extract(data, '$.{field}')) VIRTUAL"));
+        indexes.push_str(&format!("CREATE INDEX IF NOT EXISTS {table}_f_{field} ON {table}(f_{field}, deleted);\n"));
+    }
+    for (name, expr) in R::SORTS {
+        columns.push_str(&format!(", s_{name} GENERATED ALWAYS AS ({expr}) VIRTUAL"));
+        indexes.push_str(&format!("CREATE INDEX IF NOT EXISTS {table}_s_{name} ON {table}(deleted, s_{name}, id);\n"));
+    }
+    format!(
+        "CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, version INTEGER NOT NULL, \
+         updated_at TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL{columns});\n\
+         CREATE INDEX IF NOT EXISTS {table}_updated ON {table}(updated_at, id);\n{indexes}"
+    )
+}
+
+/// Reads one live record by id.
+pub fn get<R: Record>(conn: &Connection, id: &str) -> Result<Option<R>, Failure> {
+    let sql = format!("SELECT data FROM {} WHERE id = ?1 AND deleted = 0", R::PATH);
+    let data: Option<String> = conn.query_row(&sql, params![id], |row| row.get(0)).optional()?;
+    data.map(|data| decode(&data)).transpose()
+}
+
+/// Whether a live record with this id exists.
+pub fn exists<R: Record>(conn: &Connection, id: &str) -> Result<bool, Failure> {
+    let sql = format!("SELECT 1 FROM {} WHERE id = ?1 AND deleted = 0", R::PATH);
+    Ok(conn.query_row(&sql, params![id], |_| Ok(())).optional()?.is_some())
+}
+
+/// Inserts or replaces a record (the caller has set its version and timestamps).
+pub fn put<R: Record>(conn: &Connection, record: &R) -> Result<(), Failure> {
+    let meta = record.meta();
+    let data = serde_json::to_string(record).map_err(|_| Failure::new(trato_protocol::ErrorCode::Internal, "encode"))?;
+    let sql = format!(
+        "INSERT INTO {} (id, version, updated_at, deleted, data) VALUES (?1, ?2, ?3, 0, ?4)
+         ON CONFLICT(id) DO UPDATE SET version = ?2, updated_at = ?3, deleted = 0, data = ?4",
+        R::PATH
+    );
+    conn.execute(&sql, params![meta.id, meta.version as i64, meta.updated_at, data])?;
+    Ok(())
+}
+
+/// Marks a record deleted, keeping a tombstone with a new version.
+pub fn delete<R: Record>(conn: &Connection, id: &str, version: u64, at: &str) -> Result<(), Failure> {
+    let sql = format!("UPDATE {} SET deleted = 1, version = ?2, updated_at = ?3 WHERE id = ?1", R::PATH);
+    conn.execute(&sql, params![id, version as i64, at])?;
+    Ok(())
+}
+
+/// Decodes a stored document.
+pub fn decode<R: Record>(data: &str) -> Result<R, Failure> {
+    serde_json::from_str(data).map_err(|error| {
+        eprintln!("stored {} document does not decode: {error}", R::PATH);
+        Failure::new(trato_protocol::ErrorCode::Internal, "The server could not complete the request.")
+    })
+}
+
+/// Reads a setting.
+pub fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", params![key], |row| row.get(0)).optional()
+}
+
+/// Writes a setting.
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// A fresh random identifier with a kind prefix, for example `deal_3f9a...`.
+pub fn new_id(prefix: &str) -> String {
+    use rand::Rng;
+    let bytes: [u8; 10] = rand::rng().random();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}_{hex}")
+}

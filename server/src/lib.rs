@@ -1,0 +1,87 @@
+//! `trato-server`: the reference backend of the Trato HTTP protocol v1 (axum + SQLite).
+//!
+//! [`start`] opens the database, seeds demo data when asked and the database is empty, binds the listener and
+//! serves the API under `/api/v1` plus, optionally, the built client faces (desk at `/`, portal at `/portal/`,
+//! widget at `/widget/`, a widget demo host page at `/demo/`).
+
+pub mod auth;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod resources;
+pub mod web;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    db: Arc<Mutex<rusqlite::Connection>>,
+    /// Whether the session cookie gets the `Secure` attribute (set behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// The database connection; one writer at a time.
+    pub fn db(&self) -> MutexGuard<'_, rusqlite::Connection> {
+        self.db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// How to run the server.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// SQLite file; created when missing.
+    pub db_path: PathBuf,
+    /// Address to bind; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Folder with the built faces (`desk/`, `portal/`, `widget/`, `demo/`), if the server should serve them.
+    pub static_dir: Option<PathBuf>,
+    /// Seed the Spanish demo dataset when the database has no users.
+    pub demo: Option<demo::DemoSize>,
+    /// Mark the session cookie `Secure`.
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    /// A configuration for tests: a fresh database file in the temp folder, an ephemeral loopback port, demo data.
+    pub fn for_tests() -> Config {
+        let name = format!("trato-test-{}.sqlite", db::new_id("db"));
+        Config {
+            db_path: std::env::temp_dir().join(name),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            static_dir: None,
+            demo: Some(demo::DemoSize::default()),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// A started server.
+pub struct Running {
+    /// The address actually bound.
+    pub addr: SocketAddr,
+    /// The serving task.
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Opens the database, seeds demo data if asked, binds and starts serving in a background task.
+pub async fn start(config: Config) -> std::io::Result<Running> {
+    let conn = db::open(&config.db_path).map_err(std::io::Error::other)?;
+    if let Some(size) = &config.demo {
+        demo::seed_if_empty(&conn, size).map_err(std::io::Error::other)?;
+    }
+    let state = AppState { db: Arc::new(Mutex::new(conn)), secure_cookies: config.secure_cookies };
+    let app = web::router(state, config.static_dir.clone());
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let task = tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, app).await {
+            eprintln!("server stopped: {error}");
+        }
+    });
+    Ok(Running { addr, task })
+}

@@ -1,0 +1,64 @@
+//! `trato-server` command line: `trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo]
+//! [--demo-deals N] [--secure-cookies]`. Prints `listening on http://ADDR` once it accepts connections.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use trato_server::{demo::DemoSize, start, Config};
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo] [--demo-deals N] [--secure-cookies]\n\
+         \n  --db FILE         SQLite database (default trato.sqlite)\
+         \n  --listen ADDR     address to bind (default 127.0.0.1:8080; port 0 picks a free one)\
+         \n  --static DIR      serve the built faces from DIR (desk/, portal/, widget/, demo/)\
+         \n  --demo            seed the Spanish demo dataset when the database is empty\
+         \n  --demo-deals N    number of demo deals (implies --demo; default 300)\
+         \n  --secure-cookies  mark the session cookie Secure (when served over HTTPS)"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args() -> Config {
+    let mut config = Config {
+        db_path: PathBuf::from("trato.sqlite"),
+        listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        static_dir: None,
+        demo: None,
+        secure_cookies: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| usage());
+        match arg.as_str() {
+            "--db" => config.db_path = PathBuf::from(value()),
+            "--listen" => config.listen = value().parse().unwrap_or_else(|_| usage()),
+            "--static" => config.static_dir = Some(PathBuf::from(value())),
+            "--demo" => config.demo = Some(config.demo.take().unwrap_or_default()),
+            "--demo-deals" => {
+                let deals = value().parse().unwrap_or_else(|_| usage());
+                config.demo = Some(DemoSize { deals, ..config.demo.take().unwrap_or_default() });
+            }
+            "--secure-cookies" => config.secure_cookies = true,
+            _ => usage(),
+        }
+    }
+    config
+}
+
+#[tokio::main]
+async fn main() {
+    let config = parse_args();
+    match start(config).await {
+        Ok(running) => {
+            println!("listening on http://{}", running.addr);
+            tokio::select! {
+                _ = running.task => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(error) => {
+            eprintln!("trato-server: {error}");
+            std::process::exit(1);
+        }
+    }
+}
