@@ -1,1 +1,25 @@
-//! Placeholder replaced below.
+//! Trato, the client: a fast, offline-capable CRM front end in Rust/WebAssembly with three faces.
+//!
+//! - [`domain`]: plain-Rust types and rules (money, board totals, rotting), tested natively.
+//! - [`connector`]: sans-IO backend protocols (the Trato protocol today, Tryton next).
+//! - [`transport`]: the one place requests are sent (fetch in the browser, reqwest natively).
+//! - [`client`]: runs connector operations over a transport.
+//! - [`store`]: the desk's only path to backend data.
+//! - [`i18n`]: Spanish and English texts, `Intl` formatting.
+//! - `ui`, `desk`, `portal`, `widget` (browser only): Leptos components, grouped by face.
+
+pub mod client;
+pub mod connector;
+pub mod domain;
+pub mod i18n;
+pub mod store;
+pub mod transport;
+
+#[cfg(target_arch = "wasm32")]
+pub mod desk;
+#[cfg(target_arch = "wasm32")]
+pub mod portal;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod widget;

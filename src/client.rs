@@ -1,0 +1,158 @@
+//! [`Client`]: runs connector operations over a transport, with typed helpers for each operation.
+
+use crate::connector::{Capabilities, Connector, ConnectorError, ListQuery, Operation, RecordOp, RecordReply, Reply};
+use crate::transport::Transport;
+use trato_protocol::*;
+
+/// A connector plus the transport that carries its requests.
+#[derive(Clone, Debug)]
+pub struct Client<C, T> {
+    connector: C,
+    transport: T,
+}
+
+fn unexpected(reply: Reply) -> ConnectorError {
+    ConnectorError::Malformed(format!("unexpected reply {reply:?}"))
+}
+
+macro_rules! record_helpers {
+    ($list:ident, $get:ident, $create:ident, $update:ident, $delete:ident, $all:ident,
+     $variant:ident, $record:ty, $new:ty, $patch:ty) => {
+        /// A page of records.
+        pub async fn $list(&self, query: ListQuery) -> Result<Page<$record>, ConnectorError> {
+            match self.run(Operation::$variant(RecordOp::List(query))).await? {
+                Reply::$variant(RecordReply::Page(page)) => Ok(page),
+                other => Err(unexpected(other)),
+            }
+        }
+
+        /// Every record matching the query, following cursors page after page.
+        pub async fn $all(&self, mut query: ListQuery) -> Result<Vec<$record>, ConnectorError> {
+            query.limit = Some(query.limit.unwrap_or(MAX_PAGE_SIZE));
+            let mut items = Vec::new();
+            loop {
+                let page = self.$list(query.clone()).await?;
+                items.extend(page.items);
+                match page.next_cursor {
+                    Some(cursor) if query.cursor.as_ref() != Some(&cursor) => query.cursor = Some(cursor),
+                    _ => return Ok(items),
+                }
+            }
+        }
+
+        /// One record.
+        pub async fn $get(&self, id: &str) -> Result<$record, ConnectorError> {
+            self.one(Operation::$variant(RecordOp::Get(id.into()))).await
+        }
+
+        /// Creates a record; retrying with the same key never creates it twice.
+        pub async fn $create(&self, new: $new, idempotency_key: &str) -> Result<$record, ConnectorError> {
+            let op = RecordOp::Create { new, idempotency_key: idempotency_key.into() };
+            self.one(Operation::$variant(op)).await
+        }
+
+        /// Changes some fields of a record made at `version`.
+        pub async fn $update(&self, id: &str, version: Option<u64>, patch: $patch) -> Result<$record, ConnectorError> {
+            self.one(Operation::$variant(RecordOp::Update { id: id.into(), version, patch })).await
+        }
+
+        /// Deletes a record.
+        pub async fn $delete(&self, id: &str, version: Option<u64>) -> Result<(), ConnectorError> {
+            match self.run(Operation::$variant(RecordOp::Delete { id: id.into(), version })).await? {
+                Reply::$variant(RecordReply::Deleted) => Ok(()),
+                other => Err(unexpected(other)),
+            }
+        }
+    };
+}
+
+impl<C: Connector, T: Transport> Client<C, T> {
+    /// A client for `connector` over `transport`.
+    pub fn new(connector: C, transport: T) -> Self {
+        Client { connector, transport }
+    }
+
+    /// What the backend supports.
+    pub fn capabilities(&self) -> Capabilities {
+        self.connector.capabilities()
+    }
+
+    /// Runs one operation: build the request, send it, read the answer.
+    pub async fn run(&self, op: Operation) -> Result<Reply, ConnectorError> {
+        let request = self.connector.request(&op)?;
+        let response = self.transport.send(request).await?;
+        self.connector.response(&op, response)
+    }
+
+    async fn one<R>(&self, op: Operation) -> Result<R, ConnectorError>
+    where
+        Reply: OneOf<R>,
+    {
+        let reply = self.run(op).await?;
+        Reply::one_of(reply)
+    }
+
+    /// Signs in.
+    pub async fn login(&self, email: &str, password: &str) -> Result<SessionInfo, ConnectorError> {
+        match self.run(Operation::Login { email: email.into(), password: password.into() }).await? {
+            Reply::Session(session) => Ok(session),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Signs out.
+    pub async fn logout(&self) -> Result<(), ConnectorError> {
+        self.run(Operation::Logout).await.map(|_| ())
+    }
+
+    /// The current session; `Unauthorized` when signed out.
+    pub async fn session(&self) -> Result<SessionInfo, ConnectorError> {
+        match self.run(Operation::CurrentSession).await? {
+            Reply::Session(session) => Ok(session),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// All reps.
+    pub async fn users(&self) -> Result<Vec<User>, ConnectorError> {
+        match self.run(Operation::ListUsers).await? {
+            Reply::Users(users) => Ok(users),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// All pipelines.
+    pub async fn pipelines(&self) -> Result<Vec<Pipeline>, ConnectorError> {
+        match self.run(Operation::ListPipelines).await? {
+            Reply::Pipelines(pipelines) => Ok(pipelines),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    record_helpers!(deals, deal, create_deal, update_deal, delete_deal, all_deals, Deals, Deal, NewDeal, DealPatch);
+    record_helpers!(accounts, account, create_account, update_account, delete_account, all_accounts, Accounts, Account, NewAccount, AccountPatch);
+    record_helpers!(contacts, contact, create_contact, update_contact, delete_contact, all_contacts, Contacts, Contact, NewContact, ContactPatch);
+    record_helpers!(activities, activity, create_activity, update_activity, delete_activity, all_activities, Activities, Activity, NewActivity, ActivityPatch);
+}
+
+/// Extracts a single record of type `R` from a reply.
+trait OneOf<R>: Sized {
+    fn one_of(reply: Self) -> Result<R, ConnectorError>;
+}
+
+macro_rules! one_of {
+    ($variant:ident, $record:ty) => {
+        impl OneOf<$record> for Reply {
+            fn one_of(reply: Reply) -> Result<$record, ConnectorError> {
+                match reply {
+                    Reply::$variant(RecordReply::One(record)) => Ok(record),
+                    other => Err(unexpected(other)),
+                }
+            }
+        }
+    };
+}
+one_of!(Deals, Deal);
+one_of!(Accounts, Account);
+one_of!(Contacts, Contact);
+one_of!(Activities, Activity);

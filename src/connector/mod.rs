@@ -1,0 +1,155 @@
+//! Sans-IO connectors: a connector turns an [`Operation`] into an [`HttpRequest`] value and an [`HttpResponse`]
+//! value into a [`Reply`] or a typed [`ConnectorError`]. It never performs I/O; a
+//! [`Transport`](crate::transport::Transport) sends the requests (gloo-net in the browser, reqwest natively).
+//!
+//! Adding a backend means adding one module that implements [`Connector`] and declares its [`Capabilities`].
+
+pub mod error;
+pub mod http;
+pub mod trato;
+
+pub use error::ConnectorError;
+pub use http::{HttpRequest, HttpResponse, Method};
+
+use trato_protocol::*;
+
+/// What a backend can do; the UI hides what is missing instead of failing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Several pipelines with their own stages.
+    pub pipelines: bool,
+    /// Deals can move to any stage directly (otherwise only along the backend's workflow).
+    pub free_stages: bool,
+    /// Writes carry a version and stale ones are refused.
+    pub versioned_writes: bool,
+    /// Support cases.
+    pub cases: bool,
+    /// Live chat.
+    pub chat: bool,
+    /// Knowledge base.
+    pub knowledge_base: bool,
+}
+
+/// Filters, sort and page of a list request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListQuery {
+    /// Equality filters, `(field, value)`.
+    pub filters: Vec<(String, String)>,
+    /// Sort key, `-` prefixed for descending.
+    pub sort: Option<String>,
+    /// Free-text search.
+    pub search: Option<String>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+    /// Page size.
+    pub limit: Option<u32>,
+}
+
+impl ListQuery {
+    /// A query with one equality filter.
+    pub fn filter(field: &str, value: &str) -> Self {
+        ListQuery { filters: vec![(field.into(), value.into())], ..Default::default() }
+    }
+}
+
+/// An operation on one record collection.
+#[derive(Clone, Debug)]
+pub enum RecordOp<New, Patch> {
+    /// A page of records.
+    List(ListQuery),
+    /// One record by id.
+    Get(String),
+    /// Create; the key makes a retry safe.
+    Create {
+        /// The new record.
+        new: New,
+        /// Idempotency key chosen by the caller.
+        idempotency_key: String,
+    },
+    /// Partial update, guarded by the version it was made on.
+    Update {
+        /// Record id.
+        id: String,
+        /// Version the change was made on (`If-Match`).
+        version: Option<u64>,
+        /// Fields to change.
+        patch: Patch,
+    },
+    /// Delete, guarded by the version.
+    Delete {
+        /// Record id.
+        id: String,
+        /// Version the delete was decided on.
+        version: Option<u64>,
+    },
+}
+
+/// Everything the client can ask a backend.
+#[derive(Clone, Debug)]
+pub enum Operation {
+    /// Sign in with e-mail and password.
+    Login {
+        /// Sign-in address.
+        email: String,
+        /// Password.
+        password: String,
+    },
+    /// End the session.
+    Logout,
+    /// The current session, if any.
+    CurrentSession,
+    /// All reps.
+    ListUsers,
+    /// All pipelines with their stages.
+    ListPipelines,
+    /// Deals.
+    Deals(RecordOp<NewDeal, DealPatch>),
+    /// Accounts.
+    Accounts(RecordOp<NewAccount, AccountPatch>),
+    /// Contacts.
+    Contacts(RecordOp<NewContact, ContactPatch>),
+    /// Activities.
+    Activities(RecordOp<NewActivity, ActivityPatch>),
+}
+
+/// The answer to a record operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecordReply<T> {
+    /// A page of records.
+    Page(Page<T>),
+    /// One record (get, create, update).
+    One(T),
+    /// The record was deleted.
+    Deleted,
+}
+
+/// Everything a backend can answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// A signed-in session.
+    Session(SessionInfo),
+    /// Done, nothing to return.
+    Done,
+    /// Reps.
+    Users(Vec<User>),
+    /// Pipelines.
+    Pipelines(Vec<Pipeline>),
+    /// Deals.
+    Deals(RecordReply<Deal>),
+    /// Accounts.
+    Accounts(RecordReply<Account>),
+    /// Contacts.
+    Contacts(RecordReply<Contact>),
+    /// Activities.
+    Activities(RecordReply<Activity>),
+}
+
+/// A backend protocol, without I/O.
+pub trait Connector {
+    /// What this backend supports.
+    fn capabilities(&self) -> Capabilities;
+    /// The request that performs `op`, or an error when the backend cannot do it.
+    fn request(&self, op: &Operation) -> Result<HttpRequest, ConnectorError>;
+    /// Reads the backend's answer to `op`.
+    fn response(&self, op: &Operation, response: HttpResponse) -> Result<Reply, ConnectorError>;
+}

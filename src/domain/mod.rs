@@ -1,0 +1,7 @@
+//! Domain types and rules in plain Rust: money, time, pipeline boards (totals, weighted value, rotting).
+//!
+//! Nothing here touches the browser or the network; everything is tested natively.
+
+pub mod board;
+pub mod money;
+pub mod time;

@@ -1,0 +1,127 @@
+//! Translations (Spanish and English) and locale choice. Every user-visible string lives in `es.rs` and `en.rs`;
+//! numbers, money and dates are formatted by the browser's `Intl` (see `intl`, browser only).
+
+mod en;
+mod es;
+#[cfg(target_arch = "wasm32")]
+pub mod intl;
+
+macro_rules! keys {
+    ($($key:ident),* $(,)?) => {
+        /// A translatable text.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            /// Every key, for completeness tests.
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        }
+    };
+}
+
+keys!(
+    AppName, DeskTitle, PortalTitle, WidgetTitle, SkipToContent,
+    SignInTitle, SignInIntro, Email, Password, SignIn, SigningIn, SignOut, SignedInAs,
+    WrongCredentials, TooManyAttempts, NetworkError, ServerError, UnexpectedError, Retry, Loading,
+    Language, LanguageName, SwitchLanguage,
+    BoardTitle, PipelineLabel, ColumnDeals, ColumnTotal, ColumnWeighted, NoDealsInStage,
+    NoCloseDate, NoAccount, Unassigned, ExpectedClose, OwnerLabel, AccountLabel, AmountLabel,
+    DaysInStage, Rotting, StageWon, StageLost, BoardSummary, NoPipelines,
+    PortalHeading, PortalIntro, PortalWhatComes,
+    WidgetHeading, WidgetIntro, WidgetDemoTitle, WidgetDemoIntro,
+);
+
+/// A user-interface language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Locale {
+    /// Spanish (the default: our first users speak Spanish).
+    #[default]
+    Es,
+    /// English.
+    En,
+}
+
+impl Locale {
+    /// Every supported locale.
+    pub const ALL: [Locale; 2] = [Locale::Es, Locale::En];
+
+    /// BCP 47 tag, for `lang` attributes and `Intl`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::Es => "es-ES",
+            Locale::En => "en-GB",
+        }
+    }
+
+    /// Two-letter code, as stored in preferences.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Es => "es",
+            Locale::En => "en",
+        }
+    }
+
+    /// The locale for a two-letter code or a BCP 47 tag, if supported.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            "es" => Some(Locale::Es),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The first supported locale among the browser's preferred languages; Spanish when none is supported.
+    pub fn negotiate<S: AsRef<str>>(preferred: &[S]) -> Locale {
+        preferred.iter().find_map(|tag| Locale::from_tag(tag.as_ref())).unwrap_or_default()
+    }
+
+    /// The text of `key` in this locale.
+    pub fn t(self, key: Key) -> &'static str {
+        match self {
+            Locale::Es => es::text(key),
+            Locale::En => en::text(key),
+        }
+    }
+
+    /// The text of `key` with `{name}` placeholders replaced.
+    pub fn tf(self, key: Key, args: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(text: &str) -> Vec<String> {
+        let mut names: Vec<String> =
+            text.split('{').skip(1).filter_map(|part| part.split_once('}')).map(|(name, _)| name.to_string()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn every_key_is_translated_with_the_same_placeholders() {
+        for key in Key::ALL {
+            let es = Locale::Es.t(*key);
+            let en = Locale::En.t(*key);
+            assert!(!es.trim().is_empty() && !en.trim().is_empty(), "{key:?} is empty");
+            assert_eq!(placeholders(es), placeholders(en), "{key:?} placeholders differ");
+        }
+    }
+
+    #[test]
+    fn negotiation_prefers_the_first_supported_language() {
+        assert_eq!(Locale::negotiate(&["fr-FR", "en-US", "es"]), Locale::En);
+        assert_eq!(Locale::negotiate(&["es-MX"]), Locale::Es);
+        assert_eq!(Locale::negotiate(&["de"]), Locale::Es);
+        assert_eq!(Locale::negotiate::<&str>(&[]), Locale::Es);
+        assert_eq!(Locale::Es.tf(Key::DaysInStage, &[("days", "3")]), "3 d en la etapa");
+    }
+}
