@@ -87,6 +87,13 @@ pub struct SessionInfo {
     pub currency: String,
 }
 
+/// Answer of `GET /auth/session`: the session, or `null` when signed out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// The signed-in session, if any.
+    pub session: Option<SessionInfo>,
+}
+
 /// Whether a stage is still open or closes the deal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -77,6 +77,18 @@ pub struct Rep {
     token_hash: String,
 }
 
+impl axum::extract::OptionalFromRequestParts<AppState> for Rep {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match <Rep as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(rep) => Ok(Some(rep)),
+            Err(Failure(error)) if error.code == ErrorCode::Unauthorized => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Rep {
     type Rejection = Failure;
 
@@ -171,6 +183,16 @@ pub async fn logout(State(state): State<AppState>, rep: Rep) -> Result<Response,
 /// `GET /auth/me`: the signed-in rep.
 pub async fn me(State(state): State<AppState>, rep: Rep) -> Result<Response, Failure> {
     Ok(json_body(&session_info(&state.db(), rep.user)?))
+}
+
+/// `GET /auth/session`: `{"session": ...}` with the signed-in rep, or `{"session": null}` when signed out.
+/// Lets a client check for a session at start-up without provoking a 401.
+pub async fn current_session(State(state): State<AppState>, rep: Option<Rep>) -> Result<Response, Failure> {
+    let session = match rep {
+        Some(rep) => Some(session_info(&state.db(), rep.user)?),
+        None => None,
+    };
+    Ok(json_body(&trato_protocol::SessionState { session }))
 }
 
 /// `GET /users`: every rep, for owner pickers and initials on cards.

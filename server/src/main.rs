@@ -48,9 +48,16 @@ fn parse_args() -> Config {
 #[tokio::main]
 async fn main() {
     let config = parse_args();
+    let demo = config.demo.is_some();
     match start(config).await {
         Ok(running) => {
             println!("listening on http://{}", running.addr);
+            if demo {
+                println!("Demo logins (password \"{}\"):", trato_server::demo::DEMO_PASSWORD);
+                for (_, name, email, role) in trato_server::demo::REPS {
+                    println!("  {email}  {name} ({role})");
+                }
+            }
             tokio::select! {
                 _ = running.task => {}
                 _ = tokio::signal::ctrl_c() => {}

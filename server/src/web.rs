@@ -37,6 +37,7 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
+        .route("/auth/session", get(auth::current_session))
         .route("/users", get(auth::list_users))
         .route("/pipelines", get(list::<Pipeline>))
         .route("/pipelines/{id}", get(get_one::<Pipeline>))

@@ -117,7 +117,7 @@ impl Connector for TratoConnector {
             Operation::Login { email, password } => mutating(Method::Post, format!("{API_PREFIX}/auth/login"))
                 .json(&LoginRequest { email: email.clone(), password: password.clone() }),
             Operation::Logout => mutating(Method::Post, format!("{API_PREFIX}/auth/logout")),
-            Operation::CurrentSession => HttpRequest::new(Method::Get, format!("{API_PREFIX}/auth/me")),
+            Operation::CurrentSession => HttpRequest::new(Method::Get, format!("{API_PREFIX}/auth/session")),
             Operation::ListUsers => HttpRequest::new(Method::Get, format!("{API_PREFIX}/users")),
             Operation::ListPipelines => HttpRequest::new(Method::Get, format!("{API_PREFIX}/pipelines?limit={MAX_PAGE_SIZE}")),
             Operation::Deals(op) => record_request::<Deal, _, _>(op),
@@ -132,7 +132,11 @@ impl Connector for TratoConnector {
             return Err(error_from(&response));
         }
         Ok(match op {
-            Operation::Login { .. } | Operation::CurrentSession => Reply::Session(parse(&response)?),
+            Operation::Login { .. } => Reply::Session(parse(&response)?),
+            Operation::CurrentSession => match parse::<SessionState>(&response)?.session {
+                Some(session) => Reply::Session(session),
+                None => return Err(ConnectorError::Unauthorized("signed out".into())),
+            },
             Operation::Logout => Reply::Done,
             Operation::ListUsers => Reply::Users(parse(&response)?),
             Operation::ListPipelines => Reply::Pipelines(parse::<Page<Pipeline>>(&response)?.items),

@@ -1,1 +1,30 @@
-fn main() {}
+//! `cargo xtask setup|dev|test|bench`: the project's only entry points.
+//!
+//! - `setup`: installs what is missing (wasm32 target, trunk, wasm-bindgen-cli, wasm-opt, Chromium, npm packages).
+//! - `dev`: setup, build the three faces, run the reference backend with demo data on 127.0.0.1:8080.
+//! - `test`: setup, formatting, clippy (native and wasm32), native tests, browser tests, release builds, end-to-end.
+//! - `bench`: release builds and the gzip size of each face.
+
+mod bench;
+mod build;
+mod setup;
+mod test;
+mod util;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run_all(),
+        Some("dev") => build::dev(&args[1..]),
+        Some("test") => test::run(),
+        Some("bench") => bench::run(),
+        _ => {
+            eprintln!("usage: cargo xtask <setup|dev|test|bench>");
+            std::process::exit(2);
+        }
+    };
+    if let Err(error) = result {
+        eprintln!("xtask: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,60 @@
+// Every entry point loads with no errors under the strict CSP, and the public pages pass axe-core.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, launch, openPage, assertNoErrors, assertAccessible } from './helpers.mjs';
+
+let context;
+before(async () => { context = await launch(); });
+after(async () => { await context?.close(); });
+
+test('the desk login page loads without errors and passes axe', async () => {
+  const page = await openPage(context);
+  const response = await page.goto(`${BASE}/`);
+  const csp = response.headers()['content-security-policy'];
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  await page.getByRole('heading', { level: 1, name: 'Iniciar sesión' }).waitFor();
+  assert.equal(await page.locator('script:not([src])').count(), 0, 'no inline scripts');
+  assert.equal(await page.getAttribute('html', 'lang'), 'es');
+  await assertAccessible(page);
+  assertNoErrors(page);
+  await page.close();
+});
+
+test('the portal entry point loads without errors and passes axe', async () => {
+  const page = await openPage(context);
+  await page.goto(`${BASE}/portal/`);
+  await page.getByRole('heading', { level: 1, name: 'Portal de clientes' }).waitFor();
+  await assertAccessible(page);
+  assertNoErrors(page);
+  await page.close();
+});
+
+test('the widget entry point and its demo host page load without errors', async () => {
+  const page = await openPage(context);
+  await page.goto(`${BASE}/widget/`);
+  await page.getByRole('heading', { level: 1, name: 'Chatea con nosotros' }).waitFor();
+  await assertAccessible(page);
+  assertNoErrors(page);
+  await page.goto(`${BASE}/demo/`);
+  const frame = page.frameLocator('iframe.chat');
+  await frame.getByRole('heading', { level: 1, name: 'Chatea con nosotros' }).waitFor();
+  assertNoErrors(page);
+  await page.close();
+});
+
+test('the API answers unknown paths and bad input with the JSON error shape', async () => {
+  const page = await openPage(context);
+  const unknown = await page.request.get(`${BASE}/api/v1/nope`);
+  assert.equal(unknown.status(), 404);
+  assert.equal((await unknown.json()).code, 'not_found');
+  const noCsrf = await page.request.post(`${BASE}/api/v1/auth/login`, { data: { email: 'a@b.es', password: 'x' } });
+  assert.equal(noCsrf.status(), 403);
+  const badJson = await page.request.post(`${BASE}/api/v1/auth/login`, {
+    headers: { 'x-trato-csrf': '1', 'content-type': 'application/json' },
+    data: '{"email":',
+  });
+  assert.equal(badJson.status(), 400);
+  assert.equal((await badJson.json()).code, 'bad_request');
+  await page.close();
+});

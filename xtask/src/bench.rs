@@ -1,0 +1,48 @@
+//! `cargo xtask bench`: measurements (not pass/fail tests). Today: the gzip size of each face.
+
+use crate::build::{build_faces, FACES};
+use crate::setup;
+use crate::util::Result;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use std::io::Write;
+use std::path::Path;
+
+fn gzip_size(bytes: &[u8]) -> usize {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    let _ = encoder.write_all(bytes);
+    encoder.finish().map(|v| v.len()).unwrap_or(0)
+}
+
+/// Raw and gzip bytes of every file a face's page loads (HTML, bootstrap, JS glue, wasm, CSS).
+fn face_size(dir: &Path) -> Result<(usize, usize, Vec<(String, usize, usize)>)> {
+    let mut files = vec![];
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if path.is_file() && [".wasm", ".js", ".css", ".html"].iter().any(|ext| name.ends_with(ext)) {
+            let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+            files.push((name, bytes.len(), gzip_size(&bytes)));
+        }
+    }
+    files.sort();
+    let raw = files.iter().map(|f| f.1).sum();
+    let gz = files.iter().map(|f| f.2).sum();
+    Ok((raw, gz, files))
+}
+
+/// Runs the benchmarks and prints a table.
+pub fn run() -> Result {
+    setup::run_all()?;
+    let dist = build_faces(true)?;
+    println!("\n######## bundle sizes (release, gzip -9)");
+    println!("{:<8} {:>12} {:>12}", "face", "raw bytes", "gzip bytes");
+    for (_, face, _) in FACES {
+        let (raw, gz, files) = face_size(&dist.join(face))?;
+        println!("{face:<8} {raw:>12} {gz:>12}   ({:.1} KB gzip)", gz as f64 / 1024.0);
+        for (name, raw, gz) in files {
+            println!("           {raw:>10} {gz:>10}  {name}");
+        }
+    }
+    Ok(())
+}

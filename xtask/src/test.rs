@@ -1,0 +1,91 @@
+//! `cargo xtask test`: everything CI checks, in order, failing on the first problem.
+
+use crate::build::{build_faces, start_server};
+use crate::setup::{self, CHROMEDRIVER, CHROMIUM};
+use crate::util::{cmd, root, exec, Result};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The cargo target folder (honours `CARGO_TARGET_DIR`).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+struct Timer {
+    steps: Vec<(String, f64)>,
+    current: Option<(String, Instant)>,
+}
+
+impl Timer {
+    fn step(&mut self, name: &str) {
+        self.finish();
+        println!("\n######## {name}");
+        self.current = Some((name.into(), Instant::now()));
+    }
+    fn finish(&mut self) {
+        if let Some((name, start)) = self.current.take() {
+            self.steps.push((name, start.elapsed().as_secs_f64()));
+        }
+    }
+}
+
+/// Runs the whole suite.
+pub fn run() -> Result {
+    let mut timer = Timer { steps: vec![], current: None };
+    timer.step("setup");
+    setup::run_all()?;
+
+    timer.step("formatting");
+    exec(cmd("cargo", &["fmt", "--all", "--check"]))?;
+
+    timer.step("clippy (native)");
+    exec(cmd("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+
+    timer.step("clippy (wasm32)");
+    let wasm = ["--target", "wasm32-unknown-unknown"];
+    let mut args = vec!["clippy", "-p", "trato", "--lib", "--bins", "--tests"];
+    args.extend(wasm);
+    args.extend(["--", "-D", "warnings"]);
+    exec(cmd("cargo", &args))?;
+
+    timer.step("native tests");
+    exec(cmd("cargo", &["test", "--workspace"]))?;
+
+    timer.step("browser tests (wasm-bindgen-test in headless Chromium)");
+    let mut browser = cmd("cargo", &["test", "-p", "trato", "--target", "wasm32-unknown-unknown", "--test", "browser"]);
+    browser.env("CHROMEDRIVER", CHROMEDRIVER).env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    exec(browser)?;
+
+    timer.step("release builds of the three faces");
+    let dist = build_faces(true)?;
+
+    timer.step("end-to-end (playwright-core + axe-core in headless Chromium)");
+    exec(cmd("cargo", &["build", "-p", "trato-server"]))?;
+    end_to_end(&dist)?;
+
+    timer.finish();
+    println!("\n######## timings");
+    for (name, seconds) in &timer.steps {
+        println!("{seconds:8.1} s  {name}");
+    }
+    Ok(())
+}
+
+fn end_to_end(dist: &std::path::Path) -> Result {
+    let db = std::env::temp_dir().join(format!("trato-e2e-{}.sqlite", std::process::id()));
+    let db_text = db.to_string_lossy().into_owned();
+    let static_dir = dist.to_string_lossy().into_owned();
+    let binary = target_dir().join("debug/trato-server");
+    let (mut server, url, _output) =
+        start_server(&binary, &["--db", &db_text, "--listen", "127.0.0.1:0", "--demo", "--static", &static_dir])?;
+    println!("   reference backend at {url} (database {db_text})");
+    let mut node = cmd("node", &["--test", "--test-concurrency=1", "--test-timeout=180000", "tests/e2e/"]);
+    node.env("TRATO_URL", &url).env("CHROMIUM", CHROMIUM);
+    let result = exec(node);
+    let _ = server.kill();
+    let _ = server.wait();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db_text}{suffix}"));
+    }
+    result
+}
