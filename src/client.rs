@@ -1,6 +1,8 @@
 //! [`Client`]: runs connector operations over a transport, with typed helpers for each operation.
 
-use crate::connector::{Capabilities, Connector, ConnectorError, ListQuery, Operation, RecordOp, RecordReply, Reply};
+use crate::connector::{
+    Capabilities, Connector, ConnectorError, ListQuery, Operation, RecordOp, RecordReply, Reply,
+};
 use crate::transport::Transport;
 use trato_protocol::*;
 
@@ -34,7 +36,9 @@ macro_rules! record_helpers {
                 let page = self.$list(query.clone()).await?;
                 items.extend(page.items);
                 match page.next_cursor {
-                    Some(cursor) if query.cursor.as_ref() != Some(&cursor) => query.cursor = Some(cursor),
+                    Some(cursor) if query.cursor.as_ref() != Some(&cursor) => {
+                        query.cursor = Some(cursor)
+                    }
                     _ => return Ok(items),
                 }
             }
@@ -42,23 +46,47 @@ macro_rules! record_helpers {
 
         /// One record.
         pub async fn $get(&self, id: &str) -> Result<$record, ConnectorError> {
-            self.one(Operation::$variant(RecordOp::Get(id.into()))).await
+            self.one(Operation::$variant(RecordOp::Get(id.into())))
+                .await
         }
 
         /// Creates a record; retrying with the same key never creates it twice.
-        pub async fn $create(&self, new: $new, idempotency_key: &str) -> Result<$record, ConnectorError> {
-            let op = RecordOp::Create { new, idempotency_key: idempotency_key.into() };
+        pub async fn $create(
+            &self,
+            new: $new,
+            idempotency_key: &str,
+        ) -> Result<$record, ConnectorError> {
+            let op = RecordOp::Create {
+                new,
+                idempotency_key: idempotency_key.into(),
+            };
             self.one(Operation::$variant(op)).await
         }
 
         /// Changes some fields of a record made at `version`.
-        pub async fn $update(&self, id: &str, version: Option<u64>, patch: $patch) -> Result<$record, ConnectorError> {
-            self.one(Operation::$variant(RecordOp::Update { id: id.into(), version, patch })).await
+        pub async fn $update(
+            &self,
+            id: &str,
+            version: Option<u64>,
+            patch: $patch,
+        ) -> Result<$record, ConnectorError> {
+            self.one(Operation::$variant(RecordOp::Update {
+                id: id.into(),
+                version,
+                patch,
+            }))
+            .await
         }
 
         /// Deletes a record.
         pub async fn $delete(&self, id: &str, version: Option<u64>) -> Result<(), ConnectorError> {
-            match self.run(Operation::$variant(RecordOp::Delete { id: id.into(), version })).await? {
+            match self
+                .run(Operation::$variant(RecordOp::Delete {
+                    id: id.into(),
+                    version,
+                }))
+                .await?
+            {
                 Reply::$variant(RecordReply::Deleted) => Ok(()),
                 other => Err(unexpected(other)),
             }
@@ -69,7 +97,10 @@ macro_rules! record_helpers {
 impl<C: Connector, T: Transport> Client<C, T> {
     /// A client for `connector` over `transport`.
     pub fn new(connector: C, transport: T) -> Self {
-        Client { connector, transport }
+        Client {
+            connector,
+            transport,
+        }
     }
 
     /// What the backend supports.
@@ -94,7 +125,13 @@ impl<C: Connector, T: Transport> Client<C, T> {
 
     /// Signs in.
     pub async fn login(&self, email: &str, password: &str) -> Result<SessionInfo, ConnectorError> {
-        match self.run(Operation::Login { email: email.into(), password: password.into() }).await? {
+        match self
+            .run(Operation::Login {
+                email: email.into(),
+                password: password.into(),
+            })
+            .await?
+        {
             Reply::Session(session) => Ok(session),
             other => Err(unexpected(other)),
         }
@@ -129,10 +166,54 @@ impl<C: Connector, T: Transport> Client<C, T> {
         }
     }
 
-    record_helpers!(deals, deal, create_deal, update_deal, delete_deal, all_deals, Deals, Deal, NewDeal, DealPatch);
-    record_helpers!(accounts, account, create_account, update_account, delete_account, all_accounts, Accounts, Account, NewAccount, AccountPatch);
-    record_helpers!(contacts, contact, create_contact, update_contact, delete_contact, all_contacts, Contacts, Contact, NewContact, ContactPatch);
-    record_helpers!(activities, activity, create_activity, update_activity, delete_activity, all_activities, Activities, Activity, NewActivity, ActivityPatch);
+    record_helpers!(
+        deals,
+        deal,
+        create_deal,
+        update_deal,
+        delete_deal,
+        all_deals,
+        Deals,
+        Deal,
+        NewDeal,
+        DealPatch
+    );
+    record_helpers!(
+        accounts,
+        account,
+        create_account,
+        update_account,
+        delete_account,
+        all_accounts,
+        Accounts,
+        Account,
+        NewAccount,
+        AccountPatch
+    );
+    record_helpers!(
+        contacts,
+        contact,
+        create_contact,
+        update_contact,
+        delete_contact,
+        all_contacts,
+        Contacts,
+        Contact,
+        NewContact,
+        ContactPatch
+    );
+    record_helpers!(
+        activities,
+        activity,
+        create_activity,
+        update_activity,
+        delete_activity,
+        all_activities,
+        Activities,
+        Activity,
+        NewActivity,
+        ActivityPatch
+    );
 }
 
 /// Extracts a single record of type `R` from a reply.

@@ -13,13 +13,18 @@ use trato_server::demo::{DEMO_PASSWORD, REPS};
 type TratoClient = Client<TratoConnector, NativeTransport>;
 
 async fn server() -> String {
-    let running = trato_server::start(trato_server::Config::for_tests()).await.expect("server starts");
+    let running = trato_server::start(trato_server::Config::for_tests())
+        .await
+        .expect("server starts");
     format!("http://{}", running.addr)
 }
 
 async fn signed_in() -> TratoClient {
     let client = Client::new(TratoConnector, NativeTransport::new(&server().await));
-    client.login(REPS[0].2, DEMO_PASSWORD).await.expect("demo login works");
+    client
+        .login(REPS[0].2, DEMO_PASSWORD)
+        .await
+        .expect("demo login works");
     client
 }
 
@@ -31,7 +36,10 @@ fn new_deal(name: &str) -> NewDeal {
         account_id: Some("acc_0001".into()),
         contact_id: None,
         owner_id: None,
-        amount: Money { minor: 123_456, currency: "EUR".into() },
+        amount: Money {
+            minor: 123_456,
+            currency: "EUR".into(),
+        },
         expected_close: Some("2027-01-31".into()),
         position: None,
     }
@@ -40,15 +48,30 @@ fn new_deal(name: &str) -> NewDeal {
 #[tokio::test]
 async fn sign_in_out_and_wrong_password() {
     let client = Client::new(TratoConnector, NativeTransport::new(&server().await));
-    assert!(matches!(client.session().await, Err(ConnectorError::Unauthorized(_))));
-    assert!(matches!(client.pipelines().await, Err(ConnectorError::Unauthorized(_))));
-    assert!(matches!(client.login(REPS[0].2, "wrong").await, Err(ConnectorError::Unauthorized(_))));
-    let session = client.login(&REPS[1].2.to_uppercase(), DEMO_PASSWORD).await.unwrap();
+    assert!(matches!(
+        client.session().await,
+        Err(ConnectorError::Unauthorized(_))
+    ));
+    assert!(matches!(
+        client.pipelines().await,
+        Err(ConnectorError::Unauthorized(_))
+    ));
+    assert!(matches!(
+        client.login(REPS[0].2, "wrong").await,
+        Err(ConnectorError::Unauthorized(_))
+    ));
+    let session = client
+        .login(&REPS[1].2.to_uppercase(), DEMO_PASSWORD)
+        .await
+        .unwrap();
     assert_eq!(session.user.name, REPS[1].1);
     assert_eq!(session.currency, "EUR");
     assert_eq!(client.session().await.unwrap().user.id, REPS[1].0);
     client.logout().await.unwrap();
-    assert!(matches!(client.session().await, Err(ConnectorError::Unauthorized(_))));
+    assert!(matches!(
+        client.session().await,
+        Err(ConnectorError::Unauthorized(_))
+    ));
 }
 
 #[tokio::test]
@@ -57,22 +80,48 @@ async fn demo_board_data() {
     let pipelines = client.pipelines().await.unwrap();
     assert_eq!(pipelines.len(), 2);
     assert!(pipelines.iter().all(|p| p.stages.len() >= 5));
-    let deals = client.all_deals(ListQuery { limit: Some(70), ..Default::default() }).await.unwrap();
-    assert_eq!(deals.len(), 300, "cursor pages cover every deal exactly once");
+    let deals = client
+        .all_deals(ListQuery {
+            limit: Some(70),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        deals.len(),
+        300,
+        "cursor pages cover every deal exactly once"
+    );
     let mut ids: Vec<_> = deals.iter().map(|d| d.meta.id.clone()).collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 300);
     let accounts = client.all_accounts(ListQuery::default()).await.unwrap();
     assert_eq!(accounts.len(), 200);
-    assert_eq!(client.all_contacts(ListQuery::default()).await.unwrap().len(), 400);
+    assert_eq!(
+        client
+            .all_contacts(ListQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        400
+    );
     assert_eq!(client.users().await.unwrap().len(), 3);
     let columns = build_columns(&pipelines[0], &deals);
     let on_board: usize = columns.iter().map(|c| c.summary.count).sum();
-    assert_eq!(on_board, deals.iter().filter(|d| d.pipeline_id == pipelines[0].meta.id).count());
+    assert_eq!(
+        on_board,
+        deals
+            .iter()
+            .filter(|d| d.pipeline_id == pipelines[0].meta.id)
+            .count()
+    );
     // Filtering on the server agrees with grouping on the client.
     let first = &columns[0];
-    let filtered = client.all_deals(ListQuery::filter("stage_id", &first.stage.id)).await.unwrap();
+    let filtered = client
+        .all_deals(ListQuery::filter("stage_id", &first.stage.id))
+        .await
+        .unwrap();
     assert_eq!(filtered.len(), first.summary.count);
     let sum: i64 = filtered.iter().map(|d| d.amount.minor).sum();
     assert_eq!(sum, first.summary.total.get("EUR"));
@@ -81,45 +130,121 @@ async fn demo_board_data() {
 #[tokio::test]
 async fn sort_search_and_bad_queries() {
     let client = signed_in().await;
-    let query = ListQuery { sort: Some("-amount".into()), limit: Some(25), ..Default::default() };
+    let query = ListQuery {
+        sort: Some("-amount".into()),
+        limit: Some(25),
+        ..Default::default()
+    };
     let page = client.deals(query).await.unwrap();
-    assert!(page.items.windows(2).all(|w| w[0].amount.minor >= w[1].amount.minor));
-    let all = client.all_deals(ListQuery { sort: Some("-amount".into()), limit: Some(33), ..Default::default() }).await.unwrap();
-    assert!(all.windows(2).all(|w| w[0].amount.minor >= w[1].amount.minor));
-    let cafe = client.all_deals(ListQuery { search: Some("café".into()), ..Default::default() }).await.unwrap();
+    assert!(page
+        .items
+        .windows(2)
+        .all(|w| w[0].amount.minor >= w[1].amount.minor));
+    let all = client
+        .all_deals(ListQuery {
+            sort: Some("-amount".into()),
+            limit: Some(33),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(all
+        .windows(2)
+        .all(|w| w[0].amount.minor >= w[1].amount.minor));
+    let cafe = client
+        .all_deals(ListQuery {
+            search: Some("café".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert!(!cafe.is_empty() && cafe.iter().all(|d| d.name.to_lowercase().contains("café")));
-    let bad = client.deals(ListQuery { sort: Some("password".into()), ..Default::default() }).await;
+    let bad = client
+        .deals(ListQuery {
+            sort: Some("password".into()),
+            ..Default::default()
+        })
+        .await;
     assert!(matches!(bad, Err(ConnectorError::Invalid { .. })));
     let bad = client.deals(ListQuery::filter("secret", "1")).await;
     assert!(matches!(bad, Err(ConnectorError::Invalid { .. })));
-    let bad = client.deals(ListQuery { cursor: Some("not-a-cursor".into()), ..Default::default() }).await;
+    let bad = client
+        .deals(ListQuery {
+            cursor: Some("not-a-cursor".into()),
+            ..Default::default()
+        })
+        .await;
     assert!(matches!(bad, Err(ConnectorError::Invalid { .. })));
 }
 
 #[tokio::test]
 async fn create_is_idempotent_update_is_versioned_delete_leaves_nothing() {
     let client = signed_in().await;
-    let created = client.create_deal(new_deal("Pedido de prueba"), "key-1").await.unwrap();
-    let replay = client.create_deal(new_deal("Pedido de prueba"), "key-1").await.unwrap();
+    let created = client
+        .create_deal(new_deal("Pedido de prueba"), "key-1")
+        .await
+        .unwrap();
+    let replay = client
+        .create_deal(new_deal("Pedido de prueba"), "key-1")
+        .await
+        .unwrap();
     assert_eq!(created, replay, "a retried create returns the first result");
     assert_eq!(created.stage_id, "stg_prospeccion");
     assert_eq!(created.owner_id.as_deref(), Some(REPS[0].0));
     assert_eq!(created.meta.version, 1);
 
-    let patch = DealPatch { stage_id: Some("stg_perdido".into()), lost_reason: Some(Some("Precio".into())), ..Default::default() };
-    let moved = client.update_deal(&created.meta.id, Some(1), patch).await.unwrap();
+    let patch = DealPatch {
+        stage_id: Some("stg_perdido".into()),
+        lost_reason: Some(Some("Precio".into())),
+        ..Default::default()
+    };
+    let moved = client
+        .update_deal(&created.meta.id, Some(1), patch)
+        .await
+        .unwrap();
     assert_eq!(moved.meta.version, 2);
-    assert!(moved.closed_on.is_some(), "entering a lost stage sets the close date");
+    assert!(
+        moved.closed_on.is_some(),
+        "entering a lost stage sets the close date"
+    );
 
-    let stale = client.update_deal(&created.meta.id, Some(1), DealPatch { name: Some("x".into()), ..Default::default() }).await;
-    assert!(matches!(stale, Err(ConnectorError::Conflict(_))), "{stale:?}");
+    let stale = client
+        .update_deal(
+            &created.meta.id,
+            Some(1),
+            DealPatch {
+                name: Some("x".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(
+        matches!(stale, Err(ConnectorError::Conflict(_))),
+        "{stale:?}"
+    );
 
-    let clear = DealPatch { expected_close: Some(None), ..Default::default() };
-    assert_eq!(client.update_deal(&created.meta.id, None, clear).await.unwrap().expected_close, None);
+    let clear = DealPatch {
+        expected_close: Some(None),
+        ..Default::default()
+    };
+    assert_eq!(
+        client
+            .update_deal(&created.meta.id, None, clear)
+            .await
+            .unwrap()
+            .expected_close,
+        None
+    );
 
     client.delete_deal(&created.meta.id, None).await.unwrap();
-    assert!(matches!(client.deal(&created.meta.id).await, Err(ConnectorError::NotFound(_))));
-    assert!(matches!(client.delete_deal(&created.meta.id, None).await, Err(ConnectorError::NotFound(_))));
+    assert!(matches!(
+        client.deal(&created.meta.id).await,
+        Err(ConnectorError::NotFound(_))
+    ));
+    assert!(matches!(
+        client.delete_deal(&created.meta.id, None).await,
+        Err(ConnectorError::NotFound(_))
+    ));
 }
 
 #[tokio::test]
@@ -133,13 +258,24 @@ async fn invalid_values_get_field_messages() {
     deal.amount.currency = "euros".into();
     match client.create_deal(deal, "key-2").await {
         Err(ConnectorError::Invalid { fields, .. }) => {
-            for field in ["name", "stage_id", "account_id", "expected_close", "amount.currency"] {
-                assert!(fields.contains_key(field), "{field} missing from {fields:?}");
+            for field in [
+                "name",
+                "stage_id",
+                "account_id",
+                "expected_close",
+                "amount.currency",
+            ] {
+                assert!(
+                    fields.contains_key(field),
+                    "{field} missing from {fields:?}"
+                );
             }
         }
         other => panic!("expected a validation error, got {other:?}"),
     }
-    let too_long = client.create_deal(new_deal(&"x".repeat(201)), "key-3").await;
+    let too_long = client
+        .create_deal(new_deal(&"x".repeat(201)), "key-3")
+        .await;
     assert!(matches!(too_long, Err(ConnectorError::Invalid { .. })));
 }
 
@@ -147,9 +283,24 @@ async fn invalid_values_get_field_messages() {
 async fn hostile_text_round_trips_unchanged() {
     let client = signed_in().await;
     let name = "<script>alert('x')</script> & \"comillas\" 🚀 ñandú ﷽";
-    let created = client.create_account(NewAccount { name: name.into(), ..Default::default() }, "k").await.unwrap();
+    let created = client
+        .create_account(
+            NewAccount {
+                name: name.into(),
+                ..Default::default()
+            },
+            "k",
+        )
+        .await
+        .unwrap();
     assert_eq!(client.account(&created.meta.id).await.unwrap().name, name);
-    let found = client.all_accounts(ListQuery { search: Some("<script>".into()), ..Default::default() }).await.unwrap();
+    let found = client
+        .all_accounts(ListQuery {
+            search: Some("<script>".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1);
     let activity = NewActivity {
         kind: ActivityKind::Task,
@@ -163,7 +314,16 @@ async fn hostile_text_round_trips_unchanged() {
         done: false,
     };
     let created = client.create_activity(activity, "k2").await.unwrap();
-    let done = client.update_activity(&created.meta.id, Some(1), ActivityPatch { done: Some(true), ..Default::default() }).await;
+    let done = client
+        .update_activity(
+            &created.meta.id,
+            Some(1),
+            ActivityPatch {
+                done: Some(true),
+                ..Default::default()
+            },
+        )
+        .await;
     assert!(done.unwrap().done);
 }
 
@@ -172,7 +332,10 @@ async fn a_server_that_is_down_is_a_network_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let client = Client::new(TratoConnector, NativeTransport::new(&format!("http://{addr}")));
+    let client = Client::new(
+        TratoConnector,
+        NativeTransport::new(&format!("http://{addr}")),
+    );
     let error = client.login("a@b.es", "x").await.unwrap_err();
     assert!(matches!(error, ConnectorError::Network(_)) && error.is_retryable());
 }

@@ -68,7 +68,11 @@ pub struct ApiError {
 impl ApiError {
     /// An error with a code and a message and no field details.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), fields: None }
+        ApiError {
+            code,
+            message: message.into(),
+            fields: None,
+        }
     }
 
     /// A `validation_failed` error carrying per-field messages.
@@ -78,7 +82,11 @@ impl ApiError {
             .map(|(field, msg)| format!("{field}: {msg}"))
             .collect::<Vec<_>>()
             .join("; ");
-        ApiError { code: ErrorCode::ValidationFailed, message, fields: Some(fields) }
+        ApiError {
+            code: ErrorCode::ValidationFailed,
+            message,
+            fields: Some(fields),
+        }
     }
 
     /// HTTP status of this error.

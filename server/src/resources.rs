@@ -55,17 +55,30 @@ pub struct WriteCtx<'a> {
 
 impl WriteCtx<'_> {
     /// Adds a field error when `id` names no live record of kind `R`.
-    pub fn check_ref<R: Record>(&self, errors: &mut FieldErrors, field: &str, id: Option<&str>) -> Result<(), Failure> {
+    pub fn check_ref<R: Record>(
+        &self,
+        errors: &mut FieldErrors,
+        field: &str,
+        id: Option<&str>,
+    ) -> Result<(), Failure> {
         if let Some(id) = id {
             if !db::exists::<R>(self.conn, id)? {
-                errors.insert(field.into(), format!("no such {}", R::PATH.trim_end_matches('s')));
+                errors.insert(
+                    field.into(),
+                    format!("no such {}", R::PATH.trim_end_matches('s')),
+                );
             }
         }
         Ok(())
     }
 
     /// Adds a field error when `id` names no rep.
-    pub fn check_user(&self, errors: &mut FieldErrors, field: &str, id: Option<&str>) -> Result<(), Failure> {
+    pub fn check_user(
+        &self,
+        errors: &mut FieldErrors,
+        field: &str,
+        id: Option<&str>,
+    ) -> Result<(), Failure> {
         if let Some(id) = id {
             if !auth::user_exists(self.conn, id)? {
                 errors.insert(field.into(), "no such user".into());
@@ -113,13 +126,17 @@ fn record_response<R: Record>(status: StatusCode, record: &R) -> Response {
 
 /// The version named by `If-Match` (`"3"`, `W/"3"` or `3`), if the header is present.
 fn if_match(headers: &HeaderMap) -> Result<Option<u64>, Failure> {
-    let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
     let text = value.to_str().unwrap_or("").trim();
     if text == "*" {
         return Ok(None);
     }
     let text = text.trim_start_matches("W/").trim_matches('"');
-    text.parse::<u64>().map(Some).map_err(|_| bad_request("If-Match must be a record version such as \"3\"."))
+    text.parse::<u64>()
+        .map(Some)
+        .map_err(|_| bad_request("If-Match must be a record version such as \"3\"."))
 }
 
 fn check_version<R: Record>(headers: &HeaderMap, current: &R) -> Result<(), Failure> {
@@ -164,7 +181,9 @@ fn parse_list_query<R: Listed>(raw: Option<String>) -> Result<ListQuery, Failure
                     .parse::<u32>()
                     .ok()
                     .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-                    .ok_or_else(|| bad_request(format!("limit must be a number from 1 to {MAX_PAGE_SIZE}.")))?;
+                    .ok_or_else(|| {
+                        bad_request(format!("limit must be a number from 1 to {MAX_PAGE_SIZE}."))
+                    })?;
             }
             "sort" => {
                 let (descending, name) = match value.strip_prefix('-') {
@@ -173,7 +192,10 @@ fn parse_list_query<R: Listed>(raw: Option<String>) -> Result<ListQuery, Failure
                 };
                 if !R::SORTS.iter().any(|(sort, _)| *sort == name) {
                     let known: Vec<_> = R::SORTS.iter().map(|(s, _)| *s).collect();
-                    return Err(bad_request(format!("sort must be one of {} (prefix - for descending).", known.join(", "))));
+                    return Err(bad_request(format!(
+                        "sort must be one of {} (prefix - for descending).",
+                        known.join(", ")
+                    )));
                 }
                 query.sort = name.into();
                 query.descending = descending;
@@ -217,7 +239,9 @@ fn encode_cursor(query: &ListQuery, value: &SqlValue, id: &str) -> String {
 
 fn decode_cursor(text: &str, query: &ListQuery) -> Result<(SqlValue, String), Failure> {
     let invalid = || bad_request("cursor is not valid for this list.");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).map_err(|_| invalid())?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|_| invalid())?;
     let doc: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     if doc["s"].as_str() != Some(sort_spec(query).as_str()) {
         return Err(invalid());
@@ -234,17 +258,31 @@ fn decode_cursor(text: &str, query: &ListQuery) -> Result<(SqlValue, String), Fa
 }
 
 /// `GET /<kind>`: a page of live records.
-pub async fn list<R: Listed>(State(state): State<AppState>, _rep: Rep, RawQuery(raw): RawQuery) -> Result<Response, Failure> {
+pub async fn list<R: Listed>(
+    State(state): State<AppState>,
+    _rep: Rep,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Failure> {
     let query = parse_list_query::<R>(raw)?;
     let column = format!("s_{}", query.sort);
-    let mut sql = format!("SELECT data, {column}, id FROM {} WHERE deleted = 0", R::PATH);
+    let mut sql = format!(
+        "SELECT data, {column}, id FROM {} WHERE deleted = 0",
+        R::PATH
+    );
     let mut args: Vec<SqlValue> = vec![];
     for (field, value) in &query.filters {
         sql.push_str(&format!(" AND f_{field} = ?"));
         args.push(SqlValue::Text(value.clone()));
     }
     if let Some(search) = &query.search {
-        let pattern = format!("%{}%", search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = format!(
+            "%{}%",
+            search
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
         let clauses: Vec<String> = R::SEARCH
             .iter()
             .map(|field| format!("lower(json_extract(data, '$.{field}')) LIKE ? ESCAPE '\\'"))
@@ -252,28 +290,48 @@ pub async fn list<R: Listed>(State(state): State<AppState>, _rep: Rep, RawQuery(
         sql.push_str(&format!(" AND ({})", clauses.join(" OR ")));
         args.extend(R::SEARCH.iter().map(|_| SqlValue::Text(pattern.clone())));
     }
-    let (cmp, dir) = if query.descending { ("<", "DESC") } else { (">", "ASC") };
+    let (cmp, dir) = if query.descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
     if let Some((value, id)) = &query.cursor {
-        sql.push_str(&format!(" AND ({column} {cmp} ? OR ({column} = ? AND id {cmp} ?))"));
+        sql.push_str(&format!(
+            " AND ({column} {cmp} ? OR ({column} = ? AND id {cmp} ?))"
+        ));
         args.extend([value.clone(), value.clone(), SqlValue::Text(id.clone())]);
     }
-    sql.push_str(&format!(" ORDER BY {column} {dir}, id {dir} LIMIT {}", query.limit + 1));
+    sql.push_str(&format!(
+        " ORDER BY {column} {dir}, id {dir} LIMIT {}",
+        query.limit + 1
+    ));
     let conn = state.db();
     let mut stmt = conn.prepare(&sql)?;
-    let mut rows: Vec<(String, SqlValue, String)> =
-        stmt.query_map(params_from_iter(args), |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<_, _>>()?;
+    let mut rows: Vec<(String, SqlValue, String)> = stmt
+        .query_map(params_from_iter(args), |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?
+        .collect::<Result<_, _>>()?;
     let next_cursor = if rows.len() > query.limit as usize {
         rows.truncate(query.limit as usize);
-        rows.last().map(|(_, value, id)| encode_cursor(&query, value, id))
+        rows.last()
+            .map(|(_, value, id)| encode_cursor(&query, value, id))
     } else {
         None
     };
-    let items = rows.iter().map(|(data, _, _)| db::decode::<R>(data)).collect::<Result<Vec<_>, _>>()?;
+    let items = rows
+        .iter()
+        .map(|(data, _, _)| db::decode::<R>(data))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(json_body(&Page { items, next_cursor }))
 }
 
 /// `GET /<kind>/{id}`.
-pub async fn get<R: Listed>(State(state): State<AppState>, _rep: Rep, Path(id): Path<String>) -> Result<Response, Failure> {
+pub async fn get<R: Listed>(
+    State(state): State<AppState>,
+    _rep: Rep,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
     let record = db::get::<R>(&state.db(), &id)?.ok_or_else(|| Failure::not_found(R::NOUN))?;
     Ok(record_response(StatusCode::OK, &record))
 }
@@ -295,8 +353,17 @@ pub async fn create<R: Writable>(
     }
     let tx = conn.unchecked_transaction()?;
     let now = clock::now();
-    let meta = Meta { id: db::new_id(R::ID_PREFIX), version: 1, created_at: now.clone(), updated_at: now.clone() };
-    let ctx = WriteCtx { conn: &tx, user_id: &rep.user.id, now: &now };
+    let meta = Meta {
+        id: db::new_id(R::ID_PREFIX),
+        version: 1,
+        created_at: now.clone(),
+        updated_at: now.clone(),
+    };
+    let ctx = WriteCtx {
+        conn: &tx,
+        user_id: &rep.user.id,
+        now: &now,
+    };
     let record = R::create(body, meta, &ctx)?;
     db::put(&tx, &record)?;
     if let Some(key) = &key {
@@ -311,15 +378,25 @@ pub async fn create<R: Writable>(
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Failure> {
-    let Some(value) = headers.get(IDEMPOTENCY_HEADER) else { return Ok(None) };
+    let Some(value) = headers.get(IDEMPOTENCY_HEADER) else {
+        return Ok(None);
+    };
     let key = value.to_str().unwrap_or("").trim();
     if key.is_empty() || key.len() > 200 {
-        return Err(bad_request("Idempotency-Key must be 1 to 200 visible characters."));
+        return Err(bad_request(
+            "Idempotency-Key must be 1 to 200 visible characters.",
+        ));
     }
     Ok(Some(key.to_string()))
 }
 
-fn replay(conn: &Connection, user_id: &str, key: &str, method: &str, path: &str) -> Result<Option<Response>, Failure> {
+fn replay(
+    conn: &Connection,
+    user_id: &str,
+    key: &str,
+    method: &str,
+    path: &str,
+) -> Result<Option<Response>, Failure> {
     let stored: Option<(String, String, u16, String)> = conn
         .query_row(
             "SELECT method, path, status, body FROM idempotency WHERE user_id = ?1 AND key = ?2",
@@ -327,14 +404,24 @@ fn replay(conn: &Connection, user_id: &str, key: &str, method: &str, path: &str)
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
         .optional()?;
-    let Some((stored_method, stored_path, status, body)) = stored else { return Ok(None) };
+    let Some((stored_method, stored_path, status, body)) = stored else {
+        return Ok(None);
+    };
     if stored_method != method || stored_path != path {
-        return Err(Failure::new(ErrorCode::ValidationFailed, "This Idempotency-Key was already used for another request."));
+        return Err(Failure::new(
+            ErrorCode::ValidationFailed,
+            "This Idempotency-Key was already used for another request.",
+        ));
     }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let version = serde_json::from_str::<Value>(&body).ok().and_then(|v| v["version"].as_u64()).unwrap_or(1);
+    let version = serde_json::from_str::<Value>(&body)
+        .ok()
+        .and_then(|v| v["version"].as_u64())
+        .unwrap_or(1);
     let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
-    response.headers_mut().insert("idempotent-replay", HeaderValue::from_static("true"));
+    response
+        .headers_mut()
+        .insert("idempotent-replay", HeaderValue::from_static("true"));
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{version}\"")) {
         response.headers_mut().insert(header::ETAG, etag);
     }
@@ -354,7 +441,11 @@ pub async fn update<R: Writable>(
     let mut record = db::get::<R>(&tx, &id)?.ok_or_else(|| Failure::not_found(R::NOUN))?;
     check_version(&headers, &record)?;
     let now = clock::now();
-    let ctx = WriteCtx { conn: &tx, user_id: &rep.user.id, now: &now };
+    let ctx = WriteCtx {
+        conn: &tx,
+        user_id: &rep.user.id,
+        now: &now,
+    };
     record.apply(patch, &ctx)?;
     let meta = record.meta_mut();
     meta.version += 1;
@@ -380,7 +471,10 @@ pub async fn delete<R: Writable>(
 
 /// Fallback for a method a path does not serve.
 pub async fn method_not_allowed(method: Method) -> Failure {
-    Failure::new(ErrorCode::MethodNotAllowed, format!("{method} is not allowed here."))
+    Failure::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{method} is not allowed here."),
+    )
 }
 
 /// Fallback for an unknown API path.
@@ -393,8 +487,10 @@ pub async fn unknown_path() -> Failure {
 
 impl Listed for Pipeline {
     const FILTERS: &'static [&'static str] = &[];
-    const SORTS: &'static [(&'static str, &'static str)] =
-        &[("created_at", "json_extract(data, '$.created_at')"), ("name", "lower(json_extract(data, '$.name'))")];
+    const SORTS: &'static [(&'static str, &'static str)] = &[
+        ("created_at", "json_extract(data, '$.created_at')"),
+        ("name", "lower(json_extract(data, '$.name'))"),
+    ];
     const DEFAULT_SORT: &'static str = "created_at";
     const SEARCH: &'static [&'static str] = &[];
     const NOUN: &'static str = "pipeline";
@@ -402,8 +498,10 @@ impl Listed for Pipeline {
 
 impl Listed for Account {
     const FILTERS: &'static [&'static str] = &["owner_id"];
-    const SORTS: &'static [(&'static str, &'static str)] =
-        &[("name", "lower(json_extract(data, '$.name'))"), ("updated_at", "updated_at")];
+    const SORTS: &'static [(&'static str, &'static str)] = &[
+        ("name", "lower(json_extract(data, '$.name'))"),
+        ("updated_at", "updated_at"),
+    ];
     const DEFAULT_SORT: &'static str = "name";
     const SEARCH: &'static [&'static str] = &["name", "city"];
     const NOUN: &'static str = "account";
@@ -464,7 +562,10 @@ impl Writable for Account {
 impl Listed for Contact {
     const FILTERS: &'static [&'static str] = &["account_id", "owner_id"];
     const SORTS: &'static [(&'static str, &'static str)] = &[
-        ("name", "lower(json_extract(data, '$.last_name') || ' ' || json_extract(data, '$.first_name'))"),
+        (
+            "name",
+            "lower(json_extract(data, '$.last_name') || ' ' || json_extract(data, '$.first_name'))",
+        ),
         ("updated_at", "updated_at"),
     ];
     const DEFAULT_SORT: &'static str = "name";
@@ -515,7 +616,10 @@ impl Writable for Contact {
             check_email(&mut errors, "email", email.as_deref());
             self.email = email;
         }
-        for (field, change, target) in [("phone", patch.phone, &mut self.phone), ("title", patch.title, &mut self.title)] {
+        for (field, change, target) in [
+            ("phone", patch.phone, &mut self.phone),
+            ("title", patch.title, &mut self.title),
+        ] {
             if let Some(value) = change {
                 check_optional(&mut errors, field, value.as_deref(), MAX_SHORT);
                 *target = value;
@@ -534,12 +638,21 @@ impl Writable for Contact {
 }
 
 impl Listed for Deal {
-    const FILTERS: &'static [&'static str] = &["pipeline_id", "stage_id", "account_id", "contact_id", "owner_id"];
+    const FILTERS: &'static [&'static str] = &[
+        "pipeline_id",
+        "stage_id",
+        "account_id",
+        "contact_id",
+        "owner_id",
+    ];
     const SORTS: &'static [(&'static str, &'static str)] = &[
         ("position", "json_extract(data, '$.position')"),
         ("name", "lower(json_extract(data, '$.name'))"),
         ("amount", "json_extract(data, '$.amount.minor')"),
-        ("expected_close", "coalesce(json_extract(data, '$.expected_close'), '9999-12-31')"),
+        (
+            "expected_close",
+            "coalesce(json_extract(data, '$.expected_close'), '9999-12-31')",
+        ),
         ("updated_at", "updated_at"),
         ("created_at", "json_extract(data, '$.created_at')"),
     ];
@@ -590,7 +703,9 @@ impl Writable for Deal {
             }
         };
         finish(errors)?;
-        let Some(stage) = stage else { return Err(Failure::new(ErrorCode::Internal, "stage")) };
+        let Some(stage) = stage else {
+            return Err(Failure::new(ErrorCode::Internal, "stage"));
+        };
         let position = match new.position {
             Some(position) => position,
             None => next_position(ctx.conn, &stage.id)?,
@@ -648,10 +763,15 @@ impl Writable for Deal {
             self.owner_id = owner;
         }
         if patch.pipeline_id.is_some() && patch.stage_id.is_none() {
-            errors.insert("stage_id".into(), "is required when the pipeline changes".into());
+            errors.insert(
+                "stage_id".into(),
+                "is required when the pipeline changes".into(),
+            );
         }
         if let Some(stage_id) = patch.stage_id {
-            let pipeline_id = patch.pipeline_id.unwrap_or_else(|| self.pipeline_id.clone());
+            let pipeline_id = patch
+                .pipeline_id
+                .unwrap_or_else(|| self.pipeline_id.clone());
             match db::get::<Pipeline>(ctx.conn, &pipeline_id)? {
                 None => {
                     errors.insert("pipeline_id".into(), "no such pipeline".into());
@@ -665,7 +785,8 @@ impl Writable for Deal {
                         self.stage_id = stage.id.clone();
                         self.stage_entered_at = ctx.now.into();
                         self.last_activity_at = ctx.now.into();
-                        self.closed_on = (stage.kind != StageKind::Open).then(|| ctx.now[..10].to_string());
+                        self.closed_on =
+                            (stage.kind != StageKind::Open).then(|| ctx.now[..10].to_string());
                         if stage.kind != StageKind::Lost {
                             self.lost_reason = None;
                         }
@@ -679,10 +800,14 @@ impl Writable for Deal {
 }
 
 impl Listed for Activity {
-    const FILTERS: &'static [&'static str] = &["deal_id", "account_id", "contact_id", "owner_id", "kind"];
+    const FILTERS: &'static [&'static str] =
+        &["deal_id", "account_id", "contact_id", "owner_id", "kind"];
     const SORTS: &'static [(&'static str, &'static str)] = &[
         ("created_at", "json_extract(data, '$.created_at')"),
-        ("due_on", "coalesce(json_extract(data, '$.due_on'), '9999-12-31')"),
+        (
+            "due_on",
+            "coalesce(json_extract(data, '$.due_on'), '9999-12-31')",
+        ),
         ("updated_at", "updated_at"),
     ];
     const DEFAULT_SORT: &'static str = "created_at";

@@ -40,7 +40,12 @@ pub enum ConnectorError {
 impl ConnectorError {
     /// Whether trying the same request again later may succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, ConnectorError::Network(_) | ConnectorError::RateLimited(_) | ConnectorError::Server { .. })
+        matches!(
+            self,
+            ConnectorError::Network(_)
+                | ConnectorError::RateLimited(_)
+                | ConnectorError::Server { .. }
+        )
     }
 
     /// The backend's own message, if it gave one.
@@ -53,7 +58,9 @@ impl ConnectorError {
             | ConnectorError::Conflict(m)
             | ConnectorError::Malformed(m)
             | ConnectorError::Unsupported(m) => Some(m),
-            ConnectorError::Invalid { message, .. } | ConnectorError::Server { message, .. } => Some(message),
+            ConnectorError::Invalid { message, .. } | ConnectorError::Server { message, .. } => {
+                Some(message)
+            }
             ConnectorError::RateLimited(_) => None,
         }
     }
@@ -62,9 +69,13 @@ impl ConnectorError {
 impl std::fmt::Display for ConnectorError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ConnectorError::RateLimited(Some(seconds)) => write!(f, "rate limited, retry in {seconds} s"),
+            ConnectorError::RateLimited(Some(seconds)) => {
+                write!(f, "rate limited, retry in {seconds} s")
+            }
             ConnectorError::RateLimited(None) => write!(f, "rate limited"),
-            ConnectorError::Server { status, message } => write!(f, "server error {status}: {message}"),
+            ConnectorError::Server { status, message } => {
+                write!(f, "server error {status}: {message}")
+            }
             other => write!(f, "{}", other.message().unwrap_or_default()),
         }
     }

@@ -48,7 +48,10 @@ pub struct ListQuery {
 impl ListQuery {
     /// A query with one equality filter.
     pub fn filter(field: &str, value: &str) -> Self {
-        ListQuery { filters: vec![(field.into(), value.into())], ..Default::default() }
+        ListQuery {
+            filters: vec![(field.into(), value.into())],
+            ..Default::default()
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! The desk face (reps): sign-in and the pipeline board. Entry point [`start`], called by `src/bin/desk.rs`.
 
-mod board;
+pub mod board;
 mod login;
 mod shell;
 
@@ -39,7 +39,10 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n(Key::DeskTitle);
     let store = Store::new(Client::new(TratoConnector, BrowserTransport::new("")));
     provide_context(store.clone());
-    let state = SessionState { session: RwSignal::new(None), checked: RwSignal::new(false) };
+    let state = SessionState {
+        session: RwSignal::new(None),
+        checked: RwSignal::new(false),
+    };
     provide_context(state);
     leptos::task::spawn_local(async move {
         if let Ok(session) = store.session().await {

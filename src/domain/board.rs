@@ -29,7 +29,11 @@ pub struct Column {
 /// `amount × probability / 100`, rounded half away from zero, without overflow.
 pub fn weighted_minor(amount: i64, probability: u8) -> i64 {
     let product = i128::from(amount) * i128::from(probability.min(100));
-    let rounded = if product >= 0 { (product + 50) / 100 } else { (product - 50) / 100 };
+    let rounded = if product >= 0 {
+        (product + 50) / 100
+    } else {
+        (product - 50) / 100
+    };
     rounded as i64
 }
 
@@ -39,7 +43,10 @@ pub fn summarize<'a>(stage: &Stage, deals: impl IntoIterator<Item = &'a Deal>) -
     for deal in deals {
         summary.count += 1;
         summary.total.add(&deal.amount.currency, deal.amount.minor);
-        summary.weighted.add(&deal.amount.currency, weighted_minor(deal.amount.minor, stage.probability));
+        summary.weighted.add(
+            &deal.amount.currency,
+            weighted_minor(deal.amount.minor, stage.probability),
+        );
     }
     summary
 }
@@ -56,9 +63,17 @@ pub fn build_columns(pipeline: &Pipeline, deals: &[Deal]) -> Vec<Column> {
                 .filter(|d| d.pipeline_id == pipeline.meta.id && d.stage_id == stage.id)
                 .cloned()
                 .collect();
-            in_stage.sort_by(|a, b| a.position.total_cmp(&b.position).then_with(|| a.meta.id.cmp(&b.meta.id)));
+            in_stage.sort_by(|a, b| {
+                a.position
+                    .total_cmp(&b.position)
+                    .then_with(|| a.meta.id.cmp(&b.meta.id))
+            });
             let summary = summarize(stage, &in_stage);
-            Column { stage: stage.clone(), deals: in_stage, summary }
+            Column {
+                stage: stage.clone(),
+                deals: in_stage,
+                summary,
+            }
         })
         .collect()
 }
@@ -70,16 +85,23 @@ pub fn days_in_stage(deal: &Deal, now_ms: i64) -> Option<i64> {
 
 /// Whether an open deal has been idle longer than its stage's rotting days.
 pub fn is_rotting(deal: &Deal, stage: &Stage, now_ms: i64) -> bool {
-    let Some(limit) = stage.rotting_days else { return false };
+    let Some(limit) = stage.rotting_days else {
+        return false;
+    };
     if stage.kind != StageKind::Open {
         return false;
     }
-    timestamp_to_ms(&deal.last_activity_at).is_some_and(|at| whole_days_between(at, now_ms) > i64::from(limit))
+    timestamp_to_ms(&deal.last_activity_at)
+        .is_some_and(|at| whole_days_between(at, now_ms) > i64::from(limit))
 }
 
 /// Up to two upper-case initials of a person's name (`Lucía Martín` → `LM`).
 pub fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|word| word.chars().next()).take(2).flat_map(char::to_uppercase).collect()
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 #[cfg(test)]
@@ -89,19 +111,33 @@ mod tests {
     use trato_protocol::{Meta, Money};
 
     fn stage(id: &str, probability: u8, kind: StageKind, rotting_days: Option<u32>) -> Stage {
-        Stage { id: id.into(), name: id.into(), probability, kind, rotting_days }
+        Stage {
+            id: id.into(),
+            name: id.into(),
+            probability,
+            kind,
+            rotting_days,
+        }
     }
 
     fn deal(id: &str, stage_id: &str, minor: i64, position: f64) -> Deal {
         Deal {
-            meta: Meta { id: id.into(), version: 1, created_at: String::new(), updated_at: String::new() },
+            meta: Meta {
+                id: id.into(),
+                version: 1,
+                created_at: String::new(),
+                updated_at: String::new(),
+            },
             name: id.into(),
             pipeline_id: "p".into(),
             stage_id: stage_id.into(),
             account_id: None,
             contact_id: None,
             owner_id: None,
-            amount: Money { minor, currency: "EUR".into() },
+            amount: Money {
+                minor,
+                currency: "EUR".into(),
+            },
             expected_close: None,
             stage_entered_at: "1970-01-01T00:00:00.000Z".into(),
             last_activity_at: "1970-01-01T00:00:00.000Z".into(),
@@ -113,9 +149,17 @@ mod tests {
 
     fn pipeline() -> Pipeline {
         Pipeline {
-            meta: Meta { id: "p".into(), version: 1, created_at: String::new(), updated_at: String::new() },
+            meta: Meta {
+                id: "p".into(),
+                version: 1,
+                created_at: String::new(),
+                updated_at: String::new(),
+            },
             name: "P".into(),
-            stages: vec![stage("a", 25, StageKind::Open, Some(3)), stage("won", 100, StageKind::Won, None)],
+            stages: vec![
+                stage("a", 25, StageKind::Open, Some(3)),
+                stage("won", 100, StageKind::Won, None),
+            ],
         }
     }
 
@@ -132,10 +176,19 @@ mod tests {
     fn columns_group_sort_and_total() {
         let mut other = deal("x", "a", 999, 0.0);
         other.pipeline_id = "q".into();
-        let deals = vec![deal("d2", "a", 10_000, 2.0), deal("d1", "a", 5_000, 1.0), deal("d3", "won", 7, 1.0), other];
+        let deals = vec![
+            deal("d2", "a", 10_000, 2.0),
+            deal("d1", "a", 5_000, 1.0),
+            deal("d3", "won", 7, 1.0),
+            other,
+        ];
         let columns = build_columns(&pipeline(), &deals);
         assert_eq!(columns.len(), 2);
-        let ids: Vec<_> = columns[0].deals.iter().map(|d| d.meta.id.as_str()).collect();
+        let ids: Vec<_> = columns[0]
+            .deals
+            .iter()
+            .map(|d| d.meta.id.as_str())
+            .collect();
         assert_eq!(ids, ["d1", "d2"]);
         assert_eq!(columns[0].summary.count, 2);
         assert_eq!(columns[0].summary.total.get("EUR"), 15_000);

@@ -20,12 +20,19 @@ fn locales(locale: Locale) -> Array {
 
 fn format_number_with(locale: Locale, value: f64, opts: &Object) -> String {
     let format = Intl::NumberFormat::new(&locales(locale), opts).format();
-    format.call1(&JsValue::NULL, &JsValue::from_f64(value)).ok().and_then(|v| v.as_string()).unwrap_or_else(|| value.to_string())
+    format
+        .call1(&JsValue::NULL, &JsValue::from_f64(value))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| value.to_string())
 }
 
 /// An amount with its currency symbol, for example `12.500,00 €`.
 pub fn money(locale: Locale, amount: &Money) -> String {
-    let opts = options(&[("style", "currency".into()), ("currency", amount.currency.as_str().into())]);
+    let opts = options(&[
+        ("style", "currency".into()),
+        ("currency", amount.currency.as_str().into()),
+    ]);
     format_number_with(locale, to_major(amount), &opts)
 }
 
@@ -53,7 +60,11 @@ pub fn date(locale: Locale, iso_date: &str) -> String {
     }
     let opts = options(&[("dateStyle", "medium".into()), ("timeZone", "UTC".into())]);
     let format = Intl::DateTimeFormat::new(&locales(locale), &opts).format();
-    format.call1(&JsValue::NULL, &parsed).ok().and_then(|v| v.as_string()).unwrap_or_else(|| iso_date.to_string())
+    format
+        .call1(&JsValue::NULL, &parsed)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| iso_date.to_string())
 }
 
 /// Milliseconds since the epoch, now.

@@ -15,12 +15,22 @@ fn gzip_size(bytes: &[u8]) -> usize {
 }
 
 /// Raw and gzip bytes of every file a face's page loads (HTML, bootstrap, JS glue, wasm, CSS).
-fn face_size(dir: &Path) -> Result<(usize, usize, Vec<(String, usize, usize)>)> {
+/// One file of a face: name, raw bytes, gzip bytes.
+type FileSize = (String, usize, usize);
+
+fn face_size(dir: &Path) -> Result<(usize, usize, Vec<FileSize>)> {
     let mut files = vec![];
     for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if path.is_file() && [".wasm", ".js", ".css", ".html"].iter().any(|ext| name.ends_with(ext)) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_file()
+            && [".wasm", ".js", ".css", ".html"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+        {
             let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
             files.push((name, bytes.len(), gzip_size(&bytes)));
         }
@@ -39,7 +49,10 @@ pub fn run() -> Result {
     println!("{:<8} {:>12} {:>12}", "face", "raw bytes", "gzip bytes");
     for (_, face, _) in FACES {
         let (raw, gz, files) = face_size(&dist.join(face))?;
-        println!("{face:<8} {raw:>12} {gz:>12}   ({:.1} KB gzip)", gz as f64 / 1024.0);
+        println!(
+            "{face:<8} {raw:>12} {gz:>12}   ({:.1} KB gzip)",
+            gz as f64 / 1024.0
+        );
         for (name, raw, gz) in files {
             println!("           {raw:>10} {gz:>10}  {name}");
         }

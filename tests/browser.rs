@@ -1,0 +1,286 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): components mounted into a real DOM.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use std::collections::HashMap;
+use trato::desk::board::BoardView;
+use trato::i18n::{intl, Key, Locale};
+use trato::store::BoardData;
+use trato::ui::error::ErrorMessage;
+use trato::ui::locale::{provide_i18n, use_i18n, LanguageSwitch};
+use trato_protocol::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> web_sys::HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let div = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+fn meta(id: &str) -> Meta {
+    Meta {
+        id: id.into(),
+        version: 1,
+        created_at: "2026-01-01T00:00:00.000Z".into(),
+        updated_at: "2026-01-01T00:00:00.000Z".into(),
+    }
+}
+
+fn deal(id: &str, name: &str, stage: &str, minor: i64, idle_since: &str) -> Deal {
+    Deal {
+        meta: meta(id),
+        name: name.into(),
+        pipeline_id: "p1".into(),
+        stage_id: stage.into(),
+        account_id: Some("a1".into()),
+        contact_id: None,
+        owner_id: Some("u1".into()),
+        amount: Money {
+            minor,
+            currency: "EUR".into(),
+        },
+        expected_close: Some("2027-03-15".into()),
+        stage_entered_at: idle_since.into(),
+        last_activity_at: idle_since.into(),
+        position: minor as f64,
+        lost_reason: None,
+        closed_on: None,
+    }
+}
+
+fn board_data() -> BoardData {
+    let stage = |id: &str, name: &str, probability, kind| Stage {
+        id: id.into(),
+        name: name.into(),
+        probability,
+        kind,
+        rotting_days: Some(5),
+    };
+    let pipeline = |id: &str, name: &str, stages| Pipeline {
+        meta: meta(id),
+        name: name.into(),
+        stages,
+    };
+    BoardData {
+        pipelines: vec![
+            pipeline(
+                "p1",
+                "Nuevo negocio",
+                vec![
+                    stage("s1", "Propuesta", 50, StageKind::Open),
+                    stage("s2", "Ganado", 100, StageKind::Won),
+                ],
+            ),
+            pipeline(
+                "p2",
+                "Renovaciones",
+                vec![stage("s3", "Por renovar", 40, StageKind::Open)],
+            ),
+        ],
+        deals: vec![
+            deal(
+                "d1",
+                "<script>alert(1)</script> Pedido",
+                "s1",
+                100_000,
+                "2000-01-01T00:00:00.000Z",
+            ),
+            deal("d2", "Café ☕", "s1", 50_050, "2999-01-01T00:00:00.000Z"),
+            deal("d3", "Ganado", "s2", 7_000, "2999-01-01T00:00:00.000Z"),
+        ],
+        account_names: HashMap::from([("a1".to_string(), "Hotel Miramar".to_string())]),
+        users: HashMap::from([(
+            "u1".to_string(),
+            User {
+                id: "u1".into(),
+                name: "Lucía Martín".into(),
+                email: "l@x.es".into(),
+                role: "rep".into(),
+            },
+        )]),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn intl_formats_money_and_dates_per_locale() {
+    let amount = Money {
+        minor: 123_456_789,
+        currency: "EUR".into(),
+    };
+    let es = intl::money(Locale::Es, &amount);
+    let en = intl::money(Locale::En, &amount);
+    assert!(es.contains("1.234.567,89") && es.contains('€'), "{es}");
+    assert!(en.contains("1,234,567.89") && en.contains('€'), "{en}");
+    assert_eq!(intl::date(Locale::Es, "2027-03-15"), "15 mar 2027");
+    assert_eq!(intl::date(Locale::En, "2027-03-15"), "15 Mar 2027");
+    assert_eq!(intl::date(Locale::Es, "<no es fecha>"), "<no es fecha>");
+}
+
+#[wasm_bindgen_test]
+async fn board_columns_show_counts_totals_and_cards() {
+    let root = container();
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        || view! { <Router><BoardView board=board_data() /></Router> },
+    );
+    leptos::task::tick().await;
+
+    let columns = root.query_selector_all("section[data-stage]").unwrap();
+    assert_eq!(columns.length(), 2, "the first pipeline's two stages");
+    let open = root
+        .query_selector("section[data-stage='s1']")
+        .unwrap()
+        .unwrap();
+    let total = open
+        .query_selector(".column-total")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(
+        total,
+        intl::money(
+            Locale::Es,
+            &Money {
+                minor: 150_050,
+                currency: "EUR".into()
+            }
+        )
+    );
+    let weighted = open
+        .query_selector(".column-weighted")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(
+        weighted,
+        intl::money(
+            Locale::Es,
+            &Money {
+                minor: 75_025,
+                currency: "EUR".into()
+            }
+        )
+    );
+    assert!(open
+        .query_selector(".column-count")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .starts_with("2 tratos"));
+
+    // Cards in position order; user text rendered as text.
+    let titles: Vec<String> = (0..2)
+        .map(|i| {
+            open.query_selector_all("article.card h3")
+                .unwrap()
+                .get(i)
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(titles, ["Café ☕", "<script>alert(1)</script> Pedido"]);
+    assert!(root.query_selector("article script").unwrap().is_none());
+    let card = root
+        .query_selector("article[data-deal='d1']")
+        .unwrap()
+        .unwrap();
+    let text = card.text_content().unwrap();
+    assert!(
+        text.contains("Hotel Miramar") && text.contains("LM") && text.contains("15 mar 2027"),
+        "{text}"
+    );
+    assert!(
+        card.class_list().contains("rotting"),
+        "idle since 2000: rotting"
+    );
+    assert!(!root
+        .query_selector("article[data-deal='d2']")
+        .unwrap()
+        .unwrap()
+        .class_list()
+        .contains("rotting"));
+
+    let summary = root
+        .query_selector(".board-summary")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(summary.starts_with("2 tratos abiertos"), "{summary}");
+}
+
+#[wasm_bindgen_test]
+async fn language_switch_changes_texts_and_html_lang() {
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), || {
+        provide_i18n(Key::DeskTitle);
+        let i18n = use_i18n();
+        view! {
+            <LanguageSwitch />
+            <h1>{move || i18n.t(Key::BoardTitle)}</h1>
+        }
+    });
+    leptos::task::tick().await;
+    let select: web_sys::HtmlSelectElement = root
+        .query_selector("select")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    select.set_value("en");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    assert_eq!(
+        root.query_selector("h1")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Sales pipeline"
+    );
+    let document = web_sys::window().unwrap().document().unwrap();
+    assert_eq!(
+        document
+            .document_element()
+            .unwrap()
+            .get_attribute("lang")
+            .unwrap(),
+        "en"
+    );
+    select.set_value("es");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    assert_eq!(
+        root.query_selector("h1")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Embudo de ventas"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn error_messages_render_as_text() {
+    let root = container();
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        || view! { <ErrorMessage message="<b>fallo</b>".to_string() /> },
+    );
+    leptos::task::tick().await;
+    let alert = root.query_selector("[role=alert]").unwrap().unwrap();
+    assert_eq!(alert.text_content().unwrap(), "<b>fallo</b>");
+    assert!(alert.query_selector("b").unwrap().is_none());
+}
