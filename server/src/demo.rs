@@ -250,8 +250,8 @@ fn meta(id: String, at: &str) -> Meta {
     }
 }
 
-/// The two demo pipelines.
-pub fn pipelines(at: &str) -> Vec<Pipeline> {
+/// The two demo pipelines; `at` and `later` are their creation times (the list order).
+pub fn pipelines(at: &str, later: &str) -> Vec<Pipeline> {
     use StageKind::*;
     vec![
         Pipeline {
@@ -267,10 +267,7 @@ pub fn pipelines(at: &str) -> Vec<Pipeline> {
             ],
         },
         Pipeline {
-            meta: meta(
-                "pip_renovaciones".into(),
-                &format!("{}1", &at[..at.len() - 2]),
-            ),
+            meta: meta("pip_renovaciones".into(), later),
             name: "Renovaciones".into(),
             stages: vec![
                 stage("stg_por_renovar", "Por renovar", 40, Open, Some(30)),
@@ -298,7 +295,6 @@ pub fn seed_if_empty(conn: &Connection, size: &DemoSize) -> Result<bool, String>
 fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure> {
     let tx = conn.unchecked_transaction()?;
     let now = OffsetDateTime::now_utc();
-    let at = clock::timestamp(now);
     let ago = |days: i64, hours: i64| {
         clock::timestamp(now - Duration::days(days) - Duration::hours(hours))
     };
@@ -307,7 +303,7 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
     for (id, name, email, role) in REPS {
         auth::create_user(&tx, id, name, email, DEMO_PASSWORD, role)?;
     }
-    let pipelines = pipelines(&at);
+    let pipelines = pipelines(&ago(400, 1), &ago(400, 0));
     for pipeline in &pipelines {
         db::put(&tx, pipeline)?;
     }

@@ -55,7 +55,7 @@ test('a rep signs in and sees the demo board with the right totals', async () =>
 
   // Switching pipeline shows the other pipeline's stages and totals, and survives a reload.
   const renovaciones = await expectedColumns(page, 1);
-  await page.getByLabel('Embudo', { exact: true }).selectOption(renovaciones.id);
+  await page.getByRole('combobox', { name: /^Embudo/ }).selectOption(renovaciones.id);
   await assertBoardMatches(page, renovaciones);
   await page.reload();
   await assertBoardMatches(page, renovaciones);

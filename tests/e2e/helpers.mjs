@@ -53,6 +53,7 @@ export async function assertAccessible(page) {
 
 /** Signs in through the desk's login form and waits for the board. */
 export async function signIn(page, { email, password } = DEMO) {
+  await page.context().clearCookies();
   await page.goto(`${BASE}/login`);
   await page.getByLabel('Correo electrónico').fill(email);
   await page.getByLabel('Contraseña').fill(password);
