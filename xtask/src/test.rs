@@ -96,6 +96,7 @@ pub fn run() -> Result {
     for (name, seconds) in &timer.steps {
         println!("{seconds:8.1} s  {name}");
     }
+    println!("\nsteps: {} passed, 0 failed", timer.steps.len());
     Ok(())
 }
 
