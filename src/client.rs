@@ -1,8 +1,6 @@
 //! [`Client`]: runs connector operations over a transport, with typed helpers for each operation.
 
-use crate::connector::{
-    Capabilities, Connector, ConnectorError, ListQuery, Operation, RecordOp, RecordReply, Reply,
-};
+use crate::connector::{Capabilities, Connector, ConnectorError, ListQuery, Operation, RecordOp, RecordReply, Reply};
 use crate::transport::Transport;
 use trato_protocol::*;
 
@@ -36,9 +34,7 @@ macro_rules! record_helpers {
                 let page = self.$list(query.clone()).await?;
                 items.extend(page.items);
                 match page.next_cursor {
-                    Some(cursor) if query.cursor.as_ref() != Some(&cursor) => {
-                        query.cursor = Some(cursor)
-                    }
+                    Some(cursor) if query.cursor.as_ref() != Some(&cursor) => query.cursor = Some(cursor),
                     _ => return Ok(items),
                 }
             }
@@ -46,47 +42,23 @@ macro_rules! record_helpers {
 
         /// One record.
         pub async fn $get(&self, id: &str) -> Result<$record, ConnectorError> {
-            self.one(Operation::$variant(RecordOp::Get(id.into())))
-                .await
+            self.one(Operation::$variant(RecordOp::Get(id.into()))).await
         }
 
         /// Creates a record; retrying with the same key never creates it twice.
-        pub async fn $create(
-            &self,
-            new: $new,
-            idempotency_key: &str,
-        ) -> Result<$record, ConnectorError> {
-            let op = RecordOp::Create {
-                new,
-                idempotency_key: idempotency_key.into(),
-            };
+        pub async fn $create(&self, new: $new, idempotency_key: &str) -> Result<$record, ConnectorError> {
+            let op = RecordOp::Create { new, idempotency_key: idempotency_key.into() };
             self.one(Operation::$variant(op)).await
         }
 
         /// Changes some fields of a record made at `version`.
-        pub async fn $update(
-            &self,
-            id: &str,
-            version: Option<u64>,
-            patch: $patch,
-        ) -> Result<$record, ConnectorError> {
-            self.one(Operation::$variant(RecordOp::Update {
-                id: id.into(),
-                version,
-                patch,
-            }))
-            .await
+        pub async fn $update(&self, id: &str, version: Option<u64>, patch: $patch) -> Result<$record, ConnectorError> {
+            self.one(Operation::$variant(RecordOp::Update { id: id.into(), version, patch })).await
         }
 
         /// Deletes a record.
         pub async fn $delete(&self, id: &str, version: Option<u64>) -> Result<(), ConnectorError> {
-            match self
-                .run(Operation::$variant(RecordOp::Delete {
-                    id: id.into(),
-                    version,
-                }))
-                .await?
-            {
+            match self.run(Operation::$variant(RecordOp::Delete { id: id.into(), version })).await? {
                 Reply::$variant(RecordReply::Deleted) => Ok(()),
                 other => Err(unexpected(other)),
             }
@@ -97,10 +69,7 @@ macro_rules! record_helpers {
 impl<C: Connector, T: Transport> Client<C, T> {
     /// A client for `connector` over `transport`.
     pub fn new(connector: C, transport: T) -> Self {
-        Client {
-            connector,
-            transport,
-        }
+        Client { connector, transport }
     }
 
     /// What the backend supports.
@@ -125,13 +94,7 @@ impl<C: Connector, T: Transport> Client<C, T> {
 
     /// Signs in.
     pub async fn login(&self, email: &str, password: &str) -> Result<SessionInfo, ConnectorError> {
-        match self
-            .run(Operation::Login {
-                email: email.into(),
-                password: password.into(),
-            })
-            .await?
-        {
+        match self.run(Operation::Login { email: email.into(), password: password.into() }).await? {
             Reply::Session(session) => Ok(session),
             other => Err(unexpected(other)),
         }
@@ -166,18 +129,7 @@ impl<C: Connector, T: Transport> Client<C, T> {
         }
     }
 
-    record_helpers!(
-        deals,
-        deal,
-        create_deal,
-        update_deal,
-        delete_deal,
-        all_deals,
-        Deals,
-        Deal,
-        NewDeal,
-        DealPatch
-    );
+    record_helpers!(deals, deal, create_deal, update_deal, delete_deal, all_deals, Deals, Deal, NewDeal, DealPatch);
     record_helpers!(
         accounts,
         account,
@@ -202,6 +154,24 @@ impl<C: Connector, T: Transport> Client<C, T> {
         NewContact,
         ContactPatch
     );
+    record_helpers!(
+        views,
+        view,
+        create_view,
+        update_view,
+        delete_view,
+        all_views,
+        Views,
+        SavedView,
+        NewView,
+        ViewPatch
+    );
+
+    /// Brings back a deleted deal.
+    pub async fn restore_deal(&self, id: &str) -> Result<Deal, ConnectorError> {
+        self.one(Operation::RestoreDeal(id.into())).await
+    }
+
     record_helpers!(
         activities,
         activity,
@@ -237,3 +207,4 @@ one_of!(Deals, Deal);
 one_of!(Accounts, Account);
 one_of!(Contacts, Contact);
 one_of!(Activities, Activity);
+one_of!(Views, SavedView);

@@ -40,16 +40,15 @@ fn deal(id: &str, name: &str, stage: &str, minor: i64, idle_since: &str) -> Deal
         account_id: Some("a1".into()),
         contact_id: None,
         owner_id: Some("u1".into()),
-        amount: Money {
-            minor,
-            currency: "EUR".into(),
-        },
+        amount: Money { minor, currency: "EUR".into() },
         expected_close: Some("2027-03-15".into()),
         stage_entered_at: idle_since.into(),
         last_activity_at: idle_since.into(),
         position: minor as f64,
         lost_reason: None,
         closed_on: None,
+        probability: None,
+        next_activity: None,
     }
 }
 
@@ -61,57 +60,32 @@ fn board_data() -> BoardData {
         kind,
         rotting_days: Some(5),
     };
-    let pipeline = |id: &str, name: &str, stages| Pipeline {
-        meta: meta(id),
-        name: name.into(),
-        stages,
-    };
+    let pipeline = |id: &str, name: &str, stages| Pipeline { meta: meta(id), name: name.into(), stages };
     BoardData {
         pipelines: vec![
             pipeline(
                 "p1",
                 "Nuevo negocio",
-                vec![
-                    stage("s1", "Propuesta", 50, StageKind::Open),
-                    stage("s2", "Ganado", 100, StageKind::Won),
-                ],
+                vec![stage("s1", "Propuesta", 50, StageKind::Open), stage("s2", "Ganado", 100, StageKind::Won)],
             ),
-            pipeline(
-                "p2",
-                "Renovaciones",
-                vec![stage("s3", "Por renovar", 40, StageKind::Open)],
-            ),
+            pipeline("p2", "Renovaciones", vec![stage("s3", "Por renovar", 40, StageKind::Open)]),
         ],
         deals: vec![
-            deal(
-                "d1",
-                "<script>alert(1)</script> Pedido",
-                "s1",
-                100_000,
-                "2000-01-01T00:00:00.000Z",
-            ),
+            deal("d1", "<script>alert(1)</script> Pedido", "s1", 100_000, "2000-01-01T00:00:00.000Z"),
             deal("d2", "Café ☕", "s1", 50_050, "2999-01-01T00:00:00.000Z"),
             deal("d3", "Ganado", "s2", 7_000, "2999-01-01T00:00:00.000Z"),
         ],
         account_names: HashMap::from([("a1".to_string(), "Hotel Miramar".to_string())]),
         users: HashMap::from([(
             "u1".to_string(),
-            User {
-                id: "u1".into(),
-                name: "Lucía Martín".into(),
-                email: "l@x.es".into(),
-                role: "rep".into(),
-            },
+            User { id: "u1".into(), name: "Lucía Martín".into(), email: "l@x.es".into(), role: "rep".into() },
         )]),
     }
 }
 
 #[wasm_bindgen_test]
 async fn intl_formats_money_and_dates_per_locale() {
-    let amount = Money {
-        minor: 123_456_789,
-        currency: "EUR".into(),
-    };
+    let amount = Money { minor: 123_456_789, currency: "EUR".into() };
     let es = intl::money(Locale::Es, &amount);
     let en = intl::money(Locale::En, &amount);
     assert!(es.contains("1.234.567,89") && es.contains('€'), "{es}");
@@ -124,97 +98,31 @@ async fn intl_formats_money_and_dates_per_locale() {
 #[wasm_bindgen_test]
 async fn board_columns_show_counts_totals_and_cards() {
     let root = container();
-    let _handle = leptos::mount::mount_to(
-        root.clone(),
-        || view! { <Router><BoardView board=board_data() /></Router> },
-    );
+    let _handle = leptos::mount::mount_to(root.clone(), || view! { <Router><BoardView board=board_data() /></Router> });
     leptos::task::tick().await;
 
     let columns = root.query_selector_all("section[data-stage]").unwrap();
     assert_eq!(columns.length(), 2, "the first pipeline's two stages");
-    let open = root
-        .query_selector("section[data-stage='s1']")
-        .unwrap()
-        .unwrap();
-    let total = open
-        .query_selector(".column-total")
-        .unwrap()
-        .unwrap()
-        .text_content()
-        .unwrap();
-    assert_eq!(
-        total,
-        intl::money(
-            Locale::Es,
-            &Money {
-                minor: 150_050,
-                currency: "EUR".into()
-            }
-        )
-    );
-    let weighted = open
-        .query_selector(".column-weighted")
-        .unwrap()
-        .unwrap()
-        .text_content()
-        .unwrap();
-    assert_eq!(
-        weighted,
-        intl::money(
-            Locale::Es,
-            &Money {
-                minor: 75_025,
-                currency: "EUR".into()
-            }
-        )
-    );
-    assert!(open
-        .query_selector(".column-count")
-        .unwrap()
-        .unwrap()
-        .text_content()
-        .unwrap()
-        .starts_with("2 tratos"));
+    let open = root.query_selector("section[data-stage='s1']").unwrap().unwrap();
+    let total = open.query_selector(".column-total").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(total, intl::money(Locale::Es, &Money { minor: 150_050, currency: "EUR".into() }));
+    let weighted = open.query_selector(".column-weighted").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(weighted, intl::money(Locale::Es, &Money { minor: 75_025, currency: "EUR".into() }));
+    assert!(open.query_selector(".column-count").unwrap().unwrap().text_content().unwrap().starts_with("2 tratos"));
 
     // Cards in position order; user text rendered as text.
     let titles: Vec<String> = (0..2)
-        .map(|i| {
-            open.query_selector_all("article.card h3")
-                .unwrap()
-                .get(i)
-                .unwrap()
-                .text_content()
-                .unwrap()
-        })
+        .map(|i| open.query_selector_all("article.card h3").unwrap().get(i).unwrap().text_content().unwrap())
         .collect();
     assert_eq!(titles, ["Café ☕", "<script>alert(1)</script> Pedido"]);
     assert!(root.query_selector("article script").unwrap().is_none());
-    let card = root
-        .query_selector("article[data-deal='d1']")
-        .unwrap()
-        .unwrap();
+    let card = root.query_selector("article[data-deal='d1']").unwrap().unwrap();
     let text = card.text_content().unwrap();
-    assert!(
-        text.contains("Hotel Miramar") && text.contains("LM") && text.contains("15 mar 2027"),
-        "{text}"
-    );
-    assert!(
-        card.class_list().contains("rotting"),
-        "idle since 2000: rotting"
-    );
-    assert!(!root
-        .query_selector("article[data-deal='d2']")
-        .unwrap()
-        .unwrap()
-        .class_list()
-        .contains("rotting"));
+    assert!(text.contains("Hotel Miramar") && text.contains("LM") && text.contains("15 mar 2027"), "{text}");
+    assert!(card.class_list().contains("rotting"), "idle since 2000: rotting");
+    assert!(!root.query_selector("article[data-deal='d2']").unwrap().unwrap().class_list().contains("rotting"));
 
-    let summary = root
-        .query_selector(".board-summary")
-        .unwrap()
-        .unwrap()
-        .text_content()
-        .unwrap();
+    let summary = root.query_selector(".board-summary").unwrap().unwrap().text_content().unwrap();
     assert!(summary.starts_with("2 tratos abiertos"), "{summary}");
 }
 
@@ -230,55 +138,24 @@ async fn language_switch_changes_texts_and_html_lang() {
         }
     });
     leptos::task::tick().await;
-    let select: web_sys::HtmlSelectElement = root
-        .query_selector("select")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
+    let select: web_sys::HtmlSelectElement = root.query_selector("select").unwrap().unwrap().unchecked_into();
     select.set_value("en");
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
     leptos::task::tick().await;
-    assert_eq!(
-        root.query_selector("h1")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "Sales pipeline"
-    );
+    assert_eq!(root.query_selector("h1").unwrap().unwrap().text_content().unwrap(), "Sales pipeline");
     let document = web_sys::window().unwrap().document().unwrap();
-    assert_eq!(
-        document
-            .document_element()
-            .unwrap()
-            .get_attribute("lang")
-            .unwrap(),
-        "en"
-    );
+    assert_eq!(document.document_element().unwrap().get_attribute("lang").unwrap(), "en");
     select.set_value("es");
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
     leptos::task::tick().await;
-    assert_eq!(
-        root.query_selector("h1")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "Embudo de ventas"
-    );
+    assert_eq!(root.query_selector("h1").unwrap().unwrap().text_content().unwrap(), "Embudo de ventas");
 }
 
 #[wasm_bindgen_test]
 async fn error_messages_render_as_text() {
     let root = container();
-    let _handle = leptos::mount::mount_to(
-        root.clone(),
-        || view! { <ErrorMessage message="<b>fallo</b>".to_string() /> },
-    );
+    let _handle =
+        leptos::mount::mount_to(root.clone(), || view! { <ErrorMessage message="<b>fallo</b>".to_string() /> });
     leptos::task::tick().await;
     let alert = root.query_selector("[role=alert]").unwrap().unwrap();
     assert_eq!(alert.text_content().unwrap(), "<b>fallo</b>");

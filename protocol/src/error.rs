@@ -68,25 +68,13 @@ pub struct ApiError {
 impl ApiError {
     /// An error with a code and a message and no field details.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError {
-            code,
-            message: message.into(),
-            fields: None,
-        }
+        ApiError { code, message: message.into(), fields: None }
     }
 
     /// A `validation_failed` error carrying per-field messages.
     pub fn validation(fields: FieldErrors) -> Self {
-        let message = fields
-            .iter()
-            .map(|(field, msg)| format!("{field}: {msg}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        ApiError {
-            code: ErrorCode::ValidationFailed,
-            message,
-            fields: Some(fields),
-        }
+        let message = fields.iter().map(|(field, msg)| format!("{field}: {msg}")).collect::<Vec<_>>().join("; ");
+        ApiError { code: ErrorCode::ValidationFailed, message, fields: Some(fields) }
     }
 
     /// HTTP status of this error.

@@ -210,8 +210,27 @@ pub struct Deal {
     pub lost_reason: Option<String>,
     /// When the deal was won or lost (date).
     pub closed_on: Option<String>,
+    /// Win probability in percent set on this deal; `null` means the stage's probability.
+    #[serde(default)]
+    pub probability: Option<u8>,
+    /// The earliest open task, call or meeting of the deal (computed by the server on every read).
+    #[serde(default)]
+    pub next_activity: Option<NextActivity>,
 }
 record!(Deal, "deals");
+
+/// Summary of a deal's next planned activity, for board cards.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NextActivity {
+    /// The activity's id.
+    pub id: String,
+    /// Call, meeting or task.
+    pub kind: ActivityKind,
+    /// One-line summary.
+    pub subject: String,
+    /// Due date, if planned.
+    pub due_on: Option<String>,
+}
 
 /// What kind of activity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,6 +244,10 @@ pub enum ActivityKind {
     Meeting,
     /// A to-do with a due date.
     Task,
+    /// An e-mail logged by hand.
+    Email,
+    /// A move between stages, recorded by the server (read only).
+    StageChange,
 }
 
 /// A note, call, meeting or task linked to a deal, account or contact.
@@ -251,8 +274,89 @@ pub struct Activity {
     pub due_on: Option<String>,
     /// Whether the task is done.
     pub done: bool,
+    /// For `stage_change`: the stage left.
+    #[serde(default)]
+    pub from_stage_id: Option<String>,
+    /// For `stage_change`: the stage entered.
+    #[serde(default)]
+    pub to_stage_id: Option<String>,
 }
 record!(Activity, "activities");
+
+/// Filters of a saved board view.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewFilters {
+    /// Text searched in deal names and account names.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// Only deals of this owner; `"me"` means the rep looking at the view.
+    #[serde(default)]
+    pub owner_id: Option<String>,
+    /// Expected close on or after this date.
+    #[serde(default)]
+    pub close_from: Option<String>,
+    /// Expected close on or before this date.
+    #[serde(default)]
+    pub close_to: Option<String>,
+    /// Smallest amount, in minor units.
+    #[serde(default)]
+    pub amount_min: Option<i64>,
+    /// Largest amount, in minor units.
+    #[serde(default)]
+    pub amount_max: Option<i64>,
+    /// Only rotting deals.
+    #[serde(default)]
+    pub rotting_only: bool,
+    /// Sort within columns: `position`, `amount`, `-amount`, `expected_close`, `name`, `next_activity`.
+    #[serde(default)]
+    pub sort: Option<String>,
+}
+
+/// A named board view saved by a rep (visible to that rep only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedView {
+    /// Identity and version.
+    #[serde(flatten)]
+    pub meta: Meta,
+    /// The view's name.
+    pub name: String,
+    /// The rep who owns the view.
+    pub user_id: String,
+    /// Pipeline shown.
+    pub pipeline_id: String,
+    /// Filters and sort.
+    pub filters: ViewFilters,
+}
+record!(SavedView, "views");
+
+/// Body of `POST /views`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewView {
+    /// Name (required).
+    pub name: String,
+    /// Pipeline (required).
+    pub pipeline_id: String,
+    /// Filters.
+    #[serde(default)]
+    pub filters: ViewFilters,
+}
+
+/// Body of `PATCH /views/{id}`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewPatch {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New pipeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline_id: Option<String>,
+    /// New filters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<ViewFilters>,
+}
 
 /// One page of a list endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -303,39 +407,19 @@ pub struct AccountPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New sector or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub industry: Option<Option<String>>,
     /// New web site or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub website: Option<Option<String>>,
     /// New phone or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub phone: Option<Option<String>>,
     /// New city or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub city: Option<Option<String>>,
     /// New owner or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<Option<String>>,
 }
 
@@ -376,39 +460,19 @@ pub struct ContactPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// New e-mail or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub email: Option<Option<String>>,
     /// New phone or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub phone: Option<Option<String>>,
     /// New title or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub title: Option<Option<String>>,
     /// New company or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<Option<String>>,
     /// New owner or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<Option<String>>,
 }
 
@@ -456,46 +520,29 @@ pub struct DealPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<String>,
     /// New company or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<Option<String>>,
     /// New contact or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<Option<String>>,
     /// New owner or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<Option<String>>,
     /// New amount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
     /// New expected close date or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub expected_close: Option<Option<String>>,
     /// New position in the column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
     /// New lost reason or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub lost_reason: Option<Option<String>>,
+    /// New probability override (0..=100) or `null` for the stage's.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub probability: Option<Option<u8>>,
 }
 
 /// Body of `POST /activities`.
@@ -537,25 +584,13 @@ pub struct ActivityPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// New body or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub body: Option<Option<String>>,
     /// New owner or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<Option<String>>,
     /// New due date or `null`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub due_on: Option<Option<String>>,
     /// New done flag.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -34,10 +34,7 @@ pub fn check_optional(errors: &mut FieldErrors, field: &str, value: Option<&str>
 fn check_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
     if value.chars().count() > max {
         errors.insert(field.into(), format!("must be at most {max} characters"));
-    } else if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
+    } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
         errors.insert(field.into(), "must not contain control characters".into());
     }
 }
@@ -81,12 +78,7 @@ pub fn parse_date(value: &str) -> Option<(i32, u32, u32)> {
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
     }
-    let digits = |s: &str| {
-        s.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| s.parse::<u32>().ok())
-            .flatten()
-    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<u32>().ok()).flatten();
     let year = digits(&value[0..4])? as i32;
     let month = digits(&value[5..7])?;
     let day = digits(&value[8..10])?;
@@ -109,10 +101,7 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 /// Money: a three-letter upper-case currency and an amount within ±[`MAX_MINOR`].
 pub fn check_money(errors: &mut FieldErrors, field: &str, value: &Money) {
     if value.currency.len() != 3 || !value.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        errors.insert(
-            format!("{field}.currency"),
-            "must be an ISO 4217 code such as EUR".into(),
-        );
+        errors.insert(format!("{field}.currency"), "must be an ISO 4217 code such as EUR".into());
     }
     if value.minor.abs() > MAX_MINOR {
         errors.insert(format!("{field}.minor"), "is too large".into());
@@ -163,22 +152,8 @@ mod tests {
     #[test]
     fn money_rules() {
         let mut errors = FieldErrors::new();
-        check_money(
-            &mut errors,
-            "amount",
-            &Money {
-                minor: 10,
-                currency: "eur".into(),
-            },
-        );
-        check_money(
-            &mut errors,
-            "price",
-            &Money {
-                minor: i64::MAX,
-                currency: "EUR".into(),
-            },
-        );
+        check_money(&mut errors, "amount", &Money { minor: 10, currency: "eur".into() });
+        check_money(&mut errors, "price", &Money { minor: i64::MAX, currency: "EUR".into() });
         assert!(errors.contains_key("amount.currency") && errors.contains_key("price.minor"));
     }
 }

@@ -28,18 +28,11 @@ pub fn hash_password(password: &str) -> String {
     let Ok(salt) = SaltString::encode_b64(&salt_bytes) else {
         return String::new();
     };
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .unwrap_or_default()
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 /// Creates a rep; used by the demo data and tests.
@@ -65,12 +58,7 @@ fn token_hash(token: &str) -> String {
 
 /// Reads a user by id.
 pub fn user(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
-    conn.query_row(
-        "SELECT id, name, email, role FROM users WHERE id = ?1",
-        params![id],
-        user_row,
-    )
-    .optional()
+    conn.query_row("SELECT id, name, email, role FROM users WHERE id = ?1", params![id], user_row).optional()
 }
 
 /// Whether a user with this id exists.
@@ -86,12 +74,7 @@ pub fn users(conn: &Connection) -> rusqlite::Result<Vec<User>> {
 }
 
 fn user_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
-    Ok(User {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        email: row.get(2)?,
-        role: row.get(3)?,
-    })
+    Ok(User { id: row.get(0)?, name: row.get(1)?, email: row.get(2)?, role: row.get(3)? })
 }
 
 /// The signed-in rep, taken from the session cookie; rejects with 401 otherwise.
@@ -106,10 +89,7 @@ pub struct Rep {
 impl axum::extract::OptionalFromRequestParts<AppState> for Rep {
     type Rejection = Failure;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
         match <Rep as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
             Ok(rep) => Ok(Some(rep)),
             Err(Failure(error)) if error.code == ErrorCode::Unauthorized => Ok(None),
@@ -121,10 +101,7 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Rep {
 impl FromRequestParts<AppState> for Rep {
     type Rejection = Failure;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let unauthorized = || Failure::new(ErrorCode::Unauthorized, "Sign in to continue.");
         let token = session_cookie(&parts.headers).ok_or_else(unauthorized)?;
         let hash = token_hash(&token);
@@ -140,24 +117,15 @@ impl FromRequestParts<AppState> for Rep {
             Some(id) => user(&conn, &id)?,
             None => None,
         };
-        user.map(|user| Rep {
-            user,
-            token_hash: hash,
-        })
-        .ok_or_else(unauthorized)
+        user.map(|user| Rep { user, token_hash: hash }).ok_or_else(unauthorized)
     }
 }
 
 fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_string())
-        })
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_string())
+    })
 }
 
 fn session_info(conn: &Connection, user: User) -> Result<SessionInfo, Failure> {
@@ -170,60 +138,36 @@ fn session_info(conn: &Connection, user: User) -> Result<SessionInfo, Failure> {
 
 fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!(
-        "{SESSION_COOKIE}={value}; Path=/api; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
-    );
+    let cookie = format!("{SESSION_COOKIE}={value}; Path=/api; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `POST /auth/login`: checks the password, opens a session and sets the cookie.
-pub async fn login(
-    State(state): State<AppState>,
-    ApiJson(body): ApiJson<LoginRequest>,
-) -> Result<Response, Failure> {
+pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<LoginRequest>) -> Result<Response, Failure> {
     let conn = state.db();
     let email = body.email.trim().to_lowercase();
-    let window_start =
-        clock::timestamp(OffsetDateTime::now_utc() - Duration::minutes(LOCKOUT_MINUTES));
+    let window_start = clock::timestamp(OffsetDateTime::now_utc() - Duration::minutes(LOCKOUT_MINUTES));
     let failures: i64 = conn.query_row(
         "SELECT COUNT(*) FROM login_attempts WHERE email = ?1 AND at > ?2",
         params![email, window_start],
         |row| row.get(0),
     )?;
     if failures >= MAX_FAILED_LOGINS {
-        return Err(Failure::new(
-            ErrorCode::RateLimited,
-            "Too many failed sign-ins; try again later.",
-        ));
+        return Err(Failure::new(ErrorCode::RateLimited, "Too many failed sign-ins; try again later."));
     }
     let found: Option<(String, String)> = conn
-        .query_row(
-            "SELECT id, password_hash FROM users WHERE email = ?1",
-            params![email],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        .query_row("SELECT id, password_hash FROM users WHERE email = ?1", params![email], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
         .optional()?;
     let user_id = match found {
-        Some((id, hash))
-            if body.password.len() <= 1024 && verify_password(&body.password, &hash) =>
-        {
-            id
-        }
+        Some((id, hash)) if body.password.len() <= 1024 && verify_password(&body.password, &hash) => id,
         _ => {
-            conn.execute(
-                "INSERT INTO login_attempts (email, at) VALUES (?1, ?2)",
-                params![email, clock::now()],
-            )?;
-            return Err(Failure::new(
-                ErrorCode::Unauthorized,
-                "Wrong e-mail or password.",
-            ));
+            conn.execute("INSERT INTO login_attempts (email, at) VALUES (?1, ?2)", params![email, clock::now()])?;
+            return Err(Failure::new(ErrorCode::Unauthorized, "Wrong e-mail or password."));
         }
     };
-    conn.execute(
-        "DELETE FROM login_attempts WHERE email = ?1",
-        params![email],
-    )?;
+    conn.execute("DELETE FROM login_attempts WHERE email = ?1", params![email])?;
     let token_bytes: [u8; 32] = rand::random();
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(token_bytes);
     let expires = clock::timestamp(OffsetDateTime::now_utc() + Duration::days(SESSION_DAYS));
@@ -231,26 +175,17 @@ pub async fn login(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
         params![token_hash(&token), user_id, clock::now(), expires],
     )?;
-    let user = user(&conn, &user_id)?
-        .ok_or_else(|| Failure(ApiError::new(ErrorCode::Internal, "user vanished")))?;
+    let user = user(&conn, &user_id)?.ok_or_else(|| Failure(ApiError::new(ErrorCode::Internal, "user vanished")))?;
     let mut response = json_body(&session_info(&conn, user)?);
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        cookie(&state, &token, SESSION_DAYS * 86_400),
-    );
+    response.headers_mut().insert(header::SET_COOKIE, cookie(&state, &token, SESSION_DAYS * 86_400));
     Ok(response)
 }
 
 /// `POST /auth/logout`: ends the session and clears the cookie.
 pub async fn logout(State(state): State<AppState>, rep: Rep) -> Result<Response, Failure> {
-    state.db().execute(
-        "DELETE FROM sessions WHERE token_hash = ?1",
-        params![rep.token_hash],
-    )?;
+    state.db().execute("DELETE FROM sessions WHERE token_hash = ?1", params![rep.token_hash])?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, cookie(&state, "", 0));
+    response.headers_mut().insert(header::SET_COOKIE, cookie(&state, "", 0));
     Ok(response)
 }
 
@@ -261,10 +196,7 @@ pub async fn me(State(state): State<AppState>, rep: Rep) -> Result<Response, Fai
 
 /// `GET /auth/session`: `{"session": ...}` with the signed-in rep, or `{"session": null}` when signed out.
 /// Lets a client check for a session at start-up without provoking a 401.
-pub async fn current_session(
-    State(state): State<AppState>,
-    rep: Option<Rep>,
-) -> Result<Response, Failure> {
+pub async fn current_session(State(state): State<AppState>, rep: Option<Rep>) -> Result<Response, Failure> {
     let session = match rep {
         Some(rep) => Some(session_info(&state.db(), rep.user)?),
         None => None,

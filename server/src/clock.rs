@@ -6,11 +6,8 @@ use time::{Date, Duration, OffsetDateTime};
 /// Formats an instant as RFC 3339 UTC with milliseconds, for example `2026-11-23T09:30:00.000Z`.
 /// The form sorts lexicographically in time order, which the database relies on.
 pub fn timestamp(at: OffsetDateTime) -> String {
-    let format =
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    at.to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .unwrap_or_default()
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
 }
 
 /// The current instant as a protocol timestamp.

@@ -21,8 +21,10 @@ pub fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
 }
 
 /// Current schema version, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
+/// Brings the schema to [`SCHEMA_VERSION`]. Every statement is `IF NOT EXISTS`, so running the batch on an older
+/// database adds what it lacks (version 2 added saved views) and keeps its data.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if version >= SCHEMA_VERSION {
@@ -58,18 +60,12 @@ pub fn table_sql<R: Listed>() -> String {
     let mut columns = String::new();
     let mut indexes = String::new();
     for field in R::FILTERS {
-        columns.push_str(&format!(
-            ", f_{field} TEXT GENERATED ALWAYS AS (json_extract(data, '$.{field}')) VIRTUAL"
-        ));
-        indexes.push_str(&format!(
-            "CREATE INDEX IF NOT EXISTS {table}_f_{field} ON {table}(f_{field}, deleted);\n"
-        ));
+        columns.push_str(&format!(", f_{field} TEXT GENERATED ALWAYS AS (json_extract(data, '$.{field}')) VIRTUAL"));
+        indexes.push_str(&format!("CREATE INDEX IF NOT EXISTS {table}_f_{field} ON {table}(f_{field}, deleted);\n"));
     }
     for (name, expr) in R::SORTS {
         columns.push_str(&format!(", s_{name} GENERATED ALWAYS AS ({expr}) VIRTUAL"));
-        indexes.push_str(&format!(
-            "CREATE INDEX IF NOT EXISTS {table}_s_{name} ON {table}(deleted, s_{name}, id);\n"
-        ));
+        indexes.push_str(&format!("CREATE INDEX IF NOT EXISTS {table}_s_{name} ON {table}(deleted, s_{name}, id);\n"));
     }
     format!(
         "CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, version INTEGER NOT NULL, \
@@ -81,49 +77,33 @@ pub fn table_sql<R: Listed>() -> String {
 /// Reads one live record by id.
 pub fn get<R: Record>(conn: &Connection, id: &str) -> Result<Option<R>, Failure> {
     let sql = format!("SELECT data FROM {} WHERE id = ?1 AND deleted = 0", R::PATH);
-    let data: Option<String> = conn
-        .query_row(&sql, params![id], |row| row.get(0))
-        .optional()?;
+    let data: Option<String> = conn.query_row(&sql, params![id], |row| row.get(0)).optional()?;
     data.map(|data| decode(&data)).transpose()
 }
 
 /// Whether a live record with this id exists.
 pub fn exists<R: Record>(conn: &Connection, id: &str) -> Result<bool, Failure> {
     let sql = format!("SELECT 1 FROM {} WHERE id = ?1 AND deleted = 0", R::PATH);
-    Ok(conn
-        .query_row(&sql, params![id], |_| Ok(()))
-        .optional()?
-        .is_some())
+    Ok(conn.query_row(&sql, params![id], |_| Ok(())).optional()?.is_some())
 }
 
 /// Inserts or replaces a record (the caller has set its version and timestamps).
 pub fn put<R: Record>(conn: &Connection, record: &R) -> Result<(), Failure> {
     let meta = record.meta();
-    let data = serde_json::to_string(record)
-        .map_err(|_| Failure::new(trato_protocol::ErrorCode::Internal, "encode"))?;
+    let data =
+        serde_json::to_string(record).map_err(|_| Failure::new(trato_protocol::ErrorCode::Internal, "encode"))?;
     let sql = format!(
         "INSERT INTO {} (id, version, updated_at, deleted, data) VALUES (?1, ?2, ?3, 0, ?4)
          ON CONFLICT(id) DO UPDATE SET version = ?2, updated_at = ?3, deleted = 0, data = ?4",
         R::PATH
     );
-    conn.execute(
-        &sql,
-        params![meta.id, meta.version as i64, meta.updated_at, data],
-    )?;
+    conn.execute(&sql, params![meta.id, meta.version as i64, meta.updated_at, data])?;
     Ok(())
 }
 
 /// Marks a record deleted, keeping a tombstone with a new version.
-pub fn delete<R: Record>(
-    conn: &Connection,
-    id: &str,
-    version: u64,
-    at: &str,
-) -> Result<(), Failure> {
-    let sql = format!(
-        "UPDATE {} SET deleted = 1, version = ?2, updated_at = ?3 WHERE id = ?1",
-        R::PATH
-    );
+pub fn delete<R: Record>(conn: &Connection, id: &str, version: u64, at: &str) -> Result<(), Failure> {
+    let sql = format!("UPDATE {} SET deleted = 1, version = ?2, updated_at = ?3 WHERE id = ?1", R::PATH);
     conn.execute(&sql, params![id, version as i64, at])?;
     Ok(())
 }
@@ -132,21 +112,13 @@ pub fn delete<R: Record>(
 pub fn decode<R: Record>(data: &str) -> Result<R, Failure> {
     serde_json::from_str(data).map_err(|error| {
         eprintln!("stored {} document does not decode: {error}", R::PATH);
-        Failure::new(
-            trato_protocol::ErrorCode::Internal,
-            "The server could not complete the request.",
-        )
+        Failure::new(trato_protocol::ErrorCode::Internal, "The server could not complete the request.")
     })
 }
 
 /// Reads a setting.
 pub fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
-        "SELECT value FROM settings WHERE key = ?1",
-        params![key],
-        |row| row.get(0),
-    )
-    .optional()
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", params![key], |row| row.get(0)).optional()
 }
 
 /// Writes a setting.

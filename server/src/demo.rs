@@ -20,11 +20,7 @@ pub struct DemoSize {
 
 impl Default for DemoSize {
     fn default() -> Self {
-        DemoSize {
-            accounts: 200,
-            contacts: 400,
-            deals: 300,
-        }
+        DemoSize { accounts: 200, contacts: 400, deals: 300 }
     }
 }
 
@@ -34,18 +30,8 @@ pub const COMPANY: &str = "Distribuciones Alameda S.L.";
 pub const DEMO_PASSWORD: &str = "trato-demo";
 /// The demo reps: (id, name, e-mail, role).
 pub const REPS: [(&str, &str, &str, &str); 3] = [
-    (
-        "usr_lucia",
-        "Lucía Martín",
-        "lucia@alameda.example",
-        "admin",
-    ),
-    (
-        "usr_javier",
-        "Javier Gómez",
-        "javier@alameda.example",
-        "rep",
-    ),
+    ("usr_lucia", "Lucía Martín", "lucia@alameda.example", "admin"),
+    ("usr_javier", "Javier Gómez", "javier@alameda.example", "rep"),
     ("usr_carmen", "Carmen Ruiz", "carmen@alameda.example", "rep"),
 ];
 
@@ -187,14 +173,7 @@ const LAST: &[&str] = &[
     "Ibáñez",
     "Núñez",
 ];
-const TITLES: &[&str] = &[
-    "Gerente",
-    "Jefe de compras",
-    "Director",
-    "Encargada",
-    "Administración",
-    "Chef",
-];
+const TITLES: &[&str] = &["Gerente", "Jefe de compras", "Director", "Encargada", "Administración", "Chef"];
 const PRODUCTS: &[&str] = &[
     "aceite de oliva",
     "bebidas",
@@ -211,43 +190,15 @@ const PRODUCTS: &[&str] = &[
     "cervezas",
     "panadería",
 ];
-const DEAL_KINDS: &[&str] = &[
-    "Suministro anual de",
-    "Pedido de",
-    "Contrato de",
-    "Ampliación de",
-    "Prueba de",
-];
-const LOST_REASONS: &[&str] = &[
-    "Precio",
-    "Eligió a la competencia",
-    "Sin presupuesto",
-    "Sin respuesta",
-];
+const DEAL_KINDS: &[&str] = &["Suministro anual de", "Pedido de", "Contrato de", "Ampliación de", "Prueba de"];
+const LOST_REASONS: &[&str] = &["Precio", "Eligió a la competencia", "Sin presupuesto", "Sin respuesta"];
 
-fn stage(
-    id: &str,
-    name: &str,
-    probability: u8,
-    kind: StageKind,
-    rotting_days: Option<u32>,
-) -> Stage {
-    Stage {
-        id: id.into(),
-        name: name.into(),
-        probability,
-        kind,
-        rotting_days,
-    }
+fn stage(id: &str, name: &str, probability: u8, kind: StageKind, rotting_days: Option<u32>) -> Stage {
+    Stage { id: id.into(), name: name.into(), probability, kind, rotting_days }
 }
 
 fn meta(id: String, at: &str) -> Meta {
-    Meta {
-        id,
-        version: 1,
-        created_at: at.into(),
-        updated_at: at.into(),
-    }
+    Meta { id, version: 1, created_at: at.into(), updated_at: at.into() }
 }
 
 /// The two demo pipelines; `at` and `later` are their creation times (the list order).
@@ -282,9 +233,7 @@ pub fn pipelines(at: &str, later: &str) -> Vec<Pipeline> {
 
 /// Seeds the dataset when the database has no users yet; returns whether it did.
 pub fn seed_if_empty(conn: &Connection, size: &DemoSize) -> Result<bool, String> {
-    let users: i64 = conn
-        .query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))
-        .map_err(|e| e.to_string())?;
+    let users: i64 = conn.query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0)).map_err(|e| e.to_string())?;
     if users > 0 {
         return Ok(false);
     }
@@ -295,9 +244,7 @@ pub fn seed_if_empty(conn: &Connection, size: &DemoSize) -> Result<bool, String>
 fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure> {
     let tx = conn.unchecked_transaction()?;
     let now = OffsetDateTime::now_utc();
-    let ago = |days: i64, hours: i64| {
-        clock::timestamp(now - Duration::days(days) - Duration::hours(hours))
-    };
+    let ago = |days: i64, hours: i64| clock::timestamp(now - Duration::days(days) - Duration::hours(hours));
     db::set_setting(&tx, "company", COMPANY)?;
     db::set_setting(&tx, "currency", "EUR")?;
     for (id, name, email, role) in REPS {
@@ -342,12 +289,7 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
             name,
             industry: Some("Hostelería y alimentación".into()),
             website: Some(format!("https://{slug}.example")),
-            phone: Some(format!(
-                "+34 9{} {:03} {:03}",
-                rng.range(1, 8),
-                rng.range(100, 999),
-                rng.range(100, 999)
-            )),
+            phone: Some(format!("+34 9{} {:03} {:03}", rng.range(1, 8), rng.range(100, 999), rng.range(100, 999))),
             city: Some(city.into()),
             owner_id: Some(rep_ids[i % rep_ids.len()].into()),
         };
@@ -357,11 +299,7 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
 
     let mut contacts_by_account: Vec<Vec<String>> = vec![vec![]; accounts.len()];
     for i in 0..size.contacts {
-        let account_index = if accounts.is_empty() {
-            None
-        } else {
-            Some(i % accounts.len())
-        };
+        let account_index = if accounts.is_empty() { None } else { Some(i % accounts.len()) };
         let first = rng.pick(FIRST);
         let last = format!("{} {}", rng.pick(LAST), rng.pick(LAST));
         let id = format!("con_{:04}", i + 1);
@@ -383,12 +321,7 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
             first_name: first.into(),
             last_name: last,
             email: Some(format!("{email_user}.{}@cliente.example", i + 1)),
-            phone: Some(format!(
-                "+34 6{:02} {:03} {:03}",
-                rng.range(0, 99),
-                rng.range(100, 999),
-                rng.range(100, 999)
-            )),
+            phone: Some(format!("+34 6{:02} {:03} {:03}", rng.range(0, 99), rng.range(100, 999), rng.range(100, 999))),
             title: Some(rng.pick(TITLES).into()),
             account_id: account_index.map(|a| accounts[a].meta.id.clone()),
             owner_id: account_index.and_then(|a| accounts[a].owner_id.clone()),
@@ -402,28 +335,17 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
     let mut positions = std::collections::HashMap::<String, f64>::new();
     let mut activities = 0usize;
     for i in 0..size.deals {
-        let pipeline = if i % 10 < 7 {
-            &pipelines[0]
-        } else {
-            &pipelines[1]
-        };
+        let pipeline = if i % 10 < 7 { &pipelines[0] } else { &pipelines[1] };
         // Most deals are open; about one in six is already won or lost.
         let stages = &pipeline.stages;
-        let open: Vec<&Stage> = stages
-            .iter()
-            .filter(|s| s.kind == StageKind::Open)
-            .collect();
+        let open: Vec<&Stage> = stages.iter().filter(|s| s.kind == StageKind::Open).collect();
         let stage = match rng.below(12) {
             0 => stages.iter().find(|s| s.kind == StageKind::Won),
             1 => stages.iter().find(|s| s.kind == StageKind::Lost),
             _ => Some(open[rng.below(open.len())]),
         }
         .unwrap_or(&stages[0]);
-        let account_index = if accounts.is_empty() {
-            None
-        } else {
-            Some(rng.below(accounts.len()))
-        };
+        let account_index = if accounts.is_empty() { None } else { Some(rng.below(accounts.len())) };
         let account = account_index.map(|a| &accounts[a]);
         let contact_id = account_index.and_then(|a| contacts_by_account[a].first().cloned());
         let product = rng.pick(PRODUCTS);
@@ -443,31 +365,22 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
         *position += 1024.0;
         let closed = stage.kind != StageKind::Open;
         let deal = Deal {
-            meta: meta(
-                format!("deal_{:05}", i + 1),
-                &ago(entered_days + rng.range(0, 60), 2),
-            ),
+            meta: meta(format!("deal_{:05}", i + 1), &ago(entered_days + rng.range(0, 60), 2)),
             name,
             pipeline_id: pipeline.meta.id.clone(),
             stage_id: stage.id.clone(),
             account_id: account.map(|a| a.meta.id.clone()),
             contact_id,
             owner_id: Some(rep_ids[rng.below(rep_ids.len())].into()),
-            amount: Money {
-                minor: amount,
-                currency: "EUR".into(),
-            },
-            expected_close: Some(clock::date_from_today(if closed {
-                -entered_days
-            } else {
-                rng.range(-15, 120)
-            })),
+            amount: Money { minor: amount, currency: "EUR".into() },
+            expected_close: Some(clock::date_from_today(if closed { -entered_days } else { rng.range(-15, 120) })),
             stage_entered_at: ago(entered_days, rng.range(0, 8)),
             last_activity_at: ago(idle_days, 1),
             position: *position,
-            lost_reason: (stage.kind == StageKind::Lost)
-                .then(|| rng.pick(LOST_REASONS).to_string()),
+            lost_reason: (stage.kind == StageKind::Lost).then(|| rng.pick(LOST_REASONS).to_string()),
             closed_on: closed.then(|| clock::date_from_today(-entered_days)),
+            probability: None,
+            next_activity: None,
         };
         db::put(&tx, &deal)?;
         // Activities for the first few hundred deals: a note and a planned call or task.
@@ -476,23 +389,19 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
                 meta: meta(format!("act_{:05}", activities + 1), &deal.last_activity_at),
                 kind: ActivityKind::Note,
                 subject: "Primera reunión con el cliente".into(),
-                body: Some(format!(
-                    "Interesados en {product}. Piden precios por volumen."
-                )),
+                body: Some(format!("Interesados en {product}. Piden precios por volumen.")),
                 deal_id: Some(deal.meta.id.clone()),
                 account_id: deal.account_id.clone(),
                 contact_id: deal.contact_id.clone(),
                 owner_id: deal.owner_id.clone(),
                 due_on: None,
                 done: true,
+                from_stage_id: None,
+                to_stage_id: None,
             };
             let task = Activity {
                 meta: meta(format!("act_{:05}", activities + 2), &deal.last_activity_at),
-                kind: if rng.below(2) == 0 {
-                    ActivityKind::Call
-                } else {
-                    ActivityKind::Task
-                },
+                kind: if rng.below(2) == 0 { ActivityKind::Call } else { ActivityKind::Task },
                 subject: if closed {
                     "Enviar encuesta de satisfacción".into()
                 } else {
@@ -505,6 +414,8 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
                 owner_id: deal.owner_id.clone(),
                 due_on: Some(clock::date_from_today(rng.range(-5, 14))),
                 done: false,
+                from_stage_id: None,
+                to_stage_id: None,
             };
             db::put(&tx, &note)?;
             db::put(&tx, &task)?;

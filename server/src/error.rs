@@ -20,10 +20,7 @@ impl From<ApiError> for Failure {
 impl From<rusqlite::Error> for Failure {
     fn from(error: rusqlite::Error) -> Self {
         eprintln!("database error: {error}");
-        Failure(ApiError::new(
-            ErrorCode::Internal,
-            "The server could not complete the request.",
-        ))
+        Failure(ApiError::new(ErrorCode::Internal, "The server could not complete the request."))
     }
 }
 
@@ -41,13 +38,10 @@ impl Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, json_body(&self.0)).into_response();
         if self.0.code == ErrorCode::RateLimited {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         }
         response
     }
@@ -56,14 +50,7 @@ impl IntoResponse for Failure {
 /// A JSON response body with the right content type.
 pub fn json_body<T: serde::Serialize>(value: &T) -> Response {
     let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
 }
 
 /// JSON request body; every way it can be wrong becomes a 4xx [`ApiError`].
@@ -77,18 +64,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .eq_ignore_ascii_case("application/json")
-            });
+            .is_some_and(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json"));
         if !is_json {
-            return Err(Failure::new(
-                ErrorCode::UnsupportedMediaType,
-                "The body must be application/json.",
-            ));
+            return Err(Failure::new(ErrorCode::UnsupportedMediaType, "The body must be application/json."));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -27,9 +27,7 @@ pub struct AppState {
 impl AppState {
     /// The database connection; one writer at a time.
     pub fn db(&self) -> MutexGuard<'_, rusqlite::Connection> {
-        self.db
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -76,10 +74,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     if let Some(size) = &config.demo {
         demo::seed_if_empty(&conn, size).map_err(std::io::Error::other)?;
     }
-    let state = AppState {
-        db: Arc::new(Mutex::new(conn)),
-        secure_cookies: config.secure_cookies,
-    };
+    let state = AppState { db: Arc::new(Mutex::new(conn)), secure_cookies: config.secure_cookies };
     let app = web::router(state, config.static_dir.clone());
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;

@@ -36,10 +36,7 @@ fn parse_args() -> Config {
             "--demo" => config.demo = Some(config.demo.take().unwrap_or_default()),
             "--demo-deals" => {
                 let deals = value().parse().unwrap_or_else(|_| usage());
-                config.demo = Some(DemoSize {
-                    deals,
-                    ..config.demo.take().unwrap_or_default()
-                });
+                config.demo = Some(DemoSize { deals, ..config.demo.take().unwrap_or_default() });
             }
             "--secure-cookies" => config.secure_cookies = true,
             _ => usage(),
@@ -56,10 +53,7 @@ async fn main() {
         Ok(running) => {
             println!("listening on http://{}", running.addr);
             if demo {
-                println!(
-                    "Demo logins (password \"{}\"):",
-                    trato_server::demo::DEMO_PASSWORD
-                );
+                println!("Demo logins (password \"{}\"):", trato_server::demo::DEMO_PASSWORD);
                 for (_, name, email, role) in trato_server::demo::REPS {
                     println!("  {email}  {name} ({role})");
                 }

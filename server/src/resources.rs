@@ -27,6 +27,29 @@ pub trait Listed: Record {
     const SEARCH: &'static [&'static str];
     /// Singular noun for messages.
     const NOUN: &'static str;
+    /// A field that must equal the caller's user id for a record to be visible (private records such as saved
+    /// views); `None` when every rep sees every record.
+    const OWNER_SCOPE: Option<&'static str> = None;
+
+    /// Fills computed, read-only fields before records are returned.
+    fn decorate(_conn: &Connection, _records: &mut [Self]) -> Result<(), Failure> {
+        Ok(())
+    }
+}
+
+/// Whether the caller may see this record (see [`Listed::OWNER_SCOPE`]).
+fn visible<R: Listed>(record: &R, user_id: &str) -> bool {
+    match R::OWNER_SCOPE {
+        None => true,
+        Some(field) => {
+            serde_json::to_value(record).ok().and_then(|v| v[field].as_str().map(|s| s == user_id)).unwrap_or(false)
+        }
+    }
+}
+
+/// Reads a live record the caller may see, else 404.
+fn get_visible<R: Listed>(conn: &Connection, id: &str, user_id: &str) -> Result<R, Failure> {
+    db::get::<R>(conn, id)?.filter(|r| visible(r, user_id)).ok_or_else(|| Failure::not_found(R::NOUN))
 }
 
 /// A record kind that clients can create, update and delete.
@@ -55,30 +78,17 @@ pub struct WriteCtx<'a> {
 
 impl WriteCtx<'_> {
     /// Adds a field error when `id` names no live record of kind `R`.
-    pub fn check_ref<R: Record>(
-        &self,
-        errors: &mut FieldErrors,
-        field: &str,
-        id: Option<&str>,
-    ) -> Result<(), Failure> {
+    pub fn check_ref<R: Record>(&self, errors: &mut FieldErrors, field: &str, id: Option<&str>) -> Result<(), Failure> {
         if let Some(id) = id {
             if !db::exists::<R>(self.conn, id)? {
-                errors.insert(
-                    field.into(),
-                    format!("no such {}", R::PATH.trim_end_matches('s')),
-                );
+                errors.insert(field.into(), format!("no such {}", R::PATH.trim_end_matches('s')));
             }
         }
         Ok(())
     }
 
     /// Adds a field error when `id` names no rep.
-    pub fn check_user(
-        &self,
-        errors: &mut FieldErrors,
-        field: &str,
-        id: Option<&str>,
-    ) -> Result<(), Failure> {
+    pub fn check_user(&self, errors: &mut FieldErrors, field: &str, id: Option<&str>) -> Result<(), Failure> {
         if let Some(id) = id {
             if !auth::user_exists(self.conn, id)? {
                 errors.insert(field.into(), "no such user".into());
@@ -104,6 +114,7 @@ pub fn all_tables() -> Vec<String> {
         db::table_sql::<Contact>(),
         db::table_sql::<Deal>(),
         db::table_sql::<Activity>(),
+        db::table_sql::<SavedView>(),
     ]
 }
 
@@ -134,9 +145,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, Failure> {
         return Ok(None);
     }
     let text = text.trim_start_matches("W/").trim_matches('"');
-    text.parse::<u64>()
-        .map(Some)
-        .map_err(|_| bad_request("If-Match must be a record version such as \"3\"."))
+    text.parse::<u64>().map(Some).map_err(|_| bad_request("If-Match must be a record version such as \"3\"."))
 }
 
 fn check_version<R: Record>(headers: &HeaderMap, current: &R) -> Result<(), Failure> {
@@ -181,9 +190,7 @@ fn parse_list_query<R: Listed>(raw: Option<String>) -> Result<ListQuery, Failure
                     .parse::<u32>()
                     .ok()
                     .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-                    .ok_or_else(|| {
-                        bad_request(format!("limit must be a number from 1 to {MAX_PAGE_SIZE}."))
-                    })?;
+                    .ok_or_else(|| bad_request(format!("limit must be a number from 1 to {MAX_PAGE_SIZE}.")))?;
             }
             "sort" => {
                 let (descending, name) = match value.strip_prefix('-') {
@@ -239,9 +246,7 @@ fn encode_cursor(query: &ListQuery, value: &SqlValue, id: &str) -> String {
 
 fn decode_cursor(text: &str, query: &ListQuery) -> Result<(SqlValue, String), Failure> {
     let invalid = || bad_request("cursor is not valid for this list.");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(text)
-        .map_err(|_| invalid())?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).map_err(|_| invalid())?;
     let doc: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     if doc["s"].as_str() != Some(sort_spec(query).as_str()) {
         return Err(invalid());
@@ -260,29 +265,25 @@ fn decode_cursor(text: &str, query: &ListQuery) -> Result<(SqlValue, String), Fa
 /// `GET /<kind>`: a page of live records.
 pub async fn list<R: Listed>(
     State(state): State<AppState>,
-    _rep: Rep,
+    rep: Rep,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Failure> {
-    let query = parse_list_query::<R>(raw)?;
+    let mut query = parse_list_query::<R>(raw)?;
+    if let Some(field) = R::OWNER_SCOPE {
+        // Private records: whatever the request asked, only the caller's own.
+        query.filters.retain(|(f, _)| f != field);
+        query.filters.push((field.to_string(), rep.user.id.clone()));
+    }
     let column = format!("s_{}", query.sort);
-    let mut sql = format!(
-        "SELECT data, {column}, id FROM {} WHERE deleted = 0",
-        R::PATH
-    );
+    let mut sql = format!("SELECT data, {column}, id FROM {} WHERE deleted = 0", R::PATH);
     let mut args: Vec<SqlValue> = vec![];
     for (field, value) in &query.filters {
         sql.push_str(&format!(" AND f_{field} = ?"));
         args.push(SqlValue::Text(value.clone()));
     }
     if let Some(search) = &query.search {
-        let pattern = format!(
-            "%{}%",
-            search
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let pattern =
+            format!("%{}%", search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let clauses: Vec<String> = R::SEARCH
             .iter()
             .map(|field| format!("lower(json_extract(data, '$.{field}')) LIKE ? ESCAPE '\\'"))
@@ -290,49 +291,37 @@ pub async fn list<R: Listed>(
         sql.push_str(&format!(" AND ({})", clauses.join(" OR ")));
         args.extend(R::SEARCH.iter().map(|_| SqlValue::Text(pattern.clone())));
     }
-    let (cmp, dir) = if query.descending {
-        ("<", "DESC")
-    } else {
-        (">", "ASC")
-    };
+    let (cmp, dir) = if query.descending { ("<", "DESC") } else { (">", "ASC") };
     if let Some((value, id)) = &query.cursor {
-        sql.push_str(&format!(
-            " AND ({column} {cmp} ? OR ({column} = ? AND id {cmp} ?))"
-        ));
+        sql.push_str(&format!(" AND ({column} {cmp} ? OR ({column} = ? AND id {cmp} ?))"));
         args.extend([value.clone(), value.clone(), SqlValue::Text(id.clone())]);
     }
-    sql.push_str(&format!(
-        " ORDER BY {column} {dir}, id {dir} LIMIT {}",
-        query.limit + 1
-    ));
+    sql.push_str(&format!(" ORDER BY {column} {dir}, id {dir} LIMIT {}", query.limit + 1));
     let conn = state.db();
     let mut stmt = conn.prepare(&sql)?;
     let mut rows: Vec<(String, SqlValue, String)> = stmt
-        .query_map(params_from_iter(args), |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })?
+        .query_map(params_from_iter(args), |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<Result<_, _>>()?;
     let next_cursor = if rows.len() > query.limit as usize {
         rows.truncate(query.limit as usize);
-        rows.last()
-            .map(|(_, value, id)| encode_cursor(&query, value, id))
+        rows.last().map(|(_, value, id)| encode_cursor(&query, value, id))
     } else {
         None
     };
-    let items = rows
-        .iter()
-        .map(|(data, _, _)| db::decode::<R>(data))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut items = rows.iter().map(|(data, _, _)| db::decode::<R>(data)).collect::<Result<Vec<_>, _>>()?;
+    R::decorate(&conn, &mut items)?;
     Ok(json_body(&Page { items, next_cursor }))
 }
 
 /// `GET /<kind>/{id}`.
 pub async fn get<R: Listed>(
     State(state): State<AppState>,
-    _rep: Rep,
+    rep: Rep,
     Path(id): Path<String>,
 ) -> Result<Response, Failure> {
-    let record = db::get::<R>(&state.db(), &id)?.ok_or_else(|| Failure::not_found(R::NOUN))?;
+    let conn = state.db();
+    let mut record = get_visible::<R>(&conn, &id, &rep.user.id)?;
+    R::decorate(&conn, std::slice::from_mut(&mut record))?;
     Ok(record_response(StatusCode::OK, &record))
 }
 
@@ -353,19 +342,11 @@ pub async fn create<R: Writable>(
     }
     let tx = conn.unchecked_transaction()?;
     let now = clock::now();
-    let meta = Meta {
-        id: db::new_id(R::ID_PREFIX),
-        version: 1,
-        created_at: now.clone(),
-        updated_at: now.clone(),
-    };
-    let ctx = WriteCtx {
-        conn: &tx,
-        user_id: &rep.user.id,
-        now: &now,
-    };
-    let record = R::create(body, meta, &ctx)?;
+    let meta = Meta { id: db::new_id(R::ID_PREFIX), version: 1, created_at: now.clone(), updated_at: now.clone() };
+    let ctx = WriteCtx { conn: &tx, user_id: &rep.user.id, now: &now };
+    let mut record = R::create(body, meta, &ctx)?;
     db::put(&tx, &record)?;
+    R::decorate(&tx, std::slice::from_mut(&mut record))?;
     if let Some(key) = &key {
         let body = serde_json::to_string(&record).unwrap_or_default();
         tx.execute(
@@ -383,20 +364,12 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Failure> {
     };
     let key = value.to_str().unwrap_or("").trim();
     if key.is_empty() || key.len() > 200 {
-        return Err(bad_request(
-            "Idempotency-Key must be 1 to 200 visible characters.",
-        ));
+        return Err(bad_request("Idempotency-Key must be 1 to 200 visible characters."));
     }
     Ok(Some(key.to_string()))
 }
 
-fn replay(
-    conn: &Connection,
-    user_id: &str,
-    key: &str,
-    method: &str,
-    path: &str,
-) -> Result<Option<Response>, Failure> {
+fn replay(conn: &Connection, user_id: &str, key: &str, method: &str, path: &str) -> Result<Option<Response>, Failure> {
     let stored: Option<(String, String, u16, String)> = conn
         .query_row(
             "SELECT method, path, status, body FROM idempotency WHERE user_id = ?1 AND key = ?2",
@@ -414,14 +387,9 @@ fn replay(
         ));
     }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let version = serde_json::from_str::<Value>(&body)
-        .ok()
-        .and_then(|v| v["version"].as_u64())
-        .unwrap_or(1);
+    let version = serde_json::from_str::<Value>(&body).ok().and_then(|v| v["version"].as_u64()).unwrap_or(1);
     let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
-    response
-        .headers_mut()
-        .insert("idempotent-replay", HeaderValue::from_static("true"));
+    response.headers_mut().insert("idempotent-replay", HeaderValue::from_static("true"));
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{version}\"")) {
         response.headers_mut().insert(header::ETAG, etag);
     }
@@ -438,19 +406,16 @@ pub async fn update<R: Writable>(
 ) -> Result<Response, Failure> {
     let conn = state.db();
     let tx = conn.unchecked_transaction()?;
-    let mut record = db::get::<R>(&tx, &id)?.ok_or_else(|| Failure::not_found(R::NOUN))?;
+    let mut record = get_visible::<R>(&tx, &id, &rep.user.id)?;
     check_version(&headers, &record)?;
     let now = clock::now();
-    let ctx = WriteCtx {
-        conn: &tx,
-        user_id: &rep.user.id,
-        now: &now,
-    };
+    let ctx = WriteCtx { conn: &tx, user_id: &rep.user.id, now: &now };
     record.apply(patch, &ctx)?;
     let meta = record.meta_mut();
     meta.version += 1;
     meta.updated_at = now.clone();
     db::put(&tx, &record)?;
+    R::decorate(&tx, std::slice::from_mut(&mut record))?;
     tx.commit()?;
     Ok(record_response(StatusCode::OK, &record))
 }
@@ -458,23 +423,43 @@ pub async fn update<R: Writable>(
 /// `DELETE /<kind>/{id}`: removes the record (a tombstone stays for sync).
 pub async fn delete<R: Writable>(
     State(state): State<AppState>,
-    _rep: Rep,
+    rep: Rep,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     let conn = state.db();
-    let record = db::get::<R>(&conn, &id)?.ok_or_else(|| Failure::not_found(R::NOUN))?;
+    let record = get_visible::<R>(&conn, &id, &rep.user.id)?;
     check_version(&headers, &record)?;
     db::delete::<R>(&conn, &id, record.meta().version + 1, &clock::now())?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// `POST /<kind>/{id}/restore`: brings back a deleted record (undo of a delete), with a new version.
+pub async fn restore<R: Writable>(
+    State(state): State<AppState>,
+    rep: Rep,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    let conn = state.db();
+    let sql = format!("SELECT data, version FROM {} WHERE id = ?1 AND deleted = 1", R::PATH);
+    let found: Option<(String, i64)> =
+        conn.query_row(&sql, params![id], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
+    let Some((data, version)) = found else { return Err(Failure::not_found(R::NOUN)) };
+    let mut record = db::decode::<R>(&data)?;
+    if !visible(&record, &rep.user.id) {
+        return Err(Failure::not_found(R::NOUN));
+    }
+    let meta = record.meta_mut();
+    meta.version = version as u64 + 1;
+    meta.updated_at = clock::now();
+    db::put(&conn, &record)?;
+    R::decorate(&conn, std::slice::from_mut(&mut record))?;
+    Ok(record_response(StatusCode::OK, &record))
+}
+
 /// Fallback for a method a path does not serve.
 pub async fn method_not_allowed(method: Method) -> Failure {
-    Failure::new(
-        ErrorCode::MethodNotAllowed,
-        format!("{method} is not allowed here."),
-    )
+    Failure::new(ErrorCode::MethodNotAllowed, format!("{method} is not allowed here."))
 }
 
 /// Fallback for an unknown API path.
@@ -487,10 +472,8 @@ pub async fn unknown_path() -> Failure {
 
 impl Listed for Pipeline {
     const FILTERS: &'static [&'static str] = &[];
-    const SORTS: &'static [(&'static str, &'static str)] = &[
-        ("created_at", "json_extract(data, '$.created_at')"),
-        ("name", "lower(json_extract(data, '$.name'))"),
-    ];
+    const SORTS: &'static [(&'static str, &'static str)] =
+        &[("created_at", "json_extract(data, '$.created_at')"), ("name", "lower(json_extract(data, '$.name'))")];
     const DEFAULT_SORT: &'static str = "created_at";
     const SEARCH: &'static [&'static str] = &[];
     const NOUN: &'static str = "pipeline";
@@ -498,10 +481,8 @@ impl Listed for Pipeline {
 
 impl Listed for Account {
     const FILTERS: &'static [&'static str] = &["owner_id"];
-    const SORTS: &'static [(&'static str, &'static str)] = &[
-        ("name", "lower(json_extract(data, '$.name'))"),
-        ("updated_at", "updated_at"),
-    ];
+    const SORTS: &'static [(&'static str, &'static str)] =
+        &[("name", "lower(json_extract(data, '$.name'))"), ("updated_at", "updated_at")];
     const DEFAULT_SORT: &'static str = "name";
     const SEARCH: &'static [&'static str] = &["name", "city"];
     const NOUN: &'static str = "account";
@@ -562,10 +543,7 @@ impl Writable for Account {
 impl Listed for Contact {
     const FILTERS: &'static [&'static str] = &["account_id", "owner_id"];
     const SORTS: &'static [(&'static str, &'static str)] = &[
-        (
-            "name",
-            "lower(json_extract(data, '$.last_name') || ' ' || json_extract(data, '$.first_name'))",
-        ),
+        ("name", "lower(json_extract(data, '$.last_name') || ' ' || json_extract(data, '$.first_name'))"),
         ("updated_at", "updated_at"),
     ];
     const DEFAULT_SORT: &'static str = "name";
@@ -616,10 +594,9 @@ impl Writable for Contact {
             check_email(&mut errors, "email", email.as_deref());
             self.email = email;
         }
-        for (field, change, target) in [
-            ("phone", patch.phone, &mut self.phone),
-            ("title", patch.title, &mut self.title),
-        ] {
+        for (field, change, target) in
+            [("phone", patch.phone, &mut self.phone), ("title", patch.title, &mut self.title)]
+        {
             if let Some(value) = change {
                 check_optional(&mut errors, field, value.as_deref(), MAX_SHORT);
                 *target = value;
@@ -638,27 +615,75 @@ impl Writable for Contact {
 }
 
 impl Listed for Deal {
-    const FILTERS: &'static [&'static str] = &[
-        "pipeline_id",
-        "stage_id",
-        "account_id",
-        "contact_id",
-        "owner_id",
-    ];
+    const FILTERS: &'static [&'static str] = &["pipeline_id", "stage_id", "account_id", "contact_id", "owner_id"];
     const SORTS: &'static [(&'static str, &'static str)] = &[
         ("position", "json_extract(data, '$.position')"),
         ("name", "lower(json_extract(data, '$.name'))"),
         ("amount", "json_extract(data, '$.amount.minor')"),
-        (
-            "expected_close",
-            "coalesce(json_extract(data, '$.expected_close'), '9999-12-31')",
-        ),
+        ("expected_close", "coalesce(json_extract(data, '$.expected_close'), '9999-12-31')"),
         ("updated_at", "updated_at"),
         ("created_at", "json_extract(data, '$.created_at')"),
     ];
     const DEFAULT_SORT: &'static str = "position";
     const SEARCH: &'static [&'static str] = &["name"];
     const NOUN: &'static str = "deal";
+
+    /// Sets each deal's `next_activity`: its open call, meeting or task due first (undated ones last).
+    fn decorate(conn: &Connection, deals: &mut [Self]) -> Result<(), Failure> {
+        if deals.is_empty() {
+            return Ok(());
+        }
+        let placeholders = vec!["?"; deals.len()].join(",");
+        let sql = format!(
+            "SELECT f_deal_id, data FROM activities WHERE deleted = 0 AND f_deal_id IN ({placeholders}) \
+             AND json_extract(data, '$.done') = 0 AND f_kind IN ('task', 'call', 'meeting') \
+             ORDER BY s_due_on, id"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let ids = deals.iter().map(|d| d.meta.id.clone());
+        let mut next = std::collections::HashMap::<String, NextActivity>::new();
+        let rows =
+            stmt.query_map(params_from_iter(ids), |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (deal_id, data) = row?;
+            if next.contains_key(&deal_id) {
+                continue;
+            }
+            let activity = db::decode::<Activity>(&data)?;
+            next.insert(
+                deal_id,
+                NextActivity {
+                    id: activity.meta.id,
+                    kind: activity.kind,
+                    subject: activity.subject,
+                    due_on: activity.due_on,
+                },
+            );
+        }
+        for deal in deals {
+            deal.next_activity = next.remove(&deal.meta.id);
+        }
+        Ok(())
+    }
+}
+
+/// Records a stage change in the deal's timeline.
+fn record_stage_change(ctx: &WriteCtx<'_>, deal: &Deal, from: &Stage, to: &Stage) -> Result<(), Failure> {
+    let activity = Activity {
+        meta: Meta { id: db::new_id("act"), version: 1, created_at: ctx.now.into(), updated_at: ctx.now.into() },
+        kind: ActivityKind::StageChange,
+        subject: format!("{} → {}", from.name, to.name),
+        body: None,
+        deal_id: Some(deal.meta.id.clone()),
+        account_id: deal.account_id.clone(),
+        contact_id: None,
+        owner_id: Some(ctx.user_id.into()),
+        due_on: None,
+        done: true,
+        from_stage_id: Some(from.id.clone()),
+        to_stage_id: Some(to.id.clone()),
+    };
+    db::put(ctx.conn, &activity)
 }
 
 /// Position after the last live card of a stage.
@@ -724,6 +749,8 @@ impl Writable for Deal {
             position,
             lost_reason: None,
             closed_on: (stage.kind != StageKind::Open).then(|| ctx.now[..10].to_string()),
+            probability: None,
+            next_activity: None,
             meta,
         })
     }
@@ -750,6 +777,12 @@ impl Writable for Deal {
             check_optional(&mut errors, "lost_reason", reason.as_deref(), MAX_NAME);
             self.lost_reason = reason;
         }
+        if let Some(probability) = patch.probability {
+            if probability.is_some_and(|p| p > 100) {
+                errors.insert("probability".into(), "must be from 0 to 100".into());
+            }
+            self.probability = probability;
+        }
         if let Some(account) = patch.account_id {
             ctx.check_ref::<Account>(&mut errors, "account_id", account.as_deref())?;
             self.account_id = account;
@@ -763,15 +796,12 @@ impl Writable for Deal {
             self.owner_id = owner;
         }
         if patch.pipeline_id.is_some() && patch.stage_id.is_none() {
-            errors.insert(
-                "stage_id".into(),
-                "is required when the pipeline changes".into(),
-            );
+            errors.insert("stage_id".into(), "is required when the pipeline changes".into());
         }
         if let Some(stage_id) = patch.stage_id {
-            let pipeline_id = patch
-                .pipeline_id
-                .unwrap_or_else(|| self.pipeline_id.clone());
+            let pipeline_id = patch.pipeline_id.unwrap_or_else(|| self.pipeline_id.clone());
+            let old_stage = db::get::<Pipeline>(ctx.conn, &self.pipeline_id)?
+                .and_then(|p| p.stages.into_iter().find(|s| s.id == self.stage_id));
             match db::get::<Pipeline>(ctx.conn, &pipeline_id)? {
                 None => {
                     errors.insert("pipeline_id".into(), "no such pipeline".into());
@@ -785,10 +815,12 @@ impl Writable for Deal {
                         self.stage_id = stage.id.clone();
                         self.stage_entered_at = ctx.now.into();
                         self.last_activity_at = ctx.now.into();
-                        self.closed_on =
-                            (stage.kind != StageKind::Open).then(|| ctx.now[..10].to_string());
+                        self.closed_on = (stage.kind != StageKind::Open).then(|| ctx.now[..10].to_string());
                         if stage.kind != StageKind::Lost {
                             self.lost_reason = None;
+                        }
+                        if let Some(old) = &old_stage {
+                            record_stage_change(ctx, self, old, stage)?;
                         }
                     }
                     Some(_) => {}
@@ -800,14 +832,10 @@ impl Writable for Deal {
 }
 
 impl Listed for Activity {
-    const FILTERS: &'static [&'static str] =
-        &["deal_id", "account_id", "contact_id", "owner_id", "kind"];
+    const FILTERS: &'static [&'static str] = &["deal_id", "account_id", "contact_id", "owner_id", "kind"];
     const SORTS: &'static [(&'static str, &'static str)] = &[
         ("created_at", "json_extract(data, '$.created_at')"),
-        (
-            "due_on",
-            "coalesce(json_extract(data, '$.due_on'), '9999-12-31')",
-        ),
+        ("due_on", "coalesce(json_extract(data, '$.due_on'), '9999-12-31')"),
         ("updated_at", "updated_at"),
     ];
     const DEFAULT_SORT: &'static str = "created_at";
@@ -825,6 +853,9 @@ impl Writable for Activity {
         ctx.check_ref::<Deal>(&mut errors, "deal_id", new.deal_id.as_deref())?;
         ctx.check_ref::<Account>(&mut errors, "account_id", new.account_id.as_deref())?;
         ctx.check_ref::<Contact>(&mut errors, "contact_id", new.contact_id.as_deref())?;
+        if new.kind == ActivityKind::StageChange {
+            errors.insert("kind".into(), "stage changes are recorded by the server".into());
+        }
         finish(errors)?;
         let mut activity = Activity {
             meta,
@@ -837,6 +868,8 @@ impl Writable for Activity {
             owner_id: Some(ctx.user_id.into()),
             due_on: None,
             done: false,
+            from_stage_id: None,
+            to_stage_id: None,
         };
         let patch = ActivityPatch {
             subject: Some(new.subject),
@@ -869,6 +902,62 @@ impl Writable for Activity {
         }
         if let Some(done) = patch.done {
             self.done = done;
+        }
+        finish(errors)
+    }
+}
+
+impl Listed for SavedView {
+    const FILTERS: &'static [&'static str] = &["user_id", "pipeline_id"];
+    const SORTS: &'static [(&'static str, &'static str)] =
+        &[("name", "lower(json_extract(data, '$.name'))"), ("updated_at", "updated_at")];
+    const DEFAULT_SORT: &'static str = "name";
+    const SEARCH: &'static [&'static str] = &[];
+    const NOUN: &'static str = "view";
+    const OWNER_SCOPE: Option<&'static str> = Some("user_id");
+}
+
+fn check_view_filters(errors: &mut FieldErrors, filters: &ViewFilters) {
+    check_optional(errors, "filters.q", filters.q.as_deref(), MAX_SHORT);
+    check_optional(errors, "filters.owner_id", filters.owner_id.as_deref(), MAX_SHORT);
+    check_date(errors, "filters.close_from", filters.close_from.as_deref());
+    check_date(errors, "filters.close_to", filters.close_to.as_deref());
+    check_optional(errors, "filters.sort", filters.sort.as_deref(), 40);
+}
+
+impl Writable for SavedView {
+    type New = NewView;
+    type Patch = ViewPatch;
+    const ID_PREFIX: &'static str = "view";
+
+    fn create(new: NewView, meta: Meta, ctx: &WriteCtx<'_>) -> Result<Self, Failure> {
+        let mut view = SavedView {
+            meta,
+            name: String::new(),
+            user_id: ctx.user_id.into(),
+            pipeline_id: String::new(),
+            filters: ViewFilters::default(),
+        };
+        view.apply(
+            ViewPatch { name: Some(new.name), pipeline_id: Some(new.pipeline_id), filters: Some(new.filters) },
+            ctx,
+        )?;
+        Ok(view)
+    }
+
+    fn apply(&mut self, patch: ViewPatch, ctx: &WriteCtx<'_>) -> Result<(), Failure> {
+        let mut errors = FieldErrors::new();
+        if let Some(name) = patch.name {
+            check_required(&mut errors, "name", &name, MAX_NAME);
+            self.name = name.trim().into();
+        }
+        if let Some(pipeline) = patch.pipeline_id {
+            ctx.check_ref::<Pipeline>(&mut errors, "pipeline_id", Some(&pipeline))?;
+            self.pipeline_id = pipeline;
+        }
+        if let Some(filters) = patch.filters {
+            check_view_filters(&mut errors, &filters);
+            self.filters = filters;
         }
         finish(errors)
     }

@@ -1,9 +1,7 @@
 //! The HTTP surface: API routes, CSRF guard, security headers, static faces, panic safety net.
 
 use crate::error::Failure;
-use crate::resources::{
-    create, delete, get as get_one, list, method_not_allowed, unknown_path, update,
-};
+use crate::resources::{create, delete, get as get_one, list, method_not_allowed, restore, unknown_path, update};
 use crate::{auth, AppState};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, Method};
@@ -20,8 +18,7 @@ use trato_protocol::*;
 const MAX_BODY: usize = 1024 * 1024;
 
 /// Content-Security-Policy of the desk and portal pages.
-pub const PAGE_CSP: &str =
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
     img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
     form-action 'self'; frame-ancestors 'none'";
 
@@ -31,8 +28,7 @@ pub const WIDGET_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe
     frame-ancestors 'self'";
 
 /// Content-Security-Policy of the demo host page, which frames the widget.
-pub const DEMO_CSP: &str =
-    "default-src 'self'; script-src 'self'; style-src 'self'; frame-src 'self'; \
+pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; frame-src 'self'; \
     object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
 /// Builds the whole application.
@@ -46,84 +42,45 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/pipelines", get(list::<Pipeline>))
         .route("/pipelines/{id}", get(get_one::<Pipeline>))
         .route("/accounts", get(list::<Account>).post(create::<Account>))
-        .route(
-            "/accounts/{id}",
-            get(get_one::<Account>)
-                .patch(update::<Account>)
-                .delete(delete::<Account>),
-        )
+        .route("/accounts/{id}", get(get_one::<Account>).patch(update::<Account>).delete(delete::<Account>))
         .route("/contacts", get(list::<Contact>).post(create::<Contact>))
-        .route(
-            "/contacts/{id}",
-            get(get_one::<Contact>)
-                .patch(update::<Contact>)
-                .delete(delete::<Contact>),
-        )
+        .route("/contacts/{id}", get(get_one::<Contact>).patch(update::<Contact>).delete(delete::<Contact>))
         .route("/deals", get(list::<Deal>).post(create::<Deal>))
-        .route(
-            "/deals/{id}",
-            get(get_one::<Deal>)
-                .patch(update::<Deal>)
-                .delete(delete::<Deal>),
-        )
-        .route(
-            "/activities",
-            get(list::<Activity>).post(create::<Activity>),
-        )
-        .route(
-            "/activities/{id}",
-            get(get_one::<Activity>)
-                .patch(update::<Activity>)
-                .delete(delete::<Activity>),
-        )
+        .route("/deals/{id}", get(get_one::<Deal>).patch(update::<Deal>).delete(delete::<Deal>))
+        .route("/deals/{id}/restore", post(restore::<Deal>))
+        .route("/activities", get(list::<Activity>).post(create::<Activity>))
+        .route("/activities/{id}", get(get_one::<Activity>).patch(update::<Activity>).delete(delete::<Activity>))
+        .route("/views", get(list::<SavedView>).post(create::<SavedView>))
+        .route("/views/{id}", get(get_one::<SavedView>).patch(update::<SavedView>).delete(delete::<SavedView>))
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(csrf_guard))
         .layer(DefaultBodyLimit::max(MAX_BODY));
-    let mut app = Router::new()
-        .nest(API_PREFIX, api)
-        .route("/api/{*rest}", get(unknown_path).post(unknown_path));
+    let mut app = Router::new().nest(API_PREFIX, api).route("/api/{*rest}", get(unknown_path).post(unknown_path));
     if let Some(dir) = static_dir {
         app = app
             .nest_service(
                 "/portal",
-                ServeDir::new(dir.join("portal"))
-                    .fallback(ServeFile::new(dir.join("portal/index.html"))),
+                ServeDir::new(dir.join("portal")).fallback(ServeFile::new(dir.join("portal/index.html"))),
             )
             .nest_service("/widget", ServeDir::new(dir.join("widget")))
             .nest_service("/demo", ServeDir::new(dir.join("demo")))
-            .fallback_service(
-                ServeDir::new(dir.join("desk"))
-                    .fallback(ServeFile::new(dir.join("desk/index.html"))),
-            );
+            .fallback_service(ServeDir::new(dir.join("desk")).fallback(ServeFile::new(dir.join("desk/index.html"))));
     }
     app.layer(middleware::from_fn(security_headers))
         .layer(CatchPanicLayer::custom(|_| {
-            Failure::new(
-                ErrorCode::Internal,
-                "The server could not complete the request.",
-            )
-            .into_response()
+            Failure::new(ErrorCode::Internal, "The server could not complete the request.").into_response()
         }))
         .with_state(state)
 }
 
 /// Refuses mutating API requests that lack the custom CSRF header (a cross-site form or image cannot send it).
 async fn csrf_guard(request: Request, next: Next) -> Response {
-    let safe = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
-    let has_header = request
-        .headers()
-        .get(CSRF_HEADER)
-        .is_some_and(|v| v.as_bytes() == CSRF_VALUE.as_bytes());
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let has_header = request.headers().get(CSRF_HEADER).is_some_and(|v| v.as_bytes() == CSRF_VALUE.as_bytes());
     if !safe && !has_header {
-        return Failure::new(
-            ErrorCode::Forbidden,
-            format!("Mutating requests need the {CSRF_HEADER} header."),
-        )
-        .into_response();
+        return Failure::new(ErrorCode::Forbidden, format!("Mutating requests need the {CSRF_HEADER} header."))
+            .into_response();
     }
     next.run(request).await
 }
@@ -133,14 +90,8 @@ async fn security_headers(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     let csp = if path.starts_with("/api/") {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         "default-src 'none'; frame-ancestors 'none'"
@@ -151,9 +102,6 @@ async fn security_headers(request: Request, next: Next) -> Response {
     } else {
         PAGE_CSP
     };
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(csp),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
     response
 }

@@ -40,12 +40,7 @@ pub enum ConnectorError {
 impl ConnectorError {
     /// Whether trying the same request again later may succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            ConnectorError::Network(_)
-                | ConnectorError::RateLimited(_)
-                | ConnectorError::Server { .. }
-        )
+        matches!(self, ConnectorError::Network(_) | ConnectorError::RateLimited(_) | ConnectorError::Server { .. })
     }
 
     /// The backend's own message, if it gave one.
@@ -58,9 +53,7 @@ impl ConnectorError {
             | ConnectorError::Conflict(m)
             | ConnectorError::Malformed(m)
             | ConnectorError::Unsupported(m) => Some(m),
-            ConnectorError::Invalid { message, .. } | ConnectorError::Server { message, .. } => {
-                Some(message)
-            }
+            ConnectorError::Invalid { message, .. } | ConnectorError::Server { message, .. } => Some(message),
             ConnectorError::RateLimited(_) => None,
         }
     }

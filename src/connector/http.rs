@@ -41,12 +41,7 @@ pub struct HttpRequest {
 impl HttpRequest {
     /// A request without headers or body.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        HttpRequest {
-            method,
-            path: path.into(),
-            headers: vec![],
-            body: None,
-        }
+        HttpRequest { method, path: path.into(), headers: vec![], body: None }
     }
 
     /// Adds a header.
@@ -77,10 +72,7 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// The first header with this name, compared case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// Whether the status is 2xx.

@@ -48,10 +48,7 @@ pub struct ListQuery {
 impl ListQuery {
     /// A query with one equality filter.
     pub fn filter(field: &str, value: &str) -> Self {
-        ListQuery {
-            filters: vec![(field.into(), value.into())],
-            ..Default::default()
-        }
+        ListQuery { filters: vec![(field.into(), value.into())], ..Default::default() }
     }
 }
 
@@ -113,6 +110,10 @@ pub enum Operation {
     Contacts(RecordOp<NewContact, ContactPatch>),
     /// Activities.
     Activities(RecordOp<NewActivity, ActivityPatch>),
+    /// The rep's saved board views.
+    Views(RecordOp<NewView, ViewPatch>),
+    /// Brings back a deleted deal (undo of a delete).
+    RestoreDeal(String),
 }
 
 /// The answer to a record operation.
@@ -145,6 +146,8 @@ pub enum Reply {
     Contacts(RecordReply<Contact>),
     /// Activities.
     Activities(RecordReply<Activity>),
+    /// Saved views.
+    Views(RecordReply<SavedView>),
 }
 
 /// A backend protocol, without I/O.

@@ -4,8 +4,8 @@
 //! no token ever passes through this code, and every mutating request carries the CSRF header.
 
 use super::{
-    Capabilities, Connector, ConnectorError, HttpRequest, HttpResponse, ListQuery, Method,
-    Operation, RecordOp, RecordReply, Reply,
+    Capabilities, Connector, ConnectorError, HttpRequest, HttpResponse, ListQuery, Method, Operation, RecordOp,
+    RecordReply, Reply,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -20,9 +20,7 @@ pub fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -30,11 +28,8 @@ pub fn encode_component(text: &str) -> String {
 }
 
 fn list_path(collection: &str, query: &ListQuery) -> String {
-    let mut params: Vec<String> = query
-        .filters
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
-        .collect();
+    let mut params: Vec<String> =
+        query.filters.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect();
     if let Some(sort) = &query.sort {
         params.push(format!("sort={}", encode_component(sort)));
     }
@@ -71,25 +66,17 @@ fn record_request<R: Record, N: Serialize, P: Serialize>(op: &RecordOp<N, P>) ->
     match op {
         RecordOp::List(query) => HttpRequest::new(Method::Get, list_path(R::PATH, query)),
         RecordOp::Get(id) => HttpRequest::new(Method::Get, one(id)),
-        RecordOp::Create {
-            new,
-            idempotency_key,
-        } => mutating(Method::Post, format!("{API_PREFIX}/{}", R::PATH))
+        RecordOp::Create { new, idempotency_key } => mutating(Method::Post, format!("{API_PREFIX}/{}", R::PATH))
             .header(IDEMPOTENCY_HEADER, idempotency_key.clone())
             .json(new),
-        RecordOp::Update { id, version, patch } => {
-            with_version(mutating(Method::Patch, one(id)), *version).json(patch)
-        }
-        RecordOp::Delete { id, version } => {
-            with_version(mutating(Method::Delete, one(id)), *version)
-        }
+        RecordOp::Update { id, version, patch } => with_version(mutating(Method::Patch, one(id)), *version).json(patch),
+        RecordOp::Delete { id, version } => with_version(mutating(Method::Delete, one(id)), *version),
     }
 }
 
 fn parse<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, ConnectorError> {
-    serde_json::from_str(&response.body).map_err(|error| {
-        ConnectorError::Malformed(format!("unexpected answer from the server ({error})"))
-    })
+    serde_json::from_str(&response.body)
+        .map_err(|error| ConnectorError::Malformed(format!("unexpected answer from the server ({error})")))
 }
 
 fn record_reply<R: Record, N, P>(
@@ -113,26 +100,15 @@ pub fn error_from(response: &HttpResponse) -> ConnectorError {
         .unwrap_or_else(|| format!("HTTP {}", response.status));
     let fields: FieldErrors = body["fields"]
         .as_object()
-        .map(|map| {
-            map.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                .collect()
-        })
+        .map(|map| map.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
         .unwrap_or_default();
     match response.status {
         401 => ConnectorError::Unauthorized(message),
         403 => ConnectorError::Forbidden(message),
         404 => ConnectorError::NotFound(message),
         409 | 412 => ConnectorError::Conflict(message),
-        429 => ConnectorError::RateLimited(
-            response
-                .header("retry-after")
-                .and_then(|v| v.trim().parse().ok()),
-        ),
-        500..=599 => ConnectorError::Server {
-            status: response.status,
-            message,
-        },
+        429 => ConnectorError::RateLimited(response.header("retry-after").and_then(|v| v.trim().parse().ok())),
+        500..=599 => ConnectorError::Server { status: response.status, message },
         _ => ConnectorError::Invalid { message, fields },
     }
 }
@@ -151,25 +127,22 @@ impl Connector for TratoConnector {
 
     fn request(&self, op: &Operation) -> Result<HttpRequest, ConnectorError> {
         Ok(match op {
-            Operation::Login { email, password } => {
-                mutating(Method::Post, format!("{API_PREFIX}/auth/login")).json(&LoginRequest {
-                    email: email.clone(),
-                    password: password.clone(),
-                })
-            }
+            Operation::Login { email, password } => mutating(Method::Post, format!("{API_PREFIX}/auth/login"))
+                .json(&LoginRequest { email: email.clone(), password: password.clone() }),
             Operation::Logout => mutating(Method::Post, format!("{API_PREFIX}/auth/logout")),
-            Operation::CurrentSession => {
-                HttpRequest::new(Method::Get, format!("{API_PREFIX}/auth/session"))
-            }
+            Operation::CurrentSession => HttpRequest::new(Method::Get, format!("{API_PREFIX}/auth/session")),
             Operation::ListUsers => HttpRequest::new(Method::Get, format!("{API_PREFIX}/users")),
-            Operation::ListPipelines => HttpRequest::new(
-                Method::Get,
-                format!("{API_PREFIX}/pipelines?limit={MAX_PAGE_SIZE}"),
-            ),
+            Operation::ListPipelines => {
+                HttpRequest::new(Method::Get, format!("{API_PREFIX}/pipelines?limit={MAX_PAGE_SIZE}"))
+            }
             Operation::Deals(op) => record_request::<Deal, _, _>(op),
             Operation::Accounts(op) => record_request::<Account, _, _>(op),
             Operation::Contacts(op) => record_request::<Contact, _, _>(op),
             Operation::Activities(op) => record_request::<Activity, _, _>(op),
+            Operation::Views(op) => record_request::<SavedView, _, _>(op),
+            Operation::RestoreDeal(id) => {
+                mutating(Method::Post, format!("{API_PREFIX}/deals/{}/restore", encode_component(id)))
+            }
         })
     }
 
@@ -190,6 +163,8 @@ impl Connector for TratoConnector {
             Operation::Accounts(op) => Reply::Accounts(record_reply(op, &response)?),
             Operation::Contacts(op) => Reply::Contacts(record_reply(op, &response)?),
             Operation::Activities(op) => Reply::Activities(record_reply(op, &response)?),
+            Operation::Views(op) => Reply::Views(record_reply(op, &response)?),
+            Operation::RestoreDeal(_) => Reply::Deals(RecordReply::One(parse(&response)?)),
         })
     }
 }
@@ -199,23 +174,14 @@ mod tests {
     use super::*;
 
     fn response(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: vec![("retry-after".into(), "7".into())],
-            body: body.into(),
-        }
+        HttpResponse { status, headers: vec![("retry-after".into(), "7".into())], body: body.into() }
     }
 
     #[test]
     fn builds_list_requests_with_encoded_filters() {
-        let query = ListQuery {
-            filters: vec![("stage_id".into(), "a b&c".into())],
-            limit: Some(10),
-            ..Default::default()
-        };
-        let request = TratoConnector
-            .request(&Operation::Deals(RecordOp::List(query)))
-            .unwrap();
+        let query =
+            ListQuery { filters: vec![("stage_id".into(), "a b&c".into())], limit: Some(10), ..Default::default() };
+        let request = TratoConnector.request(&Operation::Deals(RecordOp::List(query))).unwrap();
         assert_eq!(request.method, Method::Get);
         assert_eq!(request.path, "/api/v1/deals?stage_id=a%20b%26c&limit=10");
         assert!(request.body.is_none());
@@ -223,25 +189,12 @@ mod tests {
 
     #[test]
     fn mutations_carry_csrf_version_and_idempotency() {
-        let op = Operation::Deals(RecordOp::Update {
-            id: "d/1".into(),
-            version: Some(4),
-            patch: DealPatch::default(),
-        });
+        let op = Operation::Deals(RecordOp::Update { id: "d/1".into(), version: Some(4), patch: DealPatch::default() });
         let request = TratoConnector.request(&op).unwrap();
         assert_eq!(request.path, "/api/v1/deals/d%2F1");
-        assert!(request
-            .headers
-            .contains(&(CSRF_HEADER.into(), CSRF_VALUE.into())));
-        assert!(request
-            .headers
-            .contains(&("if-match".into(), "\"4\"".into())));
-        let login = TratoConnector
-            .request(&Operation::Login {
-                email: "a@b.es".into(),
-                password: "x".into(),
-            })
-            .unwrap();
+        assert!(request.headers.contains(&(CSRF_HEADER.into(), CSRF_VALUE.into())));
+        assert!(request.headers.contains(&("if-match".into(), "\"4\"".into())));
+        let login = TratoConnector.request(&Operation::Login { email: "a@b.es".into(), password: "x".into() }).unwrap();
         assert!(!login.path.contains("x"), "credentials never go in the URL");
     }
 
@@ -251,22 +204,14 @@ mod tests {
             error_from(&response(502, "<html>Bad gateway</html>")),
             ConnectorError::Server { status: 502, .. }
         ));
-        assert_eq!(
-            error_from(&response(429, "")),
-            ConnectorError::RateLimited(Some(7))
-        );
-        let invalid = error_from(&response(
-            422,
-            r#"{"code":"validation_failed","message":"m","fields":{"name":"empty"}}"#,
-        ));
+        assert_eq!(error_from(&response(429, "")), ConnectorError::RateLimited(Some(7)));
+        let invalid =
+            error_from(&response(422, r#"{"code":"validation_failed","message":"m","fields":{"name":"empty"}}"#));
         match invalid {
             ConnectorError::Invalid { fields, .. } => assert_eq!(fields["name"], "empty"),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            error_from(&response(412, "{}")),
-            ConnectorError::Conflict(_)
-        ));
+        assert!(matches!(error_from(&response(412, "{}")), ConnectorError::Conflict(_)));
     }
 
     #[test]

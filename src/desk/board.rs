@@ -36,19 +36,9 @@ pub fn BoardPage() -> impl IntoView {
 fn join_money(locale: Locale, totals: &Totals) -> String {
     let amounts = totals.amounts();
     if amounts.is_empty() {
-        return intl::money(
-            locale,
-            &trato_protocol::Money {
-                minor: 0,
-                currency: "EUR".into(),
-            },
-        );
+        return intl::money(locale, &trato_protocol::Money { minor: 0, currency: "EUR".into() });
     }
-    amounts
-        .iter()
-        .map(|m| intl::money(locale, m))
-        .collect::<Vec<_>>()
-        .join(" + ")
+    amounts.iter().map(|m| intl::money(locale, m)).collect::<Vec<_>>().join(" + ")
 }
 
 /// Loads the board data and shows the selected pipeline.
@@ -96,13 +86,11 @@ pub fn BoardView(board: BoardData) -> impl IntoView {
     let selected = Memo::new(move |_| {
         let wanted = query.read().get("pipeline");
         board.with_value(|b| {
-            wanted
-                .and_then(|id| b.pipelines.iter().position(|p| p.meta.id == id))
-                .or(if b.pipelines.is_empty() {
-                    None
-                } else {
-                    Some(0)
-                })
+            wanted.and_then(|id| b.pipelines.iter().position(|p| p.meta.id == id)).or(if b.pipelines.is_empty() {
+                None
+            } else {
+                Some(0)
+            })
         })
     });
     let columns = Memo::new(move |_| {
@@ -113,27 +101,14 @@ pub fn BoardView(board: BoardData) -> impl IntoView {
     });
     let on_pipeline = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
-        let path = format!(
-            "/?pipeline={}",
-            crate::connector::trato::encode_component(&id)
-        );
-        navigate(
-            &path,
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        );
+        let path = format!("/?pipeline={}", crate::connector::trato::encode_component(&id));
+        navigate(&path, NavigateOptions { replace: true, ..Default::default() });
     };
     let summary = move || {
         let locale = i18n.locale();
         let mut open = Totals::default();
         let mut count = 0;
-        for column in columns
-            .get()
-            .iter()
-            .filter(|c| c.stage.kind == StageKind::Open)
-        {
+        for column in columns.get().iter().filter(|c| c.stage.kind == StageKind::Open) {
             count += column.summary.count;
             for money in column.summary.total.amounts() {
                 open.add(&money.currency, money.minor);
@@ -141,10 +116,7 @@ pub fn BoardView(board: BoardData) -> impl IntoView {
         }
         locale.tf(
             Key::BoardSummary,
-            &[
-                ("count", &intl::number(locale, count as f64)),
-                ("total", &join_money(locale, &open)),
-            ],
+            &[("count", &intl::number(locale, count as f64)), ("total", &join_money(locale, &open))],
         )
     };
     let now = intl::now_ms();
@@ -239,14 +211,8 @@ fn DealCard(deal: Deal, board: StoredValue<BoardData>, rotting: bool, now: i64) 
     let i18n = use_i18n();
     let title_id = format!("deal-{}", deal.meta.id);
     let labelled_by = title_id.clone();
-    let account = deal
-        .account_id
-        .as_ref()
-        .and_then(|id| board.with_value(|b| b.account_names.get(id).cloned()));
-    let owner = deal
-        .owner_id
-        .as_ref()
-        .and_then(|id| board.with_value(|b| b.users.get(id).map(|u| u.name.clone())));
+    let account = deal.account_id.as_ref().and_then(|id| board.with_value(|b| b.account_names.get(id).cloned()));
+    let owner = deal.owner_id.as_ref().and_then(|id| board.with_value(|b| b.users.get(id).map(|u| u.name.clone())));
     let owner_initials = owner.as_deref().map(initials).unwrap_or_default();
     let days = days_in_stage(&deal, now);
     let amount = deal.amount.clone();

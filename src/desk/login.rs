@@ -31,10 +31,7 @@ pub fn LoginPage() -> impl IntoView {
         let store = store.clone();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match store
-                .login(&email.get_untracked(), &password.get_untracked())
-                .await
-            {
+            match store.login(&email.get_untracked(), &password.get_untracked()).await {
                 Ok(session) => {
                     password.set(String::new());
                     state.session.set(Some(session));

@@ -39,10 +39,7 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n(Key::DeskTitle);
     let store = Store::new(Client::new(TratoConnector, BrowserTransport::new("")));
     provide_context(store.clone());
-    let state = SessionState {
-        session: RwSignal::new(None),
-        checked: RwSignal::new(false),
-    };
+    let state = SessionState { session: RwSignal::new(None), checked: RwSignal::new(false) };
     provide_context(state);
     leptos::task::spawn_local(async move {
         if let Ok(session) = store.session().await {

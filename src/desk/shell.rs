@@ -13,16 +13,8 @@ pub fn TopBar() -> impl IntoView {
     let store = expect_context::<Store>();
     let state = expect_context::<SessionState>();
     let navigate = use_navigate();
-    let company = move || {
-        state
-            .session
-            .with(|s| s.as_ref().map(|s| s.company.clone()).unwrap_or_default())
-    };
-    let user_name = move || {
-        state
-            .session
-            .with(|s| s.as_ref().map(|s| s.user.name.clone()).unwrap_or_default())
-    };
+    let company = move || state.session.with(|s| s.as_ref().map(|s| s.company.clone()).unwrap_or_default());
+    let user_name = move || state.session.with(|s| s.as_ref().map(|s| s.user.name.clone()).unwrap_or_default());
     let sign_out = move |_| {
         let store = store.clone();
         let navigate = navigate.clone();

@@ -1,7 +1,10 @@
-//! Domain types and rules in plain Rust: money, time, pipeline boards (totals, weighted value, rotting).
+//! Domain types and rules in plain Rust: money, time, pipeline boards (totals, weighted value, rotting, positions),
+//! board filters and sorting, undo history.
 //!
 //! Nothing here touches the browser or the network; everything is tested natively.
 
 pub mod board;
+pub mod filter;
 pub mod money;
 pub mod time;
+pub mod undo;

@@ -21,11 +21,7 @@ pub fn to_major(money: &Money) -> f64 {
 /// The last `.` or `,` followed by one to the currency's exponent digits is the decimal separator.
 pub fn parse_major(text: &str, currency: &str) -> Option<i64> {
     let digits = exponent(currency) as usize;
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\'')
-        .collect();
+    let cleaned: String = text.trim().chars().filter(|c| !c.is_whitespace() && *c != '\'').collect();
     if cleaned.is_empty() {
         return None;
     }
@@ -42,19 +38,10 @@ pub fn parse_major(text: &str, currency: &str) -> Option<i64> {
         None => (body.as_str(), ""),
     };
     let whole: String = whole.chars().filter(|c| *c != '.' && *c != ',').collect();
-    if whole.is_empty() && fraction.is_empty()
-        || !whole
-            .chars()
-            .chain(fraction.chars())
-            .all(|c| c.is_ascii_digit())
-    {
+    if whole.is_empty() && fraction.is_empty() || !whole.chars().chain(fraction.chars()).all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let mut minor: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
-    };
+    let mut minor: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
     minor = minor.checked_mul(10i64.pow(digits as u32))?;
     let mut fraction = fraction.to_string();
     while fraction.len() < digits {
@@ -79,13 +66,7 @@ impl Totals {
 
     /// The sums as money values, ordered by currency code.
     pub fn amounts(&self) -> Vec<Money> {
-        self.0
-            .iter()
-            .map(|(currency, minor)| Money {
-                minor: *minor,
-                currency: currency.clone(),
-            })
-            .collect()
+        self.0.iter().map(|(currency, minor)| Money { minor: *minor, currency: currency.clone() }).collect()
     }
 
     /// The sum in one currency (0 when absent).
@@ -121,19 +102,7 @@ mod tests {
         assert_eq!(totals.get("EUR"), i64::MAX);
         assert_eq!(totals.get("USD"), 5);
         assert_eq!(totals.amounts().len(), 2);
-        assert_eq!(
-            to_major(&Money {
-                minor: 1050,
-                currency: "EUR".into()
-            }),
-            10.5
-        );
-        assert_eq!(
-            to_major(&Money {
-                minor: 1050,
-                currency: "KWD".into()
-            }),
-            1.05
-        );
+        assert_eq!(to_major(&Money { minor: 1050, currency: "EUR".into() }), 10.5);
+        assert_eq!(to_major(&Money { minor: 1050, currency: "KWD".into() }), 1.05);
     }
 }

@@ -27,10 +27,7 @@ pub fn timestamp_to_ms(text: &str) -> Option<i64> {
     let days = date_to_days(date)?;
     let rest = text.get(10..)?;
     let rest = rest.strip_prefix('T').or_else(|| rest.strip_prefix(' '))?;
-    let field = |s: Option<&str>, max: i64| {
-        s.and_then(|s| s.parse::<i64>().ok())
-            .filter(|v| (0..=max).contains(v))
-    };
+    let field = |s: Option<&str>, max: i64| s.and_then(|s| s.parse::<i64>().ok()).filter(|v| (0..=max).contains(v));
     let hours = field(rest.get(0..2), 23)?;
     let minutes = field(rest.get(3..5), 59)?;
     let seconds = field(rest.get(6..8), 60)?;
@@ -41,9 +38,7 @@ pub fn timestamp_to_ms(text: &str) -> Option<i64> {
         if digits.is_empty() {
             return None;
         }
-        millis = format!("{:0<3}", &digits[..digits.len().min(3)])
-            .parse()
-            .ok()?;
+        millis = format!("{:0<3}", &digits[..digits.len().min(3)]).parse().ok()?;
         tail = &fraction[digits.len()..];
     }
     if tail != "Z" && tail != "+00:00" {
@@ -71,10 +66,7 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        assert_eq!(
-            timestamp_to_ms("1970-01-02T00:00:01.5Z"),
-            Some(DAY_MS + 1500)
-        );
+        assert_eq!(timestamp_to_ms("1970-01-02T00:00:01.5Z"), Some(DAY_MS + 1500));
         assert_eq!(timestamp_to_ms("1970-01-01T00:00:00+00:00"), Some(0));
         assert_eq!(timestamp_to_ms("1970-01-01T25:00:00Z"), None);
         assert_eq!(timestamp_to_ms("1970-01-01T00:00:00+02:00"), None);

@@ -29,10 +29,7 @@ fn format_number_with(locale: Locale, value: f64, opts: &Object) -> String {
 
 /// An amount with its currency symbol, for example `12.500,00 €`.
 pub fn money(locale: Locale, amount: &Money) -> String {
-    let opts = options(&[
-        ("style", "currency".into()),
-        ("currency", amount.currency.as_str().into()),
-    ]);
+    let opts = options(&[("style", "currency".into()), ("currency", amount.currency.as_str().into())]);
     format_number_with(locale, to_major(amount), &opts)
 }
 
@@ -60,11 +57,7 @@ pub fn date(locale: Locale, iso_date: &str) -> String {
     }
     let opts = options(&[("dateStyle", "medium".into()), ("timeZone", "UTC".into())]);
     let format = Intl::DateTimeFormat::new(&locales(locale), &opts).format();
-    format
-        .call1(&JsValue::NULL, &parsed)
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_else(|| iso_date.to_string())
+    format.call1(&JsValue::NULL, &parsed).ok().and_then(|v| v.as_string()).unwrap_or_else(|| iso_date.to_string())
 }
 
 /// Milliseconds since the epoch, now.

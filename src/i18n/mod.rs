@@ -104,11 +104,7 @@ impl Locale {
 
     /// The locale for a two-letter code or a BCP 47 tag, if supported.
     pub fn from_tag(tag: &str) -> Option<Locale> {
-        let primary = tag
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
         match primary.as_str() {
             "es" => Some(Locale::Es),
             "en" => Some(Locale::En),
@@ -118,10 +114,7 @@ impl Locale {
 
     /// The first supported locale among the browser's preferred languages; Spanish when none is supported.
     pub fn negotiate<S: AsRef<str>>(preferred: &[S]) -> Locale {
-        preferred
-            .iter()
-            .find_map(|tag| Locale::from_tag(tag.as_ref()))
-            .unwrap_or_default()
+        preferred.iter().find_map(|tag| Locale::from_tag(tag.as_ref())).unwrap_or_default()
     }
 
     /// The text of `key` in this locale.
@@ -147,12 +140,8 @@ mod tests {
     use super::*;
 
     fn placeholders(text: &str) -> Vec<String> {
-        let mut names: Vec<String> = text
-            .split('{')
-            .skip(1)
-            .filter_map(|part| part.split_once('}'))
-            .map(|(name, _)| name.to_string())
-            .collect();
+        let mut names: Vec<String> =
+            text.split('{').skip(1).filter_map(|part| part.split_once('}')).map(|(name, _)| name.to_string()).collect();
         names.sort();
         names
     }
@@ -162,15 +151,8 @@ mod tests {
         for key in Key::ALL {
             let es = Locale::Es.t(*key);
             let en = Locale::En.t(*key);
-            assert!(
-                !es.trim().is_empty() && !en.trim().is_empty(),
-                "{key:?} is empty"
-            );
-            assert_eq!(
-                placeholders(es),
-                placeholders(en),
-                "{key:?} placeholders differ"
-            );
+            assert!(!es.trim().is_empty() && !en.trim().is_empty(), "{key:?} is empty");
+            assert_eq!(placeholders(es), placeholders(en), "{key:?} placeholders differ");
         }
     }
 
@@ -180,9 +162,6 @@ mod tests {
         assert_eq!(Locale::negotiate(&["es-MX"]), Locale::Es);
         assert_eq!(Locale::negotiate(&["de"]), Locale::Es);
         assert_eq!(Locale::negotiate::<&str>(&[]), Locale::Es);
-        assert_eq!(
-            Locale::Es.tf(Key::DaysInStage, &[("days", "3")]),
-            "3 d en la etapa"
-        );
+        assert_eq!(Locale::Es.tf(Key::DaysInStage, &[("days", "3")]), "3 d en la etapa");
     }
 }

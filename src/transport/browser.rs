@@ -15,9 +15,7 @@ pub struct BrowserTransport {
 impl BrowserTransport {
     /// A transport for the backend at `base_url`; `""` means the page's origin.
     pub fn new(base_url: &str) -> Self {
-        BrowserTransport {
-            base_url: base_url.trim_end_matches('/').to_string(),
-        }
+        BrowserTransport { base_url: base_url.trim_end_matches('/').to_string() }
     }
 }
 
@@ -40,20 +38,10 @@ impl Transport for BrowserTransport {
             None => builder.build(),
         }
         .map_err(|e| ConnectorError::Network(e.to_string()))?;
-        let response = built
-            .send()
-            .await
-            .map_err(|e| ConnectorError::Network(e.to_string()))?;
+        let response = built.send().await.map_err(|e| ConnectorError::Network(e.to_string()))?;
         let headers = response.headers().entries().collect();
         let status = response.status();
-        let body = response
-            .text()
-            .await
-            .map_err(|e| ConnectorError::Network(e.to_string()))?;
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+        let body = response.text().await.map_err(|e| ConnectorError::Network(e.to_string()))?;
+        Ok(HttpResponse { status, headers, body })
     }
 }

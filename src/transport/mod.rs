@@ -17,8 +17,5 @@ pub use native::NativeTransport;
 /// Sends one request and returns the response; failures to reach the backend are [`ConnectorError::Network`].
 pub trait Transport {
     /// Sends the request.
-    fn send(
-        &self,
-        request: HttpRequest,
-    ) -> impl Future<Output = Result<HttpResponse, ConnectorError>>;
+    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, ConnectorError>>;
 }

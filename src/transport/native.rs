@@ -18,10 +18,7 @@ impl NativeTransport {
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap_or_default();
-        NativeTransport {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            client,
-        }
+        NativeTransport { base_url: base_url.trim_end_matches('/').to_string(), client }
     }
 }
 
@@ -33,38 +30,21 @@ impl Transport for NativeTransport {
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut builder = self
-            .client
-            .request(method, format!("{}{}", self.base_url, request.path));
+        let mut builder = self.client.request(method, format!("{}{}", self.base_url, request.path));
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
         if let Some(body) = request.body {
             builder = builder.body(body);
         }
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| ConnectorError::Network(e.to_string()))?;
+        let response = builder.send().await.map_err(|e| ConnectorError::Network(e.to_string()))?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
             .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    v.to_str().unwrap_or_default().to_string(),
-                )
-            })
+            .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string()))
             .collect();
-        let body = response
-            .text()
-            .await
-            .map_err(|e| ConnectorError::Network(e.to_string()))?;
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+        let body = response.text().await.map_err(|e| ConnectorError::Network(e.to_string()))?;
+        Ok(HttpResponse { status, headers, body })
     }
 }

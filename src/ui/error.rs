@@ -11,10 +11,7 @@ pub fn describe(locale: Locale, error: &ConnectorError) -> String {
         ConnectorError::Unauthorized(_) => locale.t(Key::WrongCredentials).into(),
         ConnectorError::RateLimited(_) => locale.t(Key::TooManyAttempts).into(),
         ConnectorError::Server { .. } => locale.t(Key::ServerError).into(),
-        other => locale.tf(
-            Key::UnexpectedError,
-            &[("detail", other.message().unwrap_or_default())],
-        ),
+        other => locale.tf(Key::UnexpectedError, &[("detail", other.message().unwrap_or_default())]),
     }
 }
 

@@ -31,13 +31,7 @@ pub fn initial_locale() -> Locale {
         .and_then(|code| Locale::from_tag(&code));
     remembered.unwrap_or_else(|| {
         let languages: Vec<String> = window
-            .map(|w| {
-                w.navigator()
-                    .languages()
-                    .iter()
-                    .filter_map(|v| v.as_string())
-                    .collect()
-            })
+            .map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect())
             .unwrap_or_default();
         Locale::negotiate(&languages)
     })
@@ -71,8 +65,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     let on_change = move |ev: leptos::ev::Event| {
         if let Some(locale) = Locale::from_tag(&event_target_value(&ev)) {
             i18n.0.set(locale);
-            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-            {
+            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
                 let _ = storage.set_item(STORAGE_KEY, locale.code());
             }
         }

@@ -22,15 +22,8 @@ fn face_size(dir: &Path) -> Result<(usize, usize, Vec<FileSize>)> {
     let mut files = vec![];
     for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if path.is_file()
-            && [".wasm", ".js", ".css", ".html"]
-                .iter()
-                .any(|ext| name.ends_with(ext))
-        {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if path.is_file() && [".wasm", ".js", ".css", ".html"].iter().any(|ext| name.ends_with(ext)) {
             let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
             files.push((name, bytes.len(), gzip_size(&bytes)));
         }
@@ -49,10 +42,7 @@ pub fn run() -> Result {
     println!("{:<8} {:>12} {:>12}", "face", "raw bytes", "gzip bytes");
     for (_, face, _) in FACES {
         let (raw, gz, files) = face_size(&dist.join(face))?;
-        println!(
-            "{face:<8} {raw:>12} {gz:>12}   ({:.1} KB gzip)",
-            gz as f64 / 1024.0
-        );
+        println!("{face:<8} {raw:>12} {gz:>12}   ({:.1} KB gzip)", gz as f64 / 1024.0);
         for (name, raw, gz) in files {
             println!("           {raw:>10} {gz:>10}  {name}");
         }

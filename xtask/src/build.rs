@@ -8,17 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 /// The faces: (HTML entry, folder name, public URL).
-pub const FACES: [(&str, &str, &str); 3] = [
-    ("index.html", "desk", "/"),
-    ("portal.html", "portal", "/portal/"),
-    ("widget.html", "widget", "/widget/"),
-];
+pub const FACES: [(&str, &str, &str); 3] =
+    [("index.html", "desk", "/"), ("portal.html", "portal", "/portal/"), ("widget.html", "widget", "/widget/")];
 
 /// Output folder of a build profile.
 pub fn dist(release: bool) -> PathBuf {
-    root()
-        .join("dist")
-        .join(if release { "release" } else { "dev" })
+    root().join("dist").join(if release { "release" } else { "dev" })
 }
 
 /// Builds every face into `dist/<profile>/<face>/` and copies the widget demo host page to `demo/`.
@@ -45,41 +40,27 @@ pub fn build_faces(release: bool) -> Result<PathBuf> {
 }
 
 fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Moves Trunk's inline bootstrap `<script type="module">` into its own file, so the page runs under
 /// `script-src 'self'` without `'unsafe-inline'`.
 pub fn externalize_bootstrap(html_path: &Path, public_url: &str) -> Result {
-    let html =
-        fs::read_to_string(html_path).map_err(|e| format!("{}: {e}", html_path.display()))?;
+    let html = fs::read_to_string(html_path).map_err(|e| format!("{}: {e}", html_path.display()))?;
     const OPEN: &str = "<script type=\"module\">";
     let Some(start) = html.find(OPEN) else {
         return Ok(()); // already external
     };
     let body_start = start + OPEN.len();
-    let end = html[body_start..]
-        .find("</script>")
-        .map(|i| body_start + i)
-        .ok_or("unterminated bootstrap script")?;
+    let end = html[body_start..].find("</script>").map(|i| body_start + i).ok_or("unterminated bootstrap script")?;
     let script = html[body_start..end].trim().to_string();
     let name = format!("boot-{:016x}.js", fnv1a(&script));
     let dir = html_path.parent().ok_or("no folder")?;
     fs::write(dir.join(&name), format!("{script}\n")).map_err(|e| e.to_string())?;
     let tag = format!("<script type=\"module\" src=\"{public_url}{name}\"></script>");
-    let rewritten = format!(
-        "{}{}{}",
-        &html[..start],
-        tag,
-        &html[end + "</script>".len()..]
-    );
+    let rewritten = format!("{}{}{}", &html[..start], tag, &html[end + "</script>".len()..]);
     if rewritten.contains("<script>") || rewritten.contains(OPEN) {
-        return Err(format!(
-            "{} still has an inline script",
-            html_path.display()
-        ));
+        return Err(format!("{} still has an inline script", html_path.display()));
     }
     fs::write(html_path, rewritten).map_err(|e| e.to_string())
 }
@@ -88,10 +69,7 @@ pub fn externalize_bootstrap(html_path: &Path, public_url: &str) -> Result {
 pub type ServerOutput = BufReader<std::process::ChildStdout>;
 
 /// Starts `trato-server` (already built); returns the child, the URL it printed and the rest of its output.
-pub fn start_server(
-    binary: &Path,
-    args: &[&str],
-) -> Result<(std::process::Child, String, ServerOutput)> {
+pub fn start_server(binary: &Path, args: &[&str]) -> Result<(std::process::Child, String, ServerOutput)> {
     let mut child = cmd(&binary.to_string_lossy(), args)
         .stdout(Stdio::piped())
         .spawn()
@@ -120,15 +98,7 @@ pub fn dev(args: &[String]) -> Result {
     let db = data.join("trato.sqlite").to_string_lossy().into_owned();
     let static_dir = out.to_string_lossy().into_owned();
     let binary = root().join("target/release/trato-server");
-    let server_args = [
-        "--db",
-        &db,
-        "--listen",
-        "127.0.0.1:8080",
-        "--demo",
-        "--static",
-        &static_dir,
-    ];
+    let server_args = ["--db", &db, "--listen", "127.0.0.1:8080", "--demo", "--static", &static_dir];
     let (mut child, url, output) = start_server(&binary, &server_args)?;
     println!("\nTrato is running (Ctrl+C stops it):");
     println!("  desk    {url}/");

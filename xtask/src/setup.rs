@@ -33,10 +33,7 @@ fn installing(what: &str) {
 
 fn wasm_target() -> Result {
     let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|l| l.trim() == "wasm32-unknown-unknown")
-    {
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         present("rust target wasm32-unknown-unknown");
         return Ok(());
     }
@@ -50,26 +47,17 @@ fn trunk() -> Result {
         present(&format!("trunk {TRUNK_VERSION}"));
         return Ok(());
     }
-    installing(&format!(
-        "trunk {TRUNK_VERSION} (cargo install, about 15 minutes on 2 cores)"
-    ));
-    exec(cmd(
-        "cargo",
-        &["install", "--locked", &format!("trunk@{TRUNK_VERSION}")],
-    ))
+    installing(&format!("trunk {TRUNK_VERSION} (cargo install, about 15 minutes on 2 cores)"));
+    exec(cmd("cargo", &["install", "--locked", &format!("trunk@{TRUNK_VERSION}")]))
 }
 
 /// The `wasm-bindgen` version in Cargo.lock; the CLI must match it exactly.
 pub fn locked_wasm_bindgen() -> Result<String> {
-    let lock =
-        fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines
-                .next()
-                .and_then(|l| l.trim().strip_prefix("version = \""))
-            {
+            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
                 return Ok(version.trim_end_matches('"').to_string());
             }
         }
@@ -85,20 +73,9 @@ fn wasm_bindgen() -> Result {
         present(&format!("wasm-bindgen-cli {wanted}"));
         return Ok(());
     }
-    installing(&format!(
-        "wasm-bindgen-cli {wanted} (cargo install, about 5 minutes)"
-    ));
+    installing(&format!("wasm-bindgen-cli {wanted} (cargo install, about 5 minutes)"));
     // `--locked` fails for this crate (a locked dependency is missing from the registry).
-    exec(cmd(
-        "cargo",
-        &[
-            "install",
-            "wasm-bindgen-cli",
-            "--version",
-            &wanted,
-            "--force",
-        ],
-    ))
+    exec(cmd("cargo", &["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]))
 }
 
 fn wasm_opt() -> Result {
@@ -110,18 +87,7 @@ fn wasm_opt() -> Result {
         fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let prefix = dir.to_string_lossy().into_owned();
         let spec = format!("binaryen@{BINARYEN_VERSION}");
-        exec(cmd(
-            "npm",
-            &[
-                "install",
-                "--prefix",
-                &prefix,
-                "--no-audit",
-                "--no-fund",
-                "--no-save",
-                &spec,
-            ],
-        ))?;
+        exec(cmd("npm", &["install", "--prefix", &prefix, "--no-audit", "--no-fund", "--no-save", &spec]))?;
     } else {
         present(&format!("npm binaryen {BINARYEN_VERSION}"));
     }
@@ -135,8 +101,7 @@ fn wasm_opt() -> Result {
     if fs::read_to_string(&wrapper).ok().as_deref() != Some(script.as_str()) {
         fs::write(&wrapper, script).map_err(|e| e.to_string())?;
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755))
-            .map_err(|e| e.to_string())?;
+        fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755)).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -164,15 +129,8 @@ fn chromium() -> Result {
     // Debian mirrors sometimes drop a download: retry a few times.
     let mut last = Ok(());
     for attempt in 1..=4 {
-        last = exec(apt(&["update"])).and_then(|_| {
-            exec(apt(&[
-                "install",
-                "-y",
-                "--no-install-recommends",
-                "chromium",
-                "chromium-driver",
-            ]))
-        });
+        last = exec(apt(&["update"]))
+            .and_then(|_| exec(apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])));
         if last.is_ok() {
             return Ok(());
         }
@@ -186,13 +144,11 @@ fn npm_packages() -> Result {
     let e2e = root().join("tests/e2e");
     let lock = e2e.join("package-lock.json");
     let installed = e2e.join("node_modules/.package-lock.json");
-    let fresh = match (
-        fs::metadata(&lock).and_then(|m| m.modified()),
-        fs::metadata(&installed).and_then(|m| m.modified()),
-    ) {
-        (Ok(lock), Ok(installed)) => installed >= lock,
-        _ => false,
-    };
+    let fresh =
+        match (fs::metadata(&lock).and_then(|m| m.modified()), fs::metadata(&installed).and_then(|m| m.modified())) {
+            (Ok(lock), Ok(installed)) => installed >= lock,
+            _ => false,
+        };
     if fresh {
         present("npm packages for the end-to-end tests");
         return Ok(());

@@ -8,9 +8,7 @@ use std::time::Instant;
 
 /// The cargo target folder (honours `CARGO_TARGET_DIR`).
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
 struct Timer {
@@ -33,10 +31,7 @@ impl Timer {
 
 /// Runs the whole suite.
 pub fn run() -> Result {
-    let mut timer = Timer {
-        steps: vec![],
-        current: None,
-    };
+    let mut timer = Timer { steps: vec![], current: None };
     timer.step("setup");
     setup::run_all()?;
 
@@ -44,17 +39,7 @@ pub fn run() -> Result {
     exec(cmd("cargo", &["fmt", "--all", "--check"]))?;
 
     timer.step("clippy (native)");
-    exec(cmd(
-        "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    ))?;
+    exec(cmd("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
 
     timer.step("clippy (wasm32)");
     let wasm = ["--target", "wasm32-unknown-unknown"];
@@ -67,21 +52,8 @@ pub fn run() -> Result {
     exec(cmd("cargo", &["test", "--workspace"]))?;
 
     timer.step("browser tests (wasm-bindgen-test in headless Chromium)");
-    let mut browser = cmd(
-        "cargo",
-        &[
-            "test",
-            "-p",
-            "trato",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--test",
-            "browser",
-        ],
-    );
-    browser
-        .env("CHROMEDRIVER", CHROMEDRIVER)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    let mut browser = cmd("cargo", &["test", "-p", "trato", "--target", "wasm32-unknown-unknown", "--test", "browser"]);
+    browser.env("CHROMEDRIVER", CHROMEDRIVER).env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     exec(browser)?;
 
     timer.step("release builds of the three faces");
@@ -105,28 +77,10 @@ fn end_to_end(dist: &std::path::Path) -> Result {
     let db_text = db.to_string_lossy().into_owned();
     let static_dir = dist.to_string_lossy().into_owned();
     let binary = target_dir().join("debug/trato-server");
-    let (mut server, url, _output) = start_server(
-        &binary,
-        &[
-            "--db",
-            &db_text,
-            "--listen",
-            "127.0.0.1:0",
-            "--demo",
-            "--static",
-            &static_dir,
-        ],
-    )?;
+    let (mut server, url, _output) =
+        start_server(&binary, &["--db", &db_text, "--listen", "127.0.0.1:0", "--demo", "--static", &static_dir])?;
     println!("   reference backend at {url} (database {db_text})");
-    let mut node = cmd(
-        "node",
-        &[
-            "--test",
-            "--test-concurrency=1",
-            "--test-timeout=180000",
-            "tests/e2e/",
-        ],
-    );
+    let mut node = cmd("node", &["--test", "--test-concurrency=1", "--test-timeout=180000", "tests/e2e/"]);
     node.env("TRATO_URL", &url).env("CHROMIUM", CHROMIUM);
     let result = exec(node);
     let _ = server.kill();

@@ -8,10 +8,7 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Folder for tools the project installs itself (npm binaryen and its `wasm-opt` wrapper).
@@ -22,15 +19,10 @@ pub fn tools_dir() -> PathBuf {
 /// `PATH` with the project's tools and cargo's bin folder first.
 pub fn path_env() -> String {
     let mut parts = vec![tools_dir().join("bin")];
-    if let Some(home) = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| home().map(|h| h.join(".cargo")))
-    {
+    if let Some(home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| home().map(|h| h.join(".cargo"))) {
         parts.push(home.join("bin"));
     }
-    let mut path = std::env::join_paths(parts)
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let mut path = std::env::join_paths(parts).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
     if let Ok(existing) = std::env::var("PATH") {
         path.push(':');
         path.push_str(&existing);
@@ -45,29 +37,16 @@ fn home() -> Option<PathBuf> {
 /// A command in the repository root with the project's `PATH`.
 pub fn cmd(program: &str, args: &[&str]) -> Command {
     let mut command = Command::new(program);
-    command
-        .args(args)
-        .current_dir(root())
-        .env("PATH", path_env())
-        .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    command.args(args).current_dir(root()).env("PATH", path_env()).env("TRUNK_SKIP_VERSION_CHECK", "true");
     command
 }
 
 /// Runs a command, echoing it; fails when it exits non-zero.
 pub fn exec(mut command: Command) -> Result {
-    let args: Vec<String> = command
-        .get_args()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    let shown = format!(
-        "{} {}",
-        command.get_program().to_string_lossy(),
-        args.join(" ")
-    );
+    let args: Vec<String> = command.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+    let shown = format!("{} {}", command.get_program().to_string_lossy(), args.join(" "));
     println!("\n==> {shown}");
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let status = command.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -78,9 +57,7 @@ pub fn exec(mut command: Command) -> Result {
 /// Runs a command quietly and returns its standard output, or `None` when it cannot run or fails.
 pub fn output(program: &str, args: &[&str]) -> Option<String> {
     let out = cmd(program, args).stderr(Stdio::null()).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Whether the process runs as root (apt-get needs it, or sudo).
