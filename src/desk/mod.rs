@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <board::BoardPage /> }>
                     <Route path=path!("/login") view=login::LoginPage />
                     <Route path=path!("/") view=board::BoardPage />
+                    <Route path=path!("/deals/:id") view=board::BoardPage />
                 </Routes>
             </Show>
         </Router>

@@ -63,6 +63,11 @@ impl<C: Connector, T: Transport> DeskStore<C, T> {
         self.client.update_deal(id, Some(version), patch).await
     }
 
+    /// One deal, fresh from the backend.
+    pub async fn deal(&self, id: &str) -> Result<Deal, ConnectorError> {
+        self.client.deal(id).await
+    }
+
     /// Creates a deal; `key` makes a retry safe.
     pub async fn create_deal(&self, new: NewDeal, key: &str) -> Result<Deal, ConnectorError> {
         self.client.create_deal(new, key).await

@@ -43,6 +43,7 @@ pub fn provide_i18n(title: Key) -> I18n {
     provide_context(i18n);
     Effect::new(move |_| {
         let locale = i18n.locale();
+        CURRENT.with(|c| c.set(locale));
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             if let Some(root) = document.document_element() {
                 let _ = root.set_attribute("lang", locale.code());
@@ -51,6 +52,15 @@ pub fn provide_i18n(title: Key) -> I18n {
         }
     });
     i18n
+}
+
+/// The current locale without tracking, for event handlers (which run outside any reactive owner).
+pub fn use_i18n_untracked() -> Locale {
+    CURRENT.with(std::cell::Cell::get)
+}
+
+thread_local! {
+    static CURRENT: std::cell::Cell<Locale> = const { std::cell::Cell::new(Locale::Es) };
 }
 
 /// The locale context of the current face.

@@ -1,0 +1,152 @@
+//! One stage column: header with count and totals over all its (filtered) deals, quick add, and its cards,
+//! rendered incrementally so a column of thousands of deals stays fast.
+
+use super::card::DealCard;
+use super::{moves, use_board};
+use crate::i18n::{intl, Key};
+use crate::ui::locale::use_i18n;
+use leptos::prelude::*;
+use std::hash::{Hash, Hasher};
+use trato_protocol::{Deal, StageKind};
+
+/// Cards rendered at first, and added each time the list is scrolled near its end.
+const PAGE: usize = 40;
+
+#[derive(Clone, PartialEq)]
+enum Item {
+    Card(Box<Deal>),
+    DropHere,
+}
+
+impl Item {
+    /// Changes whenever what the card shows changes, so the keyed list re-renders exactly those cards.
+    fn key(&self) -> (String, u64) {
+        match self {
+            Item::Card(deal) => {
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                serde_json::to_string(deal).unwrap_or_default().hash(&mut hasher);
+                (deal.meta.id.clone(), hasher.finish())
+            }
+            Item::DropHere => ("drop-here".into(), 0),
+        }
+    }
+}
+
+/// A stage column of the board.
+#[component]
+pub fn StageColumn(stage_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_board();
+    let id = stage_id.clone();
+    let column = Memo::new(move |_| state.columns.with(|cs| cs.iter().find(|c| c.stage.id == id).cloned()));
+    let limit = RwSignal::new(PAGE);
+    let adding = RwSignal::new(false);
+    let sid = stage_id.clone();
+    let items = Memo::new(move |_| {
+        let Some(column) = column.get() else { return vec![] };
+        let mut list: Vec<Item> =
+            column.deals.iter().take(limit.get()).map(|d| Item::Card(Box::new(d.clone()))).collect();
+        if let Some(target) = state.target().filter(|t| t.stage_id == sid) {
+            let mut seen = 0;
+            let mut at = list.len();
+            for (i, item) in list.iter().enumerate() {
+                if seen == target.index {
+                    at = i;
+                    break;
+                }
+                if let Item::Card(deal) = item {
+                    if deal.meta.id != target.deal_id {
+                        seen += 1;
+                    }
+                }
+            }
+            list.insert(at, Item::DropHere);
+        }
+        list
+    });
+    let hidden = move || column.with(|c| c.as_ref().map_or(0, |c| c.deals.len().saturating_sub(limit.get())));
+    let on_scroll = move |ev: leptos::ev::Event| {
+        if let Some(list) = event_target::<web_sys::Element>(&ev).into() {
+            let list: web_sys::Element = list;
+            if list.scroll_top() + list.client_height() + 400 >= list.scroll_height() && hidden() > 0 {
+                limit.update(|l| *l += PAGE);
+            }
+        }
+    };
+    let heading_id = format!("stage-{stage_id}");
+    let labelled_by = heading_id.clone();
+    let stage_for_add = stage_id.clone();
+    view! {
+        {move || {
+            column
+                .get()
+                .map(|column| {
+                    let kind_class = match column.stage.kind {
+                        StageKind::Open => "column",
+                        StageKind::Won => "column won",
+                        StageKind::Lost => "column lost",
+                    };
+                    let count = column.summary.count;
+                    let total = column.summary.total.clone();
+                    let weighted = column.summary.weighted.clone();
+                    let stage_name = column.stage.name.clone();
+                    let add_label = stage_name.clone();
+                    let add_stage = stage_for_add.clone();
+                    view! {
+                        <section class=kind_class aria-labelledby=labelled_by.clone() data-stage=column.stage.id.clone()>
+                            <header class="column-head">
+                                <div class="column-title">
+                                    <h2 id=heading_id.clone()>{stage_name}</h2>
+                                    <button
+                                        type="button"
+                                        class="icon-button"
+                                        aria-expanded=move || adding.get().to_string()
+                                        aria-label=move || i18n.0.get().tf(Key::QuickAdd, &[("stage", &add_label)])
+                                        title=move || i18n.t(Key::Add)
+                                        on:click=move |_| adding.update(|a| *a = !*a)
+                                    >
+                                        "+"
+                                    </button>
+                                </div>
+                                <p class="column-count">
+                                    {move || i18n.0.get().tf(Key::ColumnDeals, &[("count", &intl::number(i18n.locale(), count as f64))])}
+                                    " · "
+                                    {column.stage.probability}
+                                    "%"
+                                </p>
+                                <dl class="column-totals">
+                                    <div>
+                                        <dt>{move || i18n.t(Key::ColumnTotal)}</dt>
+                                        <dd class="column-total">{move || super::join_money(i18n.locale(), &total)}</dd>
+                                    </div>
+                                    <div>
+                                        <dt>{move || i18n.t(Key::ColumnWeighted)}</dt>
+                                        <dd class="column-weighted">{move || super::join_money(i18n.locale(), &weighted)}</dd>
+                                    </div>
+                                </dl>
+                            </header>
+                            <Show when=move || adding.get()>
+                                <moves::QuickAdd stage_id=add_stage.clone() open=adding />
+                            </Show>
+                            <Show when=move || count == 0>
+                                <p class="column-empty">{move || i18n.t(Key::NoDealsInStage)}</p>
+                            </Show>
+                            <ul class="cards" on:scroll=on_scroll>
+                                <For each=move || items.get() key=Item::key let:item>
+                                    {match item {
+                                        Item::Card(deal) => view! { <DealCard deal=*deal /> }.into_any(),
+                                        Item::DropHere => view! { <li class="drop-here" aria-hidden="true"></li> }.into_any(),
+                                    }}
+                                </For>
+                            </ul>
+                            <Show when=move || { hidden() > 0 }>
+                                <button type="button" class="link-button show-more" on:click=move |_| limit.update(|l| *l += PAGE)>
+                                    {move || i18n.0.get().tf(Key::ShowMore, &[("count", &intl::number(i18n.locale(), hidden().min(PAGE) as f64))])}
+                                </button>
+                            </Show>
+                        </section>
+                    }
+                })
+        }}
+    }
+}

@@ -1,0 +1,279 @@
+//! Moving cards by pointer (mouse, pen, touch by the grip) and by keyboard (Space to pick up, arrows to move,
+//! Space to drop, Escape to cancel), with screen-reader announcements.
+
+use super::{moves, BoardState, Drag, Target};
+use crate::i18n::Key;
+use crate::ui::locale::use_i18n;
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::JsCast;
+
+/// Pointer travel (pixels) before a press becomes a drag.
+const DRAG_THRESHOLD: f64 = 6.0;
+/// Distance from an edge (pixels) where dragging scrolls.
+const EDGE: f64 = 48.0;
+
+struct Start {
+    deal_id: String,
+    name: String,
+    x: f64,
+    y: f64,
+}
+
+thread_local! {
+    static START: RefCell<Option<Start>> = const { RefCell::new(None) };
+    static LAST_DROP: Cell<f64> = const { Cell::new(0.0) };
+}
+
+/// Whether the event started on a control inside the card (its menu, a button, a link).
+pub fn is_control(ev: &web_sys::Event) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| el.closest("select, button, input, a, label.card-move").ok().flatten().is_some())
+}
+
+/// Whether a drag ended a moment ago (the click that follows it must not open the deal).
+pub fn just_dragged() -> bool {
+    js_sys::Date::now() - LAST_DROP.with(Cell::get) < 300.0
+}
+
+fn is_handle(ev: &web_sys::Event) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| el.closest(".drag-handle").ok().flatten().is_some())
+}
+
+/// Starts tracking a press on a card; it becomes a drag once the pointer travels a few pixels. Touch presses
+/// start only on the grip, so touch scrolling keeps working.
+pub fn on_pointer_down(state: BoardState, deal_id: &str, ev: leptos::ev::PointerEvent) {
+    if ev.button() != 0 || is_control(&ev) || (ev.pointer_type() == "touch" && !is_handle(&ev)) {
+        return;
+    }
+    let name = state.deal(deal_id).map(|d| d.name).unwrap_or_default();
+    START.with(|s| {
+        *s.borrow_mut() =
+            Some(Start { deal_id: deal_id.into(), name, x: ev.client_x() as f64, y: ev.client_y() as f64 })
+    });
+}
+
+/// The stage and index under a viewport point, for the card being moved.
+fn target_at(x: f64, y: f64, deal_id: &str) -> Option<Target> {
+    let document = web_sys::window()?.document()?;
+    let hits = document.elements_from_point(x as f32, y as f32);
+    let section = hits
+        .iter()
+        .filter_map(|el| el.dyn_into::<web_sys::Element>().ok())
+        .find_map(|el| el.closest("section[data-stage]").ok().flatten())?;
+    let stage_id = section.get_attribute("data-stage")?;
+    let cards = section.query_selector_all("article[data-deal]").ok()?;
+    let mut index = 0;
+    for i in 0..cards.length() {
+        let Some(card) = cards.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+        if card.get_attribute("data-deal").as_deref() == Some(deal_id) {
+            continue;
+        }
+        let rect = card.get_bounding_client_rect();
+        if y > rect.top() + rect.height() / 2.0 {
+            index += 1;
+        }
+    }
+    Some(Target { deal_id: deal_id.into(), stage_id, index })
+}
+
+/// Scrolls the board sideways, or a column's list up or down, while the pointer is near their edges.
+fn auto_scroll(x: f64, y: f64) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let Ok(Some(board)) = document.query_selector(".board") {
+        let rect = board.get_bounding_client_rect();
+        if x < rect.left() + EDGE {
+            board.scroll_by_with_x_and_y(-24.0, 0.0);
+        } else if x > rect.right() - EDGE {
+            board.scroll_by_with_x_and_y(24.0, 0.0);
+        }
+    }
+    let hits = document.elements_from_point(x as f32, y as f32);
+    if let Some(list) = hits
+        .iter()
+        .filter_map(|el| el.dyn_into::<web_sys::Element>().ok())
+        .find_map(|el| el.closest("section[data-stage] .cards").ok().flatten())
+    {
+        let rect = list.get_bounding_client_rect();
+        if y < rect.top() + EDGE {
+            list.scroll_by_with_x_and_y(0.0, -24.0);
+        } else if y > rect.bottom() - EDGE {
+            list.scroll_by_with_x_and_y(0.0, 24.0);
+        }
+    }
+}
+
+/// Window-level pointer listeners that drive a drag; removed with the board.
+pub fn install_pointer_listeners(state: BoardState) {
+    let on_move = window_event_listener(leptos::ev::pointermove, move |ev| {
+        let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+        let started = START.with(|s| s.borrow().as_ref().map(|s| (s.deal_id.clone(), s.name.clone(), s.x, s.y)));
+        let Some((deal_id, name, x0, y0)) = started else { return };
+        let active = state.drag.with_untracked(Option::is_some);
+        if !active && (x - x0).hypot(y - y0) < DRAG_THRESHOLD {
+            return;
+        }
+        ev.prevent_default();
+        auto_scroll(x, y);
+        let target = target_at(x, y, &deal_id);
+        state.drag.set(Some(Drag { x, y, name, target, deal_id }));
+    });
+    let on_up = window_event_listener(leptos::ev::pointerup, move |_| {
+        START.with(|s| s.borrow_mut().take());
+        if let Some(drag) = state.drag.get_untracked() {
+            LAST_DROP.with(|t| t.set(js_sys::Date::now()));
+            state.drag.set(None);
+            if let Some(target) = drag.target {
+                moves::move_deal(state, &target.deal_id, &target.stage_id, Some(target.index), None);
+            }
+        }
+    });
+    let on_cancel = window_event_listener(leptos::ev::pointercancel, move |_| {
+        START.with(|s| s.borrow_mut().take());
+        state.drag.set(None);
+    });
+    on_cleanup(move || {
+        on_move.remove();
+        on_up.remove();
+        on_cancel.remove();
+    });
+}
+
+fn announce_position(state: BoardState, target: &Target) {
+    let locale = crate::ui::locale::use_i18n_untracked();
+    let (name, count) = state.columns.with_untracked(|cs| {
+        cs.iter()
+            .find(|c| c.stage.id == target.stage_id)
+            .map(|c| (c.stage.name.clone(), c.deals.iter().filter(|d| d.meta.id != target.deal_id).count() + 1))
+            .unwrap_or_default()
+    });
+    state.announce.set(locale.tf(
+        Key::PickedPosition,
+        &[("stage", &name), ("position", &(target.index + 1).to_string()), ("count", &count.to_string())],
+    ));
+}
+
+/// Moves focus back to a card after it was re-rendered.
+pub fn focus_card(deal_id: String) {
+    set_timeout(
+        move || {
+            let selector = format!("article[data-deal=\"{}\"]", deal_id.replace('"', ""));
+            if let Some(card) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector(&selector).ok().flatten())
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = card.focus();
+            }
+        },
+        std::time::Duration::from_millis(30),
+    );
+}
+
+/// Keyboard moves on a focused card.
+pub fn on_card_key(state: BoardState, deal_id: &str, ev: leptos::ev::KeyboardEvent) {
+    let on_card = ev.target().map(wasm_bindgen::JsValue::from) == ev.current_target().map(wasm_bindgen::JsValue::from);
+    if !on_card {
+        return;
+    }
+    let key = ev.key();
+    let locale = crate::ui::locale::use_i18n_untracked();
+    let picked = state.pick.get_untracked().filter(|p| p.deal_id == deal_id);
+    let Some(mut target) = picked else {
+        match key.as_str() {
+            " " => {
+                ev.prevent_default();
+                let Some(deal) = state.deal(deal_id) else { return };
+                let index = state.columns.with_untracked(|cs| {
+                    cs.iter()
+                        .find(|c| c.stage.id == deal.stage_id)
+                        .and_then(|c| c.deals.iter().position(|d| d.meta.id == deal_id))
+                        .unwrap_or(0)
+                });
+                let target = Target { deal_id: deal_id.into(), stage_id: deal.stage_id.clone(), index };
+                state.pick.set(Some(target.clone()));
+                state.announce.set(locale.tf(Key::Picked, &[("deal", &deal.name)]));
+                let announce = state.announce;
+                set_timeout(
+                    move || announce_position_later(state, announce, target),
+                    std::time::Duration::from_millis(1200),
+                );
+            }
+            "Enter" => {
+                if let Some(card) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    card.click();
+                }
+            }
+            _ => {}
+        }
+        return;
+    };
+    let stages: Vec<(String, usize)> = state.columns.with_untracked(|cs| {
+        cs.iter().map(|c| (c.stage.id.clone(), c.deals.iter().filter(|d| d.meta.id != deal_id).count())).collect()
+    });
+    let Some(column) = stages.iter().position(|(id, _)| *id == target.stage_id) else { return };
+    match key.as_str() {
+        "ArrowLeft" | "ArrowRight" => {
+            ev.prevent_default();
+            let next = if key == "ArrowLeft" { column.saturating_sub(1) } else { (column + 1).min(stages.len() - 1) };
+            target.stage_id = stages[next].0.clone();
+            target.index = target.index.min(stages[next].1);
+        }
+        "ArrowUp" => {
+            ev.prevent_default();
+            target.index = target.index.saturating_sub(1);
+        }
+        "ArrowDown" => {
+            ev.prevent_default();
+            target.index = (target.index + 1).min(stages[column].1);
+        }
+        " " => {
+            ev.prevent_default();
+            state.pick.set(None);
+            moves::move_deal(state, &target.deal_id, &target.stage_id, Some(target.index), None);
+            focus_card(target.deal_id);
+            return;
+        }
+        "Escape" => {
+            ev.prevent_default();
+            state.pick.set(None);
+            state.announce.set(locale.t(Key::DropCancelled).into());
+            return;
+        }
+        "Tab" => {
+            state.pick.set(None);
+            return;
+        }
+        _ => return,
+    }
+    announce_position(state, &target);
+    state.pick.set(Some(target));
+}
+
+fn announce_position_later(state: BoardState, _announce: RwSignal<String>, target: Target) {
+    if state.pick.get_untracked().as_ref() == Some(&target) {
+        announce_position(state, &target);
+    }
+}
+
+/// The card name following the pointer while dragging.
+#[component]
+pub fn DragGhost() -> impl IntoView {
+    let state = super::use_board();
+    let _i18n = use_i18n();
+    view! {
+        <Show when=move || state.drag.with(Option::is_some)>
+            <div
+                class="drag-ghost"
+                aria-hidden="true"
+                style:left=move || format!("{}px", state.drag.with(|d| d.as_ref().map_or(0.0, |d| d.x + 8.0)))
+                style:top=move || format!("{}px", state.drag.with(|d| d.as_ref().map_or(0.0, |d| d.y + 8.0)))
+            >
+                {move || state.drag.with(|d| d.as_ref().map(|d| d.name.clone()).unwrap_or_default())}
+            </div>
+        </Show>
+    }
+}

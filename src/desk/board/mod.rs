@@ -1,0 +1,370 @@
+//! The pipeline board: pipeline switcher, filters and saved views, stage columns with totals over all their
+//! (filtered) deals, cards that move by mouse, touch and keyboard with optimistic saves and undo, quick add, and
+//! the deal panel (`/deals/{id}`).
+
+mod card;
+mod column;
+mod drag;
+mod moves;
+mod panel;
+mod toolbar;
+
+use super::shell::TopBar;
+use super::{SessionState, Store};
+use crate::connector::ConnectorError;
+use crate::domain::board::{summarize, Column};
+use crate::domain::filter;
+use crate::domain::money::Totals;
+use crate::domain::undo::UndoStack;
+use crate::i18n::{intl, Key, Locale};
+use crate::store::BoardData;
+use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::locale::use_i18n;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+use trato_protocol::{Deal, SavedView, StageKind, ViewFilters};
+
+/// A change that can be undone.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Undo {
+    /// A move or edit: the deal as it was before.
+    Changed(Deal),
+    /// A deal created here: undo deletes it.
+    Created(Deal),
+    /// A deal deleted here: undo restores it.
+    Deleted(Deal),
+}
+
+/// A short message at the bottom of the board, optionally with an Undo action.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    /// What happened.
+    pub message: String,
+    /// Whether an Undo button is offered.
+    pub undo: bool,
+    /// Whether it reports a failure.
+    pub error: bool,
+    /// Distinguishes successive toasts (for auto-hiding).
+    pub serial: u64,
+}
+
+/// Where a moving card would land: a stage and an index among that stage's other visible cards.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    /// The deal being moved.
+    pub deal_id: String,
+    /// Target stage.
+    pub stage_id: String,
+    /// Index among the target column's visible cards, not counting the moving one.
+    pub index: usize,
+}
+
+/// Pointer drag in progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drag {
+    /// Pointer position (viewport pixels).
+    pub x: f64,
+    /// Pointer position (viewport pixels).
+    pub y: f64,
+    /// Name shown in the ghost.
+    pub name: String,
+    /// Where it would land now.
+    pub target: Option<Target>,
+    /// The deal being dragged.
+    pub deal_id: String,
+}
+
+/// A move waiting for its lost reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingMove {
+    /// The deal.
+    pub deal_id: String,
+    /// The lost stage.
+    pub stage_id: String,
+    /// Index in the lost column.
+    pub index: Option<usize>,
+}
+
+/// Reactive state of one board, shared by its components through context.
+#[derive(Clone, Copy)]
+pub struct BoardState {
+    /// Pipelines, deals, account names, reps.
+    pub data: RwSignal<BoardData>,
+    /// Current filters and sort.
+    pub filters: RwSignal<ViewFilters>,
+    /// The rep's saved views.
+    pub views: RwSignal<Vec<SavedView>>,
+    /// Index of the shown pipeline in `data.pipelines`.
+    pub pipeline: Memo<Option<usize>>,
+    /// Columns of the shown pipeline, filtered and sorted, with totals.
+    pub columns: Memo<Vec<Column>>,
+    /// The current toast.
+    pub toast: RwSignal<Option<Toast>>,
+    /// Undo history.
+    pub undo: RwSignal<UndoStack<Undo>>,
+    /// Keyboard move in progress.
+    pub pick: RwSignal<Option<Target>>,
+    /// Pointer drag in progress.
+    pub drag: RwSignal<Option<Drag>>,
+    /// Text for screen readers (live region).
+    pub announce: RwSignal<String>,
+    /// A move to a lost stage waiting for its reason.
+    pub pending_lost: RwSignal<Option<PendingMove>>,
+    /// The signed-in rep's id (for "my deals").
+    pub me: RwSignal<String>,
+    /// Milliseconds since the epoch when the board was loaded (rotting, overdue).
+    pub now: i64,
+    /// The store, absent in component tests.
+    pub store: StoredValue<Option<Store>>,
+}
+
+/// The board state of the enclosing board.
+pub fn use_board() -> BoardState {
+    expect_context::<BoardState>()
+}
+
+impl BoardState {
+    /// Where a moving card (keyboard or pointer) would land now.
+    pub fn target(&self) -> Option<Target> {
+        self.pick.get().or_else(|| self.drag.with(|d| d.as_ref().and_then(|d| d.target.clone())))
+    }
+
+    /// A deal by id.
+    pub fn deal(&self, id: &str) -> Option<Deal> {
+        self.data.with_untracked(|d| d.deals.iter().find(|deal| deal.meta.id == id).cloned())
+    }
+
+    /// Shows a toast that hides itself after a while.
+    pub fn show_toast(&self, message: String, undo: bool, error: bool) {
+        let serial = self.toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.serial + 1));
+        self.toast.set(Some(Toast { message: message.clone(), undo, error, serial }));
+        self.announce.set(message);
+        let toast = self.toast;
+        set_timeout(
+            move || {
+                if toast.with_untracked(|t| t.as_ref().is_some_and(|t| t.serial == serial)) {
+                    toast.set(None);
+                }
+            },
+            std::time::Duration::from_secs(if error { 12 } else { 8 }),
+        );
+    }
+}
+
+/// Sums several columns' totals (for the board summary).
+fn join_money(locale: Locale, totals: &Totals) -> String {
+    let amounts = totals.amounts();
+    if amounts.is_empty() {
+        return intl::money(locale, &trato_protocol::Money { minor: 0, currency: "EUR".into() });
+    }
+    amounts.iter().map(|m| intl::money(locale, m)).collect::<Vec<_>>().join(" + ")
+}
+
+/// The board routes (`/` and `/deals/{id}`); sends signed-out visitors to the sign-in page.
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let state = expect_context::<SessionState>();
+    move || {
+        if state.session.with(Option::is_none) {
+            view! { <Redirect path="/login" /> }.into_any()
+        } else {
+            view! {
+                <TopBar />
+                <Board />
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Loads the board data and the rep's views, then shows the board.
+#[component]
+fn Board() -> impl IntoView {
+    let i18n = use_i18n();
+    let store = expect_context::<Store>();
+    let session = expect_context::<SessionState>();
+    let params = use_params_map();
+    let open_deal = Signal::derive(move || params.read().get("id"));
+    let data = LocalResource::new(move || {
+        let store = store.clone();
+        async move {
+            let board = store.load_board().await?;
+            let views = store.views().await?;
+            Ok::<_, ConnectorError>((board, views))
+        }
+    });
+    view! {
+        <main id="main" class="board-page">
+            {move || match data.get() {
+                None => view! { <p class="boot" role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
+                Some(Ok((board, views))) => view! { <BoardView board=board views=views open_deal=open_deal /> }.into_any(),
+                Some(Err(ConnectorError::Unauthorized(_))) => {
+                    session.session.set(None);
+                    ().into_any()
+                }
+                Some(Err(error)) => {
+                    let message = Signal::derive(move || describe(i18n.locale(), &error));
+                    view! {
+                        <h1>{move || i18n.t(Key::BoardTitle)}</h1>
+                        <ErrorMessage message=message />
+                        <button type="button" class="secondary" on:click=move |_| data.refetch()>
+                            {move || i18n.t(Key::Retry)}
+                        </button>
+                    }
+                        .into_any()
+                }
+            }}
+        </main>
+    }
+}
+
+/// The whole board for loaded data: toolbar, columns, deal panel, dialogs, toast and live region.
+#[component]
+pub fn BoardView(
+    board: BoardData,
+    #[prop(optional)] views: Vec<SavedView>,
+    /// The deal whose panel is open (from the `/deals/{id}` route).
+    #[prop(optional, into)]
+    open_deal: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let me = use_context::<SessionState>()
+        .and_then(|s| s.session.with_untracked(|s| s.as_ref().map(|s| s.user.id.clone())))
+        .unwrap_or_default();
+    let data = RwSignal::new(board);
+    let filters = RwSignal::new(ViewFilters::default());
+    let open_deal = Memo::new(move |_| open_deal.and_then(|s| s.get()));
+    let pipeline = Memo::new(move |_| {
+        let wanted = query.read().get("pipeline").or_else(|| {
+            open_deal.get().and_then(|id| {
+                data.with(|d| d.deals.iter().find(|deal| deal.meta.id == id).map(|deal| deal.pipeline_id.clone()))
+            })
+        });
+        data.with(|b| {
+            wanted.and_then(|id| b.pipelines.iter().position(|p| p.meta.id == id)).or(if b.pipelines.is_empty() {
+                None
+            } else {
+                Some(0)
+            })
+        })
+    });
+    let now = intl::now_ms();
+    let me_signal = RwSignal::new(me);
+    let columns = Memo::new(move |_| {
+        let Some(index) = pipeline.get() else { return vec![] };
+        let filters = filters.get();
+        let me = me_signal.get();
+        let sort = filters.sort.clone().unwrap_or_else(|| "position".into());
+        data.with(|b| {
+            let pipeline = &b.pipelines[index];
+            pipeline
+                .stages
+                .iter()
+                .map(|stage| {
+                    let mut deals: Vec<Deal> = b
+                        .deals
+                        .iter()
+                        .filter(|d| d.pipeline_id == pipeline.meta.id && d.stage_id == stage.id)
+                        .filter(|d| {
+                            let account =
+                                d.account_id.as_ref().and_then(|id| b.account_names.get(id)).map(String::as_str);
+                            filter::matches(&filters, d, stage, account, &me, now)
+                        })
+                        .cloned()
+                        .collect();
+                    deals.sort_by(|a, b| filter::compare(&sort, a, b));
+                    let summary = summarize(stage, &deals);
+                    Column { stage: stage.clone(), deals, summary }
+                })
+                .collect()
+        })
+    });
+    let state = BoardState {
+        data,
+        filters,
+        views: RwSignal::new(views),
+        pipeline,
+        columns,
+        toast: RwSignal::new(None),
+        undo: RwSignal::new(UndoStack::new(50)),
+        pick: RwSignal::new(None),
+        drag: RwSignal::new(None),
+        announce: RwSignal::new(String::new()),
+        pending_lost: RwSignal::new(None),
+        me: me_signal,
+        now,
+        store: StoredValue::new(use_context::<Store>()),
+    };
+    provide_context(state);
+    drag::install_pointer_listeners(state);
+    moves::install_shortcuts(state);
+
+    let nav = navigate.clone();
+    let on_pipeline = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        let path = format!("/?pipeline={}", crate::connector::trato::encode_component(&id));
+        nav(&path, NavigateOptions { replace: true, ..Default::default() });
+    };
+    let summary = move || {
+        let locale = i18n.locale();
+        let mut open = Totals::default();
+        let mut count = 0;
+        for column in columns.get().iter().filter(|c| c.stage.kind == StageKind::Open) {
+            count += column.summary.count;
+            for money in column.summary.total.amounts() {
+                open.add(&money.currency, money.minor);
+            }
+        }
+        locale.tf(
+            Key::BoardSummary,
+            &[("count", &intl::number(locale, count as f64)), ("total", &join_money(locale, &open))],
+        )
+    };
+    let stage_ids = Memo::new(move |_| columns.with(|cs| cs.iter().map(|c| c.stage.id.clone()).collect::<Vec<_>>()));
+    view! {
+        <div class="board-head">
+            <h1>{move || i18n.t(Key::BoardTitle)}</h1>
+            <label class="field inline">
+                <span>{move || i18n.t(Key::PipelineLabel)}</span>
+                <select on:change=on_pipeline>
+                    {move || {
+                        data.with(|b| {
+                            b.pipelines
+                                .iter()
+                                .enumerate()
+                                .map(|(index, p)| {
+                                    view! {
+                                        <option value=p.meta.id.clone() selected=move || pipeline.get() == Some(index)>
+                                            {p.name.clone()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        })
+                    }}
+                </select>
+            </label>
+            <p class="board-summary">{summary}</p>
+        </div>
+        <toolbar::Toolbar />
+        <p id="card-help" class="visually-hidden">{move || i18n.t(Key::CardHelp)}</p>
+        <div class="board-body">
+            <Show when=move || pipeline.get().is_some() fallback=move || view! { <p>{move || i18n.t(Key::NoPipelines)}</p> }>
+                <div class="board" role="region" aria-label=move || i18n.t(Key::BoardTitle)>
+                    <For each=move || stage_ids.get() key=|id| id.clone() let:stage_id>
+                        <column::StageColumn stage_id=stage_id />
+                    </For>
+                </div>
+            </Show>
+            {move || open_deal.get().map(|id| view! { <panel::DealPanel deal_id=id /> })}
+        </div>
+        <moves::LostReasonDialog />
+        <drag::DragGhost />
+        <moves::ToastBar />
+        <div class="visually-hidden" aria-live="assertive" aria-atomic="true">{move || state.announce.get()}</div>
+    }
+}

@@ -1,0 +1,629 @@
+//! The deal panel beside the board (`/deals/{id}`, so it can be linked and reloaded): inline editing of every
+//! field with per-field messages, the activity timeline (notes, calls, meetings, e-mails, tasks, stage changes),
+//! logging activities, next/previous deal (Alt+↓ / Alt+↑) and Escape to close.
+
+use super::{moves, use_board, BoardState};
+use crate::domain::money::parse_major;
+use crate::domain::time::{date_to_days, DAY_MS};
+use crate::i18n::{intl, Key, Locale};
+use crate::ui::error::describe;
+use crate::ui::locale::{use_i18n, use_i18n_untracked};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use trato_protocol::*;
+
+fn kind_key(kind: ActivityKind) -> Key {
+    match kind {
+        ActivityKind::Note => Key::KindNote,
+        ActivityKind::Call => Key::KindCall,
+        ActivityKind::Meeting => Key::KindMeeting,
+        ActivityKind::Task => Key::KindTask,
+        ActivityKind::Email => Key::KindEmail,
+        ActivityKind::StageChange => Key::KindStageChange,
+    }
+}
+
+const LOGGABLE: [(ActivityKind, &str); 5] = [
+    (ActivityKind::Note, "note"),
+    (ActivityKind::Call, "call"),
+    (ActivityKind::Meeting, "meeting"),
+    (ActivityKind::Email, "email"),
+    (ActivityKind::Task, "task"),
+];
+
+/// Ids of the visible deals in board order (columns left to right, cards top to bottom).
+fn board_order(state: BoardState) -> Vec<String> {
+    state.columns.with_untracked(|cs| cs.iter().flat_map(|c| c.deals.iter().map(|d| d.meta.id.clone())).collect())
+}
+
+/// Applies one field edit: validates it, shows it at once, saves it, and reports errors next to the field.
+fn edit(
+    state: BoardState,
+    id: &str,
+    errors: RwSignal<FieldErrors>,
+    change: impl FnOnce(&mut Deal, &mut DealPatch) -> Result<(), (String, Key)>,
+) {
+    let Some(before) = state.deal(id) else { return };
+    let mut after = before.clone();
+    let mut patch = DealPatch::default();
+    let locale = use_i18n_untracked();
+    if let Err((field, key)) = change(&mut after, &mut patch) {
+        errors.update(|e| {
+            e.insert(field, locale.t(key).into());
+        });
+        return;
+    }
+    if after == before {
+        return;
+    }
+    errors.set(FieldErrors::new());
+    moves::save_change_with(state, before, after, patch, locale.t(Key::Saved).into(), true, Some(errors));
+}
+
+fn none_if_empty(text: String) -> Option<String> {
+    let text = text.trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+/// The panel for one deal.
+#[component]
+pub fn DealPanel(deal_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_board();
+    let navigate = use_navigate();
+    let id = deal_id.clone();
+    let deal = Memo::new(move |_| state.data.with(|b| b.deals.iter().find(|d| d.meta.id == id).cloned()));
+    let errors = RwSignal::new(FieldErrors::new());
+    let refresh = RwSignal::new(0u32);
+    let contacts = RwSignal::new(Vec::<Contact>::new());
+
+    let close_nav = navigate.clone();
+    let close = move || {
+        let pipeline = state
+            .pipeline
+            .get_untracked()
+            .and_then(|i| state.data.with_untracked(|b| b.pipelines.get(i).map(|p| p.meta.id.clone())));
+        let path = match pipeline {
+            Some(p) => format!("/?pipeline={p}"),
+            None => "/".into(),
+        };
+        close_nav(&path, Default::default());
+    };
+    let go_nav = navigate.clone();
+    let step_id = deal_id.clone();
+    let step = move |offset: isize| {
+        let order = board_order(state);
+        let Some(index) = order.iter().position(|d| *d == step_id) else { return };
+        let next = index as isize + offset;
+        if next >= 0 && (next as usize) < order.len() {
+            go_nav(
+                &format!("/deals/{}", crate::connector::trato::encode_component(&order[next as usize])),
+                Default::default(),
+            );
+        }
+    };
+    let step_keys = step.clone();
+    let close_keys = close.clone();
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.default_prevented() || state.pending_lost.with_untracked(Option::is_some) {
+            return;
+        }
+        match ev.key().as_str() {
+            "Escape" => {
+                ev.prevent_default();
+                close_keys();
+            }
+            "ArrowDown" if ev.alt_key() => {
+                ev.prevent_default();
+                step_keys(1);
+            }
+            "ArrowUp" if ev.alt_key() => {
+                ev.prevent_default();
+                step_keys(-1);
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    // Contacts of the deal's account, for the contact picker.
+    Effect::new(move |_| {
+        let account = deal.with(|d| d.as_ref().and_then(|d| d.account_id.clone()));
+        let Some(store) = state.store.get_value() else { return };
+        match account {
+            Some(account) => leptos::task::spawn_local(async move {
+                contacts.set(store.account_contacts(&account).await.unwrap_or_default());
+            }),
+            None => contacts.set(vec![]),
+        }
+    });
+
+    let timeline_id = deal_id.clone();
+    let activities = LocalResource::new(move || {
+        refresh.track();
+        let store = state.store.get_value();
+        let id = timeline_id.clone();
+        async move {
+            match store {
+                Some(store) => store.deal_activities(&id).await,
+                None => Ok(vec![]),
+            }
+        }
+    });
+    let refresh_deal = move |id: String| {
+        refresh.update(|r| *r += 1);
+        let Some(store) = state.store.get_value() else { return };
+        leptos::task::spawn_local(async move {
+            if let Ok(fresh) = store.deal(&id).await {
+                state.data.update(|b| {
+                    if let Some(slot) = b.deals.iter_mut().find(|d| d.meta.id == fresh.meta.id) {
+                        *slot = fresh;
+                    }
+                });
+            }
+        });
+    };
+
+    let close_button = close.clone();
+    let prev = step.clone();
+    let next = step.clone();
+    let delete_id = deal_id.clone();
+    let close_after_delete = close.clone();
+    view! {
+        <section class="deal-panel" aria-labelledby="panel-title" data-panel=deal_id.clone()>
+            <div class="panel-head">
+                <h2 id="panel-title">{move || deal.with(|d| d.as_ref().map(|d| d.name.clone()).unwrap_or_default())}</h2>
+                <div class="panel-nav">
+                    <button type="button" class="icon-button" aria-keyshortcuts="Alt+ArrowUp" title=move || i18n.t(Key::PreviousDeal) on:click=move |_| prev(-1)>
+                        <span aria-hidden="true">"↑"</span>
+                        <span class="visually-hidden">{move || i18n.t(Key::PreviousDeal)}</span>
+                    </button>
+                    <button type="button" class="icon-button" aria-keyshortcuts="Alt+ArrowDown" title=move || i18n.t(Key::NextDeal) on:click=move |_| next(1)>
+                        <span aria-hidden="true">"↓"</span>
+                        <span class="visually-hidden">{move || i18n.t(Key::NextDeal)}</span>
+                    </button>
+                    <button type="button" class="icon-button" aria-keyshortcuts="Escape" title=move || i18n.t(Key::Close) on:click=move |_| close_button()>
+                        <span aria-hidden="true">"✕"</span>
+                        <span class="visually-hidden">{move || i18n.t(Key::Close)}</span>
+                    </button>
+                </div>
+            </div>
+            {move || match deal.get() {
+                None => view! { <p class="muted">{move || i18n.t(Key::DealNotFound)}</p> }.into_any(),
+                Some(d) => {
+                    view! { <DealFields deal=d errors=errors contacts=contacts /> }.into_any()
+                }
+            }}
+            <button
+                type="button"
+                class="danger"
+                on:click=move |_| {
+                    moves::delete_deal(state, &delete_id);
+                    close_after_delete();
+                }
+            >
+                {move || i18n.t(Key::DeleteDeal)}
+            </button>
+            <LogActivity deal_id=deal_id.clone() on_logged=Callback::new(refresh_deal) />
+            <h3>{move || i18n.t(Key::Timeline)}</h3>
+            {move || match activities.get() {
+                None => view! { <p class="muted" role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
+                Some(Err(error)) => view! { <p class="alert" role="alert">{describe(i18n.locale(), &error)}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::EmptyTimeline)}</p> }.into_any(),
+                Some(Ok(list)) => {
+                    view! {
+                        <ol class="timeline">
+                            {list
+                                .into_iter()
+                                .map(|activity| view! { <TimelineItem activity=activity on_changed=Callback::new(refresh_deal) /> })
+                                .collect_view()}
+                        </ol>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// The editable fields of a deal.
+#[component]
+fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<Contact>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_board();
+    let id = deal.meta.id.clone();
+    let (stages, users, accounts) = state.data.with_untracked(|b| {
+        let stages =
+            b.pipelines.iter().find(|p| p.meta.id == deal.pipeline_id).map(|p| p.stages.clone()).unwrap_or_default();
+        let mut users: Vec<User> = b.users.values().cloned().collect();
+        users.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut accounts: Vec<(String, String)> = b.account_names.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        accounts.sort_by(|a, b| a.1.cmp(&b.1));
+        (stages, users, accounts)
+    });
+    let stage = stages.iter().find(|s| s.id == deal.stage_id).cloned();
+    let stage_probability = stage.as_ref().map_or(0, |s| s.probability);
+    let is_lost = stage.as_ref().is_some_and(|s| s.kind == StageKind::Lost);
+    let account_name = deal
+        .account_id
+        .as_ref()
+        .and_then(|a| accounts.iter().find(|(id, _)| id == a))
+        .map(|(_, n)| n.clone())
+        .unwrap_or_default();
+    let error_of = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
+    let field_error = move |field: &'static str| {
+        view! {
+            {move || error_of(field)().map(|m| view! { <p class="field-error" id=format!("err-{field}")>{m}</p> })}
+        }
+    };
+    let described = move |field: &'static str| move || error_of(field)().map(|_| format!("err-{field}"));
+    let currency = deal.amount.currency.clone();
+
+    let (i1, i2, i3, i4, i5, i6, i7, i8, i9) =
+        (id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+    let amount_text = format!(
+        "{}",
+        deal.amount.minor as f64 / 10f64.powi(crate::domain::money::exponent(&deal.amount.currency) as i32)
+    );
+    let accounts_for_change = accounts.clone();
+    view! {
+        <form class="deal-fields" on:submit=|ev| ev.prevent_default()>
+            <label class="field">
+                <span>{move || i18n.t(Key::DealName)}</span>
+                <input
+                    type="text"
+                    maxlength="200"
+                    prop:value=deal.name.clone()
+                    aria-invalid=move || error_of("name")().is_some().to_string()
+                    aria-describedby=described("name")
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        edit(state, &i1, errors, |d, p| {
+                            let value = value.trim().to_string();
+                            if value.is_empty() {
+                                return Err(("name".into(), Key::Required));
+                            }
+                            d.name = value.clone();
+                            p.name = Some(value);
+                            Ok(())
+                        })
+                    }
+                />
+                {field_error("name")}
+            </label>
+            <label class="field">
+                <span>{move || i18n.t(Key::AmountLabel)} " (" {currency.clone()} ")"</span>
+                <input
+                    type="text"
+                    inputmode="decimal"
+                    prop:value=amount_text
+                    aria-invalid=move || error_of("amount.minor")().is_some().to_string()
+                    aria-describedby=described("amount.minor")
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        edit(state, &i2, errors, |d, p| {
+                            let minor = parse_major(&value, &d.amount.currency).ok_or(("amount.minor".to_string(), Key::InvalidAmount))?;
+                            d.amount.minor = minor;
+                            p.amount = Some(d.amount.clone());
+                            Ok(())
+                        })
+                    }
+                />
+                {field_error("amount.minor")}
+            </label>
+            <label class="field">
+                <span>{move || i18n.t(Key::StageLabel)}</span>
+                <select on:change=move |ev| {
+                    let stage_id = event_target_value(&ev);
+                    moves::move_deal(state, &i3, &stage_id, None, None);
+                }>
+                    {stages
+                        .iter()
+                        .map(|s| view! { <option value=s.id.clone() selected=s.id == deal.stage_id>{s.name.clone()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>{move || i18n.t(Key::ProbabilityLabel)}</span>
+                <input
+                    type="number"
+                    min="0"
+                    max="100"
+                    prop:value=deal.probability.map(|p| p.to_string()).unwrap_or_default()
+                    placeholder=stage_probability.to_string()
+                    aria-describedby="probability-hint"
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        edit(state, &i4, errors, |d, p| {
+                            let probability = match value.trim() {
+                                "" => None,
+                                text => Some(text.parse::<u8>().ok().filter(|v| *v <= 100).ok_or(("probability".to_string(), Key::InvalidProbability))?),
+                            };
+                            d.probability = probability;
+                            p.probability = Some(probability);
+                            Ok(())
+                        })
+                    }
+                />
+                <span class="hint" id="probability-hint">
+                    {move || i18n.0.get().tf(Key::ProbabilityHint, &[("value", &stage_probability.to_string())])}
+                </span>
+                {field_error("probability")}
+            </label>
+            <label class="field">
+                <span>{move || i18n.t(Key::OwnerLabel)}</span>
+                <select on:change=move |ev| {
+                    let owner = none_if_empty(event_target_value(&ev));
+                    edit(state, &i5, errors, |d, p| {
+                        d.owner_id = owner.clone();
+                        p.owner_id = Some(owner);
+                        Ok(())
+                    })
+                }>
+                    <option value="" selected=deal.owner_id.is_none()>{move || i18n.t(Key::Unassigned)}</option>
+                    {users
+                        .iter()
+                        .map(|u| view! { <option value=u.id.clone() selected=deal.owner_id.as_deref() == Some(u.id.as_str())>{u.name.clone()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>{move || i18n.t(Key::AccountLabel)}</span>
+                <input
+                    type="text"
+                    list="panel-accounts"
+                    autocomplete="off"
+                    prop:value=account_name
+                    aria-describedby=described("account_id")
+                    on:change=move |ev| {
+                        let name = event_target_value(&ev).trim().to_string();
+                        let account = accounts_for_change.iter().find(|(_, n)| n.eq_ignore_ascii_case(&name)).map(|(id, _)| id.clone());
+                        edit(state, &i6, errors, |d, p| {
+                            if account.is_none() && !name.is_empty() {
+                                return Err(("account_id".into(), Key::Required));
+                            }
+                            d.account_id = account.clone();
+                            d.contact_id = None;
+                            p.account_id = Some(account);
+                            p.contact_id = Some(None);
+                            Ok(())
+                        })
+                    }
+                />
+                <datalist id="panel-accounts">
+                    {accounts.iter().map(|(_, n)| view! { <option value=n.clone()></option> }).collect_view()}
+                </datalist>
+                {field_error("account_id")}
+            </label>
+            <label class="field">
+                <span>{move || i18n.t(Key::ContactLabel)}</span>
+                <select on:change=move |ev| {
+                    let contact = none_if_empty(event_target_value(&ev));
+                    edit(state, &i7, errors, |d, p| {
+                        d.contact_id = contact.clone();
+                        p.contact_id = Some(contact);
+                        Ok(())
+                    })
+                }>
+                    <option value="" selected=deal.contact_id.is_none()>{move || i18n.t(Key::NoContact)}</option>
+                    {move || {
+                        let current = state.deal(&i9).and_then(|d| d.contact_id);
+                        contacts
+                            .get()
+                            .into_iter()
+                            .map(|c| {
+                                let selected = current.as_deref() == Some(c.meta.id.as_str());
+                                view! { <option value=c.meta.id.clone() selected=selected>{format!("{} {}", c.first_name, c.last_name)}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+            <label class="field">
+                <span>{move || i18n.t(Key::ExpectedClose)}</span>
+                <input
+                    type="date"
+                    prop:value=deal.expected_close.clone().unwrap_or_default()
+                    on:change=move |ev| {
+                        let date = none_if_empty(event_target_value(&ev));
+                        edit(state, &i8, errors, |d, p| {
+                            d.expected_close = date.clone();
+                            p.expected_close = Some(date);
+                            Ok(())
+                        })
+                    }
+                />
+                {field_error("expected_close")}
+            </label>
+            <Show when=move || is_lost>
+                <LostReasonField id=id.clone() reason=deal.lost_reason.clone().unwrap_or_default() errors=errors />
+            </Show>
+        </form>
+    }
+}
+
+#[component]
+fn LostReasonField(id: String, reason: String, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_board();
+    view! {
+        <label class="field">
+            <span>{move || i18n.t(Key::LostReasonLabel)}</span>
+            <input
+                type="text"
+                maxlength="200"
+                list="lost-reasons"
+                prop:value=reason
+                on:change=move |ev| {
+                    let value = none_if_empty(event_target_value(&ev));
+                    edit(state, &id, errors, |d, p| {
+                        d.lost_reason = value.clone();
+                        p.lost_reason = Some(value);
+                        Ok(())
+                    })
+                }
+            />
+        </label>
+    }
+}
+
+fn stage_name(state: BoardState, stage_id: Option<&str>) -> String {
+    let Some(stage_id) = stage_id else { return "?".into() };
+    state.data.with_untracked(|b| {
+        b.pipelines
+            .iter()
+            .flat_map(|p| p.stages.iter())
+            .find(|s| s.id == stage_id)
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| "?".into())
+    })
+}
+
+/// One entry of the timeline.
+#[component]
+fn TimelineItem(activity: Activity, on_changed: Callback<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_board();
+    let owner = activity
+        .owner_id
+        .as_ref()
+        .and_then(|id| state.data.with_untracked(|b| b.users.get(id).map(|u| u.name.clone())));
+    let today = state.now.div_euclid(DAY_MS);
+    let overdue = !activity.done && activity.due_on.as_deref().and_then(date_to_days).is_some_and(|d| d < today);
+    let plannable = matches!(activity.kind, ActivityKind::Task | ActivityKind::Call | ActivityKind::Meeting);
+    let created = activity.meta.created_at.chars().take(10).collect::<String>();
+    let summary = if activity.kind == ActivityKind::StageChange {
+        format!(
+            "{} → {}",
+            stage_name(state, activity.from_stage_id.as_deref()),
+            stage_name(state, activity.to_stage_id.as_deref())
+        )
+    } else {
+        activity.subject.clone()
+    };
+    let kind = activity.kind;
+    let due = activity.due_on.clone();
+    let body = activity.body.clone();
+    let done = activity.done;
+    let toggle = move |ev: leptos::ev::Event| {
+        let checked = event_target_checked(&ev);
+        let Some(store) = state.store.get_value() else { return };
+        let activity = activity.clone();
+        leptos::task::spawn_local(async move {
+            let patch = ActivityPatch { done: Some(checked), ..Default::default() };
+            match store.update_activity(&activity.meta.id, activity.meta.version, patch).await {
+                Ok(_) => on_changed.run(activity.deal_id.clone().unwrap_or_default()),
+                Err(error) => state.show_toast(describe(use_i18n_untracked(), &error), false, true),
+            }
+        });
+    };
+    view! {
+        <li class="timeline-item" class:overdue=overdue class:done=done data-kind=format!("{kind:?}").to_lowercase()>
+            <p class="timeline-head">
+                <span class="badge kind-badge">{move || i18n.t(kind_key(kind))}</span>
+                <span class="timeline-subject">{summary}</span>
+            </p>
+            {body.map(|b| view! { <p class="timeline-body">{b}</p> })}
+            <p class="timeline-meta muted">
+                {move || intl::date(i18n.locale(), &created)}
+                {owner.clone().map(|name| view! { " · " {move || i18n.0.get().tf(Key::ByWhom, &[("name", &name)])} })}
+            </p>
+            {plannable
+                .then(|| {
+                    let due = due.clone();
+                    view! {
+                        <p class="timeline-task">
+                            <label class="check">
+                                <input type="checkbox" prop:checked=done on:change=toggle />
+                                <span>{move || i18n.t(Key::TaskDone)}</span>
+                            </label>
+                            {due.map(|d| view! { <span class="due">{move || i18n.0.get().tf(Key::DueOn, &[("date", &intl::date(i18n.locale(), &d))])}</span> })}
+                            {overdue.then(|| view! { <span class="badge overdue-badge">{move || i18n.t(Key::Overdue)}</span> })}
+                        </p>
+                    }
+                })}
+        </li>
+    }
+}
+
+/// Logs a note, call, meeting, e-mail or task on the deal.
+#[component]
+fn LogActivity(deal_id: String, on_logged: Callback<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_board();
+    let kind = RwSignal::new("note".to_string());
+    let subject = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let due = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(store) = state.store.get_value() else { return };
+        let Some(kind_value) = LOGGABLE.iter().find(|(_, code)| *code == kind.get_untracked()).map(|(k, _)| *k) else {
+            return;
+        };
+        let Some(subject_text) = none_if_empty(subject.get_untracked()) else { return };
+        let due_on = none_if_empty(due.get_untracked());
+        // A call or meeting without a date has happened; with a date it is planned. Tasks start open.
+        let done = match kind_value {
+            ActivityKind::Task => false,
+            ActivityKind::Call | ActivityKind::Meeting => due_on.is_none(),
+            _ => true,
+        };
+        let account_id = state.deal(&deal_id).and_then(|d| d.account_id);
+        let new = NewActivity {
+            kind: kind_value,
+            subject: subject_text,
+            body: none_if_empty(body.get_untracked()),
+            deal_id: Some(deal_id.clone()),
+            account_id,
+            contact_id: None,
+            owner_id: None,
+            due_on,
+            done,
+        };
+        busy.set(true);
+        let deal_id = deal_id.clone();
+        leptos::task::spawn_local(async move {
+            let locale: Locale = use_i18n_untracked();
+            match store.create_activity(new, &moves::new_key()).await {
+                Ok(_) => {
+                    subject.set(String::new());
+                    body.set(String::new());
+                    due.set(String::new());
+                    state.show_toast(locale.t(Key::ActivityLogged).into(), false, false);
+                    on_logged.run(deal_id);
+                }
+                Err(error) => state.show_toast(describe(locale, &error), false, true),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="log-activity" on:submit=on_submit>
+            <h3>{move || i18n.t(Key::LogActivity)}</h3>
+            <label class="field">
+                <span>{move || i18n.t(Key::ActivityKindLabel)}</span>
+                <select on:change=move |ev| kind.set(event_target_value(&ev))>
+                    {LOGGABLE
+                        .into_iter()
+                        .map(|(k, code)| view! { <option value=code selected=move || kind.get() == code>{move || i18n.t(kind_key(k))}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>{move || i18n.t(Key::SubjectLabel)}</span>
+                <input type="text" required maxlength="200" bind:value=subject />
+            </label>
+            <label class="field">
+                <span>{move || i18n.t(Key::NotesLabel)}</span>
+                <textarea rows="3" maxlength="20000" bind:value=body></textarea>
+            </label>
+            <label class="field">
+                <span>{move || i18n.t(Key::DueLabel)}</span>
+                <input type="date" bind:value=due />
+            </label>
+            <button type="submit" class="primary" disabled=move || busy.get()>{move || i18n.t(Key::Save)}</button>
+        </form>
+    }
+}
