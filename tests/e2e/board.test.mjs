@@ -205,3 +205,44 @@ test('the deal panel edits a field, logs a call and survives a reload', async ()
   assertNoErrors(page);
   await page.close();
 });
+
+test('quick add puts a new deal at the top of its column at once and saves it with a new account', async () => {
+  const page = await openPage(context);
+  await signIn(page);
+  const column = page.locator('section[data-stage="stg_calificado"]');
+  await column.getByRole('button', { name: 'Añadir trato en Calificado' }).click();
+  await column.getByLabel('Nombre del trato').fill('Alta rápida de aceite');
+  await column.getByLabel('Cuenta').fill('Aceites Nuevos del Sur');
+  await column.getByLabel('Importe').fill('1.500');
+  await column.getByRole('button', { name: 'Añadir', exact: true }).click();
+  const first = column.locator('article.card').first();
+  await first.locator('h3', { hasText: 'Alta rápida de aceite' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Trato «Alta rápida de aceite» creado' }).waitFor();
+  const found = await apiGet(page, '/api/v1/deals?q=' + encodeURIComponent('Alta rápida de aceite'));
+  assert.equal(found.items.length, 1);
+  const deal = found.items[0];
+  assert.equal(deal.stage_id, 'stg_calificado');
+  assert.equal(deal.amount.minor, 150000);
+  const account = await apiGet(page, `/api/v1/accounts/${deal.account_id}`);
+  assert.equal(account.name, 'Aceites Nuevos del Sur');
+  assert.equal(await first.getAttribute('data-deal'), deal.id);
+  assertNoErrors(page);
+  await page.close();
+});
+
+test('next and previous deal by keyboard keep the panel open', async () => {
+  const page = await openPage(context);
+  await signIn(page);
+  const cards = page.locator('section[data-stage="stg_prospeccion"] article.card');
+  const firstId = await cards.nth(0).getAttribute('data-deal');
+  const secondId = await cards.nth(1).getAttribute('data-deal');
+  await cards.nth(0).focus();
+  await page.keyboard.press('Enter');
+  await page.locator(`section[data-panel="${firstId}"]`).waitFor();
+  await page.keyboard.press('Alt+ArrowDown');
+  await page.locator(`section[data-panel="${secondId}"]`).waitFor();
+  await page.keyboard.press('Alt+ArrowUp');
+  await page.locator(`section[data-panel="${firstId}"]`).waitFor();
+  assertNoErrors(page);
+  await page.close();
+});

@@ -1,8 +1,10 @@
-//! `cargo xtask bench`: measurements (not pass/fail tests). Today: the gzip size of each face.
+//! `cargo xtask bench`: measurements (not pass/fail tests): the gzip size of each face, and desk timings with
+//! 10,000 deals (first render of the board, drop-to-repaint).
 
-use crate::build::{build_faces, FACES};
-use crate::setup;
-use crate::util::Result;
+use crate::build::{build_faces, start_server, FACES};
+use crate::setup::{self, CHROMIUM};
+use crate::test::target_dir;
+use crate::util::{cmd, exec, Result};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::io::Write;
@@ -34,10 +36,15 @@ fn face_size(dir: &Path) -> Result<(usize, usize, Vec<FileSize>)> {
     Ok((raw, gz, files))
 }
 
+/// Deals in the benchmark dataset.
+const BENCH_DEALS: &str = "10000";
+
 /// Runs the benchmarks and prints a table.
 pub fn run() -> Result {
     setup::run_all()?;
     let dist = build_faces(true)?;
+    exec(cmd("cargo", &["build", "--release", "-p", "trato-server"]))?;
+    desk_timings(&dist)?;
     println!("\n######## bundle sizes (release, gzip -9)");
     println!("{:<8} {:>12} {:>12}", "face", "raw bytes", "gzip bytes");
     for (_, face, _) in FACES {
@@ -48,4 +55,25 @@ pub fn run() -> Result {
         }
     }
     Ok(())
+}
+
+/// Board timings with a large pipeline: a release backend seeded with [`BENCH_DEALS`] deals (about 7,000 of them
+/// in the "Nuevo negocio" pipeline), driven by `tests/e2e/bench.mjs` in headless Chromium.
+fn desk_timings(dist: &Path) -> Result {
+    let db = std::env::temp_dir().join(format!("trato-bench-{}.sqlite", std::process::id()));
+    let db_text = db.to_string_lossy().into_owned();
+    let static_dir = dist.to_string_lossy().into_owned();
+    let binary = target_dir().join("release/trato-server");
+    let args = ["--db", &db_text, "--listen", "127.0.0.1:0", "--demo-deals", BENCH_DEALS, "--static", &static_dir];
+    let (mut server, url, _output) = start_server(&binary, &args)?;
+    println!("\n######## desk with {BENCH_DEALS} demo deals (backend {url})");
+    let mut node = cmd("node", &["tests/e2e/bench.mjs"]);
+    node.env("TRATO_URL", &url).env("CHROMIUM", CHROMIUM);
+    let result = exec(node);
+    let _ = server.kill();
+    let _ = server.wait();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db_text}{suffix}"));
+    }
+    result
 }

@@ -261,10 +261,12 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
 
     let (i1, i2, i3, i4, i5, i6, i7, i8, i9) =
         (id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
-    let amount_text = format!(
+    let major = format!(
         "{}",
         deal.amount.minor as f64 / 10f64.powi(crate::domain::money::exponent(&deal.amount.currency) as i32)
     );
+    // Shown the way the rep's locale writes decimals (parse_major reads both separators).
+    let amount_text = if i18n.0.get_untracked() == Locale::Es { major.replace('.', ",") } else { major };
     let accounts_for_change = accounts.clone();
     view! {
         <form class="deal-fields" on:submit=|ev| ev.prevent_default()>
