@@ -161,3 +161,54 @@ async fn error_messages_render_as_text() {
     assert_eq!(alert.text_content().unwrap(), "<b>fallo</b>");
     assert!(alert.query_selector("b").unwrap().is_none());
 }
+
+fn key(target: &web_sys::Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_pick_shows_where_the_card_would_land_and_escape_cancels() {
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), || view! { <Router><BoardView board=board_data() /></Router> });
+    leptos::task::tick().await;
+    let card = root.query_selector("article[data-deal='d2']").unwrap().unwrap();
+    key(&card, " ");
+    leptos::task::tick().await;
+    assert!(card.class_list().contains("picked"));
+    key(&card, "ArrowRight");
+    leptos::task::tick().await;
+    let won = root.query_selector("section[data-stage='s2']").unwrap().unwrap();
+    assert!(won.query_selector(".drop-here").unwrap().is_some(), "placeholder in the next column");
+    let live = root.query_selector("[aria-live=assertive]").unwrap().unwrap().text_content().unwrap();
+    assert!(live.contains("Ganado") && live.contains("posición 1 de 2"), "{live}");
+    key(&card, "Escape");
+    leptos::task::tick().await;
+    assert!(root.query_selector(".drop-here").unwrap().is_none());
+    assert!(!card.class_list().contains("picked"));
+}
+
+#[wasm_bindgen_test]
+async fn search_filters_columns_and_totals_follow() {
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), || view! { <Router><BoardView board=board_data() /></Router> });
+    leptos::task::tick().await;
+    let search: web_sys::HtmlInputElement =
+        root.query_selector("input[type=search]").unwrap().unwrap().unchecked_into();
+    search.set_value("café");
+    search.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    leptos::task::tick().await;
+    let open = root.query_selector("section[data-stage='s1']").unwrap().unwrap();
+    assert_eq!(open.query_selector_all("article.card").unwrap().length(), 1);
+    let total = open.query_selector(".column-total").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(total, intl::money(Locale::Es, &Money { minor: 50_050, currency: "EUR".into() }));
+    // The account name matches too.
+    search.set_value("miramar");
+    search.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    leptos::task::tick().await;
+    assert_eq!(root.query_selector_all("article.card").unwrap().length(), 3);
+}
