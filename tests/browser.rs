@@ -39,6 +39,7 @@ fn deal(id: &str, name: &str, stage: &str, minor: i64, idle_since: &str) -> Deal
         stage_id: stage.into(),
         account_id: Some("a1".into()),
         contact_id: None,
+        participant_ids: vec![],
         owner_id: Some("u1".into()),
         amount: Money { minor, currency: "EUR".into() },
         expected_close: Some("2027-03-15".into()),

@@ -30,6 +30,7 @@ fn new_deal(name: &str) -> NewDeal {
         stage_id: None,
         account_id: Some("acc_0001".into()),
         contact_id: None,
+        participant_ids: vec![],
         owner_id: None,
         amount: Money { minor: 123_456, currency: "EUR".into() },
         expected_close: Some("2027-01-31".into()),
@@ -284,4 +285,21 @@ async fn saved_views_are_private_to_their_rep() {
     ));
     lucia.delete_view(&view.meta.id, None).await.unwrap();
     assert!(lucia.all_views(ListQuery::default()).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn deals_have_participants_that_must_exist() {
+    let client = signed_in().await;
+    let mut new = new_deal("Con participantes");
+    new.participant_ids = vec!["con_0002".into(), "con_0003".into()];
+    let deal = client.create_deal(new, "part-1").await.unwrap();
+    assert_eq!(deal.participant_ids, ["con_0002", "con_0003"]);
+    let patch = DealPatch { participant_ids: Some(vec!["con_missing".into()]), ..Default::default() };
+    assert!(matches!(client.update_deal(&deal.meta.id, None, patch).await, Err(ConnectorError::Invalid { .. })));
+    let twice = DealPatch { participant_ids: Some(vec!["con_0002".into(), "con_0002".into()]), ..Default::default() };
+    assert!(matches!(client.update_deal(&deal.meta.id, None, twice).await, Err(ConnectorError::Invalid { .. })));
+    let cleared = client
+        .update_deal(&deal.meta.id, None, DealPatch { participant_ids: Some(vec![]), ..Default::default() })
+        .await;
+    assert!(cleared.unwrap().participant_ids.is_empty());
 }

@@ -194,6 +194,9 @@ pub struct Deal {
     pub account_id: Option<String>,
     /// Main contact person.
     pub contact_id: Option<String>,
+    /// Other contacts taking part in the deal.
+    #[serde(default)]
+    pub participant_ids: Vec<String>,
     /// Rep who owns the deal.
     pub owner_id: Option<String>,
     /// Expected value.
@@ -493,6 +496,9 @@ pub struct NewDeal {
     /// Main contact.
     #[serde(default)]
     pub contact_id: Option<String>,
+    /// Other contacts taking part.
+    #[serde(default)]
+    pub participant_ids: Vec<String>,
     /// Owner; the caller when absent.
     #[serde(default)]
     pub owner_id: Option<String>,
@@ -540,6 +546,9 @@ pub struct DealPatch {
     /// New lost reason or `null`.
     #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub lost_reason: Option<Option<String>>,
+    /// New list of other contacts taking part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant_ids: Option<Vec<String>>,
     /// New probability override (0..=100) or `null` for the stage's.
     #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub probability: Option<Option<u8>>,

@@ -370,6 +370,9 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
             pipeline_id: pipeline.meta.id.clone(),
             stage_id: stage.id.clone(),
             account_id: account.map(|a| a.meta.id.clone()),
+            participant_ids: account_index
+                .map(|a| contacts_by_account[a].iter().skip(1).take(1).cloned().collect())
+                .unwrap_or_default(),
             contact_id,
             owner_id: Some(rep_ids[rng.below(rep_ids.len())].into()),
             amount: Money { minor: amount, currency: "EUR".into() },

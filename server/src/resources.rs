@@ -686,6 +686,22 @@ fn record_stage_change(ctx: &WriteCtx<'_>, deal: &Deal, from: &Stage, to: &Stage
     db::put(ctx.conn, &activity)
 }
 
+/// Most contacts that can take part in one deal.
+const MAX_PARTICIPANTS: usize = 50;
+
+/// Every participant must be an existing contact, listed once.
+fn check_participants(ctx: &WriteCtx<'_>, errors: &mut FieldErrors, ids: &[String]) -> Result<(), Failure> {
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    if ids.len() > MAX_PARTICIPANTS || unique.len() != ids.len() {
+        errors.insert("participant_ids".into(), format!("must be at most {MAX_PARTICIPANTS} different contacts"));
+        return Ok(());
+    }
+    for id in ids {
+        ctx.check_ref::<Contact>(errors, "participant_ids", Some(id))?;
+    }
+    Ok(())
+}
+
 /// Position after the last live card of a stage.
 fn next_position(conn: &Connection, stage_id: &str) -> Result<f64, Failure> {
     let max: Option<f64> = conn.query_row(
@@ -709,6 +725,7 @@ impl Writable for Deal {
         check_finite(&mut errors, "position", new.position);
         ctx.check_ref::<Account>(&mut errors, "account_id", new.account_id.as_deref())?;
         ctx.check_ref::<Contact>(&mut errors, "contact_id", new.contact_id.as_deref())?;
+        check_participants(ctx, &mut errors, &new.participant_ids)?;
         ctx.check_user(&mut errors, "owner_id", new.owner_id.as_deref())?;
         let pipeline = db::get::<Pipeline>(ctx.conn, &new.pipeline_id)?;
         let stage = match &pipeline {
@@ -741,6 +758,7 @@ impl Writable for Deal {
             stage_id: stage.id,
             account_id: new.account_id,
             contact_id: new.contact_id,
+            participant_ids: new.participant_ids,
             owner_id: new.owner_id.or_else(|| Some(ctx.user_id.into())),
             amount: new.amount,
             expected_close: new.expected_close,
@@ -790,6 +808,10 @@ impl Writable for Deal {
         if let Some(contact) = patch.contact_id {
             ctx.check_ref::<Contact>(&mut errors, "contact_id", contact.as_deref())?;
             self.contact_id = contact;
+        }
+        if let Some(participants) = patch.participant_ids {
+            check_participants(ctx, &mut errors, &participants)?;
+            self.participant_ids = participants;
         }
         if let Some(owner) = patch.owner_id {
             ctx.check_user(&mut errors, "owner_id", owner.as_deref())?;

@@ -122,6 +122,7 @@ mod tests {
             stage_id: stage_id.into(),
             account_id: None,
             contact_id: None,
+            participant_ids: vec![],
             owner_id: None,
             amount: Money { minor, currency: "EUR".into() },
             expected_close: None,

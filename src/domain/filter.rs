@@ -111,6 +111,7 @@ mod tests {
             stage_id: "s".into(),
             account_id: None,
             contact_id: None,
+            participant_ids: vec![],
             owner_id: Some(owner.into()),
             amount: Money { minor, currency: "EUR".into() },
             expected_close: close.map(Into::into),

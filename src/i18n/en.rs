@@ -140,5 +140,7 @@ pub fn text(key: Key) -> &'static str {
         Key::DealNotFound => "This deal no longer exists.",
         Key::DealPanel => "Deal details",
         Key::ByWhom => "by {name}",
+        Key::ParticipantsLabel => "Other participants",
+        Key::ParticipantsHint => "Ctrl or ⌘ to pick several",
     }
 }

@@ -140,5 +140,7 @@ pub fn text(key: Key) -> &'static str {
         Key::DealNotFound => "Este trato ya no existe.",
         Key::DealPanel => "Detalle del trato",
         Key::ByWhom => "por {name}",
+        Key::ParticipantsLabel => "Otros participantes",
+        Key::ParticipantsHint => "Ctrl o ⌘ para elegir varios",
     }
 }

@@ -156,6 +156,8 @@ keys!(
     DealNotFound,
     DealPanel,
     ByWhom,
+    ParticipantsLabel,
+    ParticipantsHint,
 );
 
 /// A user-interface language.

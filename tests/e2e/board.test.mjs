@@ -187,6 +187,10 @@ test('the deal panel edits a field, logs a call and survives a reload', async ()
   await amount.press('Tab');
   for (let i = 0; i < 50 && (await apiGet(page, `/api/v1/deals/${deal.id}`)).amount.minor !== 250050; i++) await page.waitForTimeout(100);
   assert.equal((await apiGet(page, `/api/v1/deals/${deal.id}`)).amount.minor, 250050);
+  // Other contacts of the account can take part.
+  await panel.getByLabel('Otros participantes').selectOption(['con_0202']);
+  for (let i = 0; i < 50 && (await apiGet(page, `/api/v1/deals/${deal.id}`)).participant_ids.length === 0; i++) await page.waitForTimeout(100);
+  assert.deepEqual((await apiGet(page, `/api/v1/deals/${deal.id}`)).participant_ids, ['con_0202']);
   // Log a call.
   await panel.getByLabel('Tipo').selectOption('call');
   await panel.getByLabel('Asunto').fill('Llamada de seguimiento <b>hoy</b>');

@@ -259,8 +259,19 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
     let described = move |field: &'static str| move || error_of(field)().map(|_| format!("err-{field}"));
     let currency = deal.amount.currency.clone();
 
-    let (i1, i2, i3, i4, i5, i6, i7, i8, i9) =
-        (id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+    let (i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11) = (
+        id.clone(),
+        id.clone(),
+        id.clone(),
+        id.clone(),
+        id.clone(),
+        id.clone(),
+        id.clone(),
+        id.clone(),
+        id.clone(),
+        id.clone(),
+        id.clone(),
+    );
     let major = format!(
         "{}",
         deal.amount.minor as f64 / 10f64.powi(crate::domain::money::exponent(&deal.amount.currency) as i32)
@@ -386,8 +397,10 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                             }
                             d.account_id = account.clone();
                             d.contact_id = None;
+                            d.participant_ids.clear();
                             p.account_id = Some(account);
                             p.contact_id = Some(None);
+                            p.participant_ids = Some(vec![]);
                             Ok(())
                         })
                     }
@@ -420,6 +433,37 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                             .collect_view()
                     }}
                 </select>
+            </label>
+            <label class="field">
+                <span>{move || i18n.t(Key::ParticipantsLabel)}</span>
+                <select multiple size="4" on:change=move |ev| {
+                    let Some(select) = event_target::<web_sys::HtmlSelectElement>(&ev).into() else { return };
+                    let select: web_sys::HtmlSelectElement = select;
+                    let options = select.selected_options();
+                    let chosen: Vec<String> = (0..options.length())
+                        .filter_map(|i| options.item(i))
+                        .filter_map(|o| o.get_attribute("value"))
+                        .collect();
+                    edit(state, &i10, errors, |d, p| {
+                        d.participant_ids = chosen.clone();
+                        p.participant_ids = Some(chosen);
+                        Ok(())
+                    })
+                }>
+                    {move || {
+                        let current = state.deal(&i11).map(|d| d.participant_ids).unwrap_or_default();
+                        contacts
+                            .get()
+                            .into_iter()
+                            .map(|c| {
+                                let selected = current.contains(&c.meta.id);
+                                view! { <option value=c.meta.id.clone() selected=selected>{format!("{} {}", c.first_name, c.last_name)}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                <span class="hint">{move || i18n.t(Key::ParticipantsHint)}</span>
+                {field_error("participant_ids")}
             </label>
             <label class="field">
                 <span>{move || i18n.t(Key::ExpectedClose)}</span>
