@@ -16,11 +16,13 @@ pub struct DemoSize {
     pub contacts: usize,
     /// Deals across both pipelines.
     pub deals: usize,
+    /// Put every deal, open, in the first pipeline (a large board for benchmarks).
+    pub open_only: bool,
 }
 
 impl Default for DemoSize {
     fn default() -> Self {
-        DemoSize { accounts: 200, contacts: 400, deals: 300 }
+        DemoSize { accounts: 200, contacts: 400, deals: 300, open_only: false }
     }
 }
 
@@ -335,11 +337,11 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
     let mut positions = std::collections::HashMap::<String, f64>::new();
     let mut activities = 0usize;
     for i in 0..size.deals {
-        let pipeline = if i % 10 < 7 { &pipelines[0] } else { &pipelines[1] };
+        let pipeline = if size.open_only || i % 10 < 7 { &pipelines[0] } else { &pipelines[1] };
         // Most deals are open; about one in six is already won or lost.
         let stages = &pipeline.stages;
         let open: Vec<&Stage> = stages.iter().filter(|s| s.kind == StageKind::Open).collect();
-        let stage = match rng.below(12) {
+        let stage = match if size.open_only { 2 } else { rng.below(12) } {
             0 => stages.iter().find(|s| s.kind == StageKind::Won),
             1 => stages.iter().find(|s| s.kind == StageKind::Lost),
             _ => Some(open[rng.below(open.len())]),

@@ -1,5 +1,5 @@
 //! `trato-server` command line: `trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo]
-//! [--demo-deals N] [--secure-cookies]`. Prints `listening on http://ADDR` once it accepts connections.
+//! [--demo-deals N] [--demo-open-deals N] [--secure-cookies]`. Prints `listening on http://ADDR` once it accepts connections.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,12 +7,13 @@ use trato_server::{demo::DemoSize, start, Config};
 
 fn usage() -> ! {
     eprintln!(
-        "usage: trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo] [--demo-deals N] [--secure-cookies]\n\
+        "usage: trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo] [--demo-deals N] [--demo-open-deals N] [--secure-cookies]\n\
          \n  --db FILE         SQLite database (default trato.sqlite)\
          \n  --listen ADDR     address to bind (default 127.0.0.1:8080; port 0 picks a free one)\
          \n  --static DIR      serve the built faces from DIR (desk/, portal/, widget/, demo/)\
          \n  --demo            seed the Spanish demo dataset when the database is empty\
          \n  --demo-deals N    number of demo deals (implies --demo; default 300)\
+         \n  --demo-open-deals N  N open deals, all in the first pipeline (a large board for benchmarks)\
          \n  --secure-cookies  mark the session cookie Secure (when served over HTTPS)"
     );
     std::process::exit(2)
@@ -37,6 +38,10 @@ fn parse_args() -> Config {
             "--demo-deals" => {
                 let deals = value().parse().unwrap_or_else(|_| usage());
                 config.demo = Some(DemoSize { deals, ..config.demo.take().unwrap_or_default() });
+            }
+            "--demo-open-deals" => {
+                let deals = value().parse().unwrap_or_else(|_| usage());
+                config.demo = Some(DemoSize { deals, open_only: true, ..config.demo.take().unwrap_or_default() });
             }
             "--secure-cookies" => config.secure_cookies = true,
             _ => usage(),

@@ -57,14 +57,14 @@ pub fn run() -> Result {
     Ok(())
 }
 
-/// Board timings with a large pipeline: a release backend seeded with [`BENCH_DEALS`] deals (about 7,000 of them
-/// in the "Nuevo negocio" pipeline), driven by `tests/e2e/bench.mjs` in headless Chromium.
+/// Board timings with a large pipeline: a release backend seeded with [`BENCH_DEALS`] open deals, all in the
+/// "Nuevo negocio" pipeline, driven by `tests/e2e/bench.mjs` in headless Chromium.
 fn desk_timings(dist: &Path) -> Result {
     let db = std::env::temp_dir().join(format!("trato-bench-{}.sqlite", std::process::id()));
     let db_text = db.to_string_lossy().into_owned();
     let static_dir = dist.to_string_lossy().into_owned();
     let binary = target_dir().join("release/trato-server");
-    let args = ["--db", &db_text, "--listen", "127.0.0.1:0", "--demo-deals", BENCH_DEALS, "--static", &static_dir];
+    let args = ["--db", &db_text, "--listen", "127.0.0.1:0", "--demo-open-deals", BENCH_DEALS, "--static", &static_dir];
     let (mut server, url, _output) = start_server(&binary, &args)?;
     println!("\n######## desk with {BENCH_DEALS} demo deals (backend {url})");
     let mut node = cmd("node", &["tests/e2e/bench.mjs"]);
