@@ -167,6 +167,14 @@ impl<C: Connector, T: Transport> Client<C, T> {
         ViewPatch
     );
 
+    /// A page of the changes feed after `since` (from the start when `None`).
+    pub async fn changes(&self, since: Option<&str>, limit: Option<u32>) -> Result<ChangesPage, ConnectorError> {
+        match self.run(Operation::Changes { since: since.map(Into::into), limit }).await? {
+            Reply::Changes(page) => Ok(page),
+            other => Err(unexpected(other)),
+        }
+    }
+
     /// Brings back a deleted deal.
     pub async fn restore_deal(&self, id: &str) -> Result<Deal, ConnectorError> {
         self.one(Operation::RestoreDeal(id.into())).await

@@ -303,3 +303,64 @@ async fn deals_have_participants_that_must_exist() {
         .await;
     assert!(cleared.unwrap().participant_ids.is_empty());
 }
+
+/// Follows the changes feed from `since` to its end, returning every change and the final cursor.
+async fn drain(client: &TratoClient, mut since: Option<String>, limit: u32) -> (Vec<Change>, String) {
+    let mut all = Vec::new();
+    loop {
+        let page = client.changes(since.as_deref(), Some(limit)).await.unwrap();
+        assert!(page.changes.len() <= limit as usize);
+        all.extend(page.changes);
+        since = Some(page.cursor.clone());
+        if !page.more {
+            return (all, page.cursor);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_changes_feed_pages_everything_then_only_what_changed() {
+    let client = signed_in().await;
+    let (first, cursor) = drain(&client, None, 400).await;
+    let count = |kind: &str| first.iter().filter(|c| c.kind == kind).count();
+    assert_eq!((count("pipelines"), count("accounts"), count("contacts"), count("deals")), (2, 200, 400, 300));
+    assert!(count("activities") > 0);
+    let mut keys: Vec<_> = first.iter().map(|c| (c.kind.clone(), c.id.clone())).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), first.len(), "the first sync lists every record once");
+
+    // Nothing new: an empty page with the same cursor.
+    let idle = client.changes(Some(&cursor), None).await.unwrap();
+    assert!(idle.changes.is_empty() && !idle.more && idle.cursor == cursor);
+
+    // An update and a delete come back as exactly those records, the delete as a tombstone.
+    let patch = DealPatch { name: Some("Cambiado".into()), ..Default::default() };
+    client.update_deal("deal_00001", None, patch).await.unwrap();
+    client.delete_deal("deal_00002", None).await.unwrap();
+    let (delta, _) = drain(&client, Some(cursor.clone()), 1).await;
+    assert_eq!(delta.len(), 2, "{delta:?}");
+    assert_eq!(delta[0].id, "deal_00001");
+    assert_eq!(delta[0].record.as_ref().unwrap()["name"], "Cambiado");
+    assert_eq!(delta[1].id, "deal_00002");
+    assert!(delta[1].deleted && delta[1].record.is_none());
+
+    assert!(matches!(client.changes(Some("-5"), None).await, Err(ConnectorError::Invalid { .. })));
+    assert!(matches!(client.changes(Some("abc"), None).await, Err(ConnectorError::Invalid { .. })));
+}
+
+#[tokio::test]
+async fn the_changes_feed_keeps_saved_views_private() {
+    let base = server().await;
+    let lucia = Client::new(TratoConnector, NativeTransport::new(&base));
+    lucia.login(REPS[0].2, DEMO_PASSWORD).await.unwrap();
+    let javier = Client::new(TratoConnector, NativeTransport::new(&base));
+    javier.login(REPS[1].2, DEMO_PASSWORD).await.unwrap();
+    let (_, cursor) = drain(&javier, None, 1000).await;
+    let view = NewView { name: "Privada".into(), pipeline_id: "pip_nuevo".into(), filters: ViewFilters::default() };
+    lucia.create_view(view, "feed-view").await.unwrap();
+    let (seen_by_javier, _) = drain(&javier, Some(cursor.clone()), 1000).await;
+    assert!(seen_by_javier.iter().all(|c| c.kind != "views"));
+    let (seen_by_lucia, _) = drain(&lucia, Some(cursor), 1000).await;
+    assert_eq!(seen_by_lucia.iter().filter(|c| c.kind == "views").count(), 1);
+}

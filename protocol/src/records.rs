@@ -605,3 +605,29 @@ pub struct ActivityPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
 }
+
+/// One entry of the changes feed: the current state of a record written after the client's cursor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The record's collection, for example `deals`.
+    pub kind: String,
+    /// The record's id.
+    pub id: String,
+    /// Its version after the change.
+    pub version: u64,
+    /// Whether the record was deleted (a tombstone: `record` is `null`).
+    pub deleted: bool,
+    /// The record as stored, or `null` for a tombstone.
+    pub record: Option<serde_json::Value>,
+}
+
+/// Answer of `GET /changes`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangesPage {
+    /// Changes in the order they were made.
+    pub changes: Vec<Change>,
+    /// Cursor to pass as `since` next time.
+    pub cursor: String,
+    /// Whether more changes are waiting (ask again at once).
+    pub more: bool,
+}

@@ -21,14 +21,29 @@ pub fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
 }
 
 /// Current schema version, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
+
+/// Record tables in the order the changes feed lists kinds.
+pub const RECORD_TABLES: [&str; 6] = ["pipelines", "accounts", "contacts", "deals", "activities", "views"];
 
 /// Brings the schema to [`SCHEMA_VERSION`]. Every statement is `IF NOT EXISTS`, so running the batch on an older
-/// database adds what it lacks (version 2 added saved views) and keeps its data.
+/// database adds what it lacks (version 2 added saved views, version 3 the change sequence) and keeps its data.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if version >= SCHEMA_VERSION {
         return Ok(());
+    }
+    if (1..3).contains(&version) {
+        // Tables made before version 3 lack the change sequence; their rows start at 0 (in every first sync).
+        for table in RECORD_TABLES {
+            let exists: bool = conn
+                .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", params![table], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if exists {
+                conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"))?;
+            }
+        }
     }
     let mut sql = String::from(
         "BEGIN;
@@ -45,6 +60,8 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
              PRIMARY KEY (user_id, key));
          CREATE TABLE IF NOT EXISTS login_attempts (email TEXT NOT NULL, at TEXT NOT NULL);
          CREATE INDEX IF NOT EXISTS login_attempts_email ON login_attempts(email, at);
+         CREATE TABLE IF NOT EXISTS change_seq (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+         INSERT OR IGNORE INTO change_seq (id, value) VALUES (1, 0);
         ",
     );
     for table in crate::resources::all_tables() {
@@ -69,8 +86,10 @@ pub fn table_sql<R: Listed>() -> String {
     }
     format!(
         "CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, version INTEGER NOT NULL, \
-         updated_at TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL{columns});\n\
-         CREATE INDEX IF NOT EXISTS {table}_updated ON {table}(updated_at, id);\n{indexes}"
+         updated_at TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0, \
+         data TEXT NOT NULL{columns});\n\
+         CREATE INDEX IF NOT EXISTS {table}_updated ON {table}(updated_at, id);\n\
+         CREATE INDEX IF NOT EXISTS {table}_seq ON {table}(seq);\n{indexes}"
     )
 }
 
@@ -92,19 +111,27 @@ pub fn put<R: Record>(conn: &Connection, record: &R) -> Result<(), Failure> {
     let meta = record.meta();
     let data =
         serde_json::to_string(record).map_err(|_| Failure::new(trato_protocol::ErrorCode::Internal, "encode"))?;
+    let seq = next_seq(conn)?;
     let sql = format!(
-        "INSERT INTO {} (id, version, updated_at, deleted, data) VALUES (?1, ?2, ?3, 0, ?4)
-         ON CONFLICT(id) DO UPDATE SET version = ?2, updated_at = ?3, deleted = 0, data = ?4",
+        "INSERT INTO {} (id, version, updated_at, deleted, seq, data) VALUES (?1, ?2, ?3, 0, ?4, ?5)
+         ON CONFLICT(id) DO UPDATE SET version = ?2, updated_at = ?3, deleted = 0, seq = ?4, data = ?5",
         R::PATH
     );
-    conn.execute(&sql, params![meta.id, meta.version as i64, meta.updated_at, data])?;
+    conn.execute(&sql, params![meta.id, meta.version as i64, meta.updated_at, seq, data])?;
     Ok(())
+}
+
+/// The next value of the database-wide change sequence (every write of a record takes one, so the changes feed
+/// can ask for "everything after N").
+fn next_seq(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("UPDATE change_seq SET value = value + 1 WHERE id = 1 RETURNING value", [], |row| row.get(0))
 }
 
 /// Marks a record deleted, keeping a tombstone with a new version.
 pub fn delete<R: Record>(conn: &Connection, id: &str, version: u64, at: &str) -> Result<(), Failure> {
-    let sql = format!("UPDATE {} SET deleted = 1, version = ?2, updated_at = ?3 WHERE id = ?1", R::PATH);
-    conn.execute(&sql, params![id, version as i64, at])?;
+    let seq = next_seq(conn)?;
+    let sql = format!("UPDATE {} SET deleted = 1, version = ?2, updated_at = ?3, seq = ?4 WHERE id = ?1", R::PATH);
+    conn.execute(&sql, params![id, version as i64, at, seq])?;
     Ok(())
 }
 
@@ -136,4 +163,44 @@ pub fn new_id(prefix: &str) -> String {
     let bytes: [u8; 10] = rand::rng().random();
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     format!("{prefix}_{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use trato_protocol::Account;
+
+    #[test]
+    fn a_version_2_database_gains_the_change_sequence_and_keeps_its_data() {
+        let path = std::env::temp_dir().join(format!("trato-migrate-{}.sqlite", new_id("t")));
+        {
+            // The version 2 schema: the same tables without the `seq` column.
+            let conn = Connection::open(&path).unwrap();
+            for table in crate::resources::all_tables() {
+                let old = table.replace("seq INTEGER NOT NULL DEFAULT 0, ", "");
+                let old: String = old.lines().filter(|l| !l.contains("_seq ON")).collect::<Vec<_>>().join("\n");
+                conn.execute_batch(&old).unwrap();
+            }
+            conn.execute(
+                "INSERT INTO accounts (id, version, updated_at, deleted, data) VALUES ('acc_old', 1, 'x', 0, ?1)",
+                params![r#"{"id":"acc_old","version":1,"created_at":"x","updated_at":"x","name":"Antigua","industry":null,"website":null,"phone":null,"city":null,"owner_id":null}"#],
+            )
+            .unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+        }
+        let conn = open(&path).unwrap();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let account = get::<Account>(&conn, "acc_old").unwrap().expect("data kept");
+        assert_eq!(account.name, "Antigua");
+        let seq: i64 = conn.query_row("SELECT seq FROM accounts WHERE id = 'acc_old'", [], |r| r.get(0)).unwrap();
+        assert_eq!(seq, 0, "old rows are in every first sync");
+        put(&conn, &account).unwrap();
+        let seq: i64 = conn.query_row("SELECT seq FROM accounts WHERE id = 'acc_old'", [], |r| r.get(0)).unwrap();
+        assert_eq!(seq, 1);
+        drop(conn);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 }

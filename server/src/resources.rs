@@ -457,6 +457,64 @@ pub async fn restore<R: Writable>(
     Ok(record_response(StatusCode::OK, &record))
 }
 
+/// `GET /changes?since=N&limit=M`: every record written after cursor `N` (all records when `since` is absent),
+/// in write order, tombstones included, at most `M` (default 500, at most 1000). One indexed range query per kind.
+pub async fn changes(State(state): State<AppState>, rep: Rep, RawQuery(raw): RawQuery) -> Result<Response, Failure> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .map_err(|_| bad_request("The query string could not be read."))?;
+    let mut since: i64 = -1;
+    let mut limit: usize = 500;
+    for (key, value) in pairs {
+        match key.as_str() {
+            "since" => {
+                since = value
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|s| *s >= 0)
+                    .ok_or_else(|| bad_request("since must be a cursor from an earlier answer."))?
+            }
+            "limit" => {
+                limit = value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=MAX_PAGE_SIZE as usize).contains(n))
+                    .ok_or_else(|| bad_request(format!("limit must be a number from 1 to {MAX_PAGE_SIZE}.")))?
+            }
+            _ => return Err(bad_request(format!("Unknown query parameter {key:?}."))),
+        }
+    }
+    let conn = state.db();
+    let mut rows: Vec<(i64, Change)> = Vec::new();
+    for table in db::RECORD_TABLES {
+        // Saved views are private: only the caller's own appear in their feed.
+        let scope = if table == SavedView::PATH { " AND f_user_id = ?3" } else { "" };
+        let sql =
+            format!("SELECT id, version, deleted, seq, data FROM {table} WHERE seq > ?1{scope} ORDER BY seq LIMIT ?2");
+        let mut stmt = conn.prepare(&sql)?;
+        let map = |row: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, Change)> {
+            let deleted: bool = row.get(2)?;
+            let data: String = row.get(4)?;
+            let record = if deleted { None } else { serde_json::from_str(&data).ok() };
+            Ok((
+                row.get(3)?,
+                Change { kind: table.into(), id: row.get(0)?, version: row.get::<_, i64>(1)? as u64, deleted, record },
+            ))
+        };
+        let fetched: Vec<(i64, Change)> = if scope.is_empty() {
+            stmt.query_map(params![since, limit as i64 + 1], map)?.collect::<Result<_, _>>()?
+        } else {
+            stmt.query_map(params![since, limit as i64 + 1, rep.user.id], map)?.collect::<Result<_, _>>()?
+        };
+        rows.extend(fetched);
+    }
+    rows.sort_by_key(|(seq, change)| (*seq, change.kind.clone(), change.id.clone()));
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let cursor = rows.last().map_or(since.max(0), |(seq, _)| *seq);
+    let changes = rows.into_iter().map(|(_, change)| change).collect();
+    Ok(json_body(&ChangesPage { changes, cursor: cursor.to_string(), more }))
+}
+
 /// Fallback for a method a path does not serve.
 pub async fn method_not_allowed(method: Method) -> Failure {
     Failure::new(ErrorCode::MethodNotAllowed, format!("{method} is not allowed here."))

@@ -39,6 +39,7 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/auth/me", get(auth::me))
         .route("/auth/session", get(auth::current_session))
         .route("/users", get(auth::list_users))
+        .route("/changes", get(crate::resources::changes))
         .route("/pipelines", get(list::<Pipeline>))
         .route("/pipelines/{id}", get(get_one::<Pipeline>))
         .route("/accounts", get(list::<Account>).post(create::<Account>))

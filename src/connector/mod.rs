@@ -114,6 +114,13 @@ pub enum Operation {
     Views(RecordOp<NewView, ViewPatch>),
     /// Brings back a deleted deal (undo of a delete).
     RestoreDeal(String),
+    /// Records written since a cursor (every record when `since` is `None`), tombstones included.
+    Changes {
+        /// Cursor from the previous answer.
+        since: Option<String>,
+        /// Most changes to return.
+        limit: Option<u32>,
+    },
 }
 
 /// The answer to a record operation.
@@ -148,6 +155,8 @@ pub enum Reply {
     Activities(RecordReply<Activity>),
     /// Saved views.
     Views(RecordReply<SavedView>),
+    /// A page of the changes feed.
+    Changes(ChangesPage),
 }
 
 /// A backend protocol, without I/O.

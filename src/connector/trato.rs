@@ -140,6 +140,17 @@ impl Connector for TratoConnector {
             Operation::Contacts(op) => record_request::<Contact, _, _>(op),
             Operation::Activities(op) => record_request::<Activity, _, _>(op),
             Operation::Views(op) => record_request::<SavedView, _, _>(op),
+            Operation::Changes { since, limit } => {
+                let mut params = vec![];
+                if let Some(since) = since {
+                    params.push(format!("since={}", encode_component(since)));
+                }
+                if let Some(limit) = limit {
+                    params.push(format!("limit={limit}"));
+                }
+                let query = if params.is_empty() { String::new() } else { format!("?{}", params.join("&")) };
+                HttpRequest::new(Method::Get, format!("{API_PREFIX}/changes{query}"))
+            }
             Operation::RestoreDeal(id) => {
                 mutating(Method::Post, format!("{API_PREFIX}/deals/{}/restore", encode_component(id)))
             }
@@ -165,6 +176,7 @@ impl Connector for TratoConnector {
             Operation::Activities(op) => Reply::Activities(record_reply(op, &response)?),
             Operation::Views(op) => Reply::Views(record_reply(op, &response)?),
             Operation::RestoreDeal(_) => Reply::Deals(RecordReply::One(parse(&response)?)),
+            Operation::Changes { .. } => Reply::Changes(parse(&response)?),
         })
     }
 }
