@@ -24,7 +24,14 @@ impl Item {
         match self {
             Item::Card(deal) => {
                 let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                serde_json::to_string(deal).unwrap_or_default().hash(&mut hasher);
+                // Everything a card shows (and its version, which covers server-side changes).
+                (deal.meta.version, &deal.name, &deal.stage_id, deal.position.to_bits(), &deal.amount.minor)
+                    .hash(&mut hasher);
+                (&deal.amount.currency, &deal.account_id, &deal.owner_id, &deal.expected_close).hash(&mut hasher);
+                (&deal.stage_entered_at, &deal.last_activity_at).hash(&mut hasher);
+                if let Some(next) = &deal.next_activity {
+                    (&next.id, &next.subject, &next.due_on).hash(&mut hasher);
+                }
                 (deal.meta.id.clone(), hasher.finish())
             }
             Item::DropHere => ("drop-here".into(), 0),

@@ -12,7 +12,7 @@ mod toolbar;
 use super::shell::TopBar;
 use super::{SessionState, Store};
 use crate::connector::ConnectorError;
-use crate::domain::board::{summarize, Column};
+use crate::domain::board::{summarize, StageSummary};
 use crate::domain::filter;
 use crate::domain::money::Totals;
 use crate::domain::undo::UndoStack;
@@ -24,7 +24,28 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
-use trato_protocol::{Deal, SavedView, StageKind, ViewFilters};
+use std::sync::Arc;
+use trato_protocol::{Deal, SavedView, Stage, StageKind, ViewFilters};
+
+/// One column as the board shows it: its stage, its visible deals in display order (shared, so the per-column
+/// memos clone a pointer, not thousands of deals) and the totals over them.
+#[derive(Clone, Debug)]
+pub struct ColumnData {
+    /// The stage.
+    pub stage: Stage,
+    /// Deals passing the filters, in the column's sort order.
+    pub deals: Arc<Vec<Deal>>,
+    /// Count and totals over `deals`.
+    pub summary: StageSummary,
+}
+
+impl PartialEq for ColumnData {
+    /// Columns are rebuilt whenever the board data changes; comparing the shared deal list by identity keeps the
+    /// memos from walking thousands of deals to find out.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.deals, &other.deals) && self.stage == other.stage && self.summary == other.summary
+    }
+}
 
 /// A change that can be undone.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,7 +120,7 @@ pub struct BoardState {
     /// Index of the shown pipeline in `data.pipelines`.
     pub pipeline: Memo<Option<usize>>,
     /// Columns of the shown pipeline, filtered and sorted, with totals.
-    pub columns: Memo<Vec<Column>>,
+    pub columns: Memo<Vec<ColumnData>>,
     /// The current toast.
     pub toast: RwSignal<Option<Toast>>,
     /// Undo history.
@@ -278,7 +299,7 @@ pub fn BoardView(
                         .collect();
                     deals.sort_by(|a, b| filter::compare(&sort, a, b));
                     let summary = summarize(stage, &deals);
-                    Column { stage: stage.clone(), deals, summary }
+                    ColumnData { stage: stage.clone(), deals: Arc::new(deals), summary }
                 })
                 .collect()
         })

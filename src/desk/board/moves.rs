@@ -47,12 +47,10 @@ pub fn move_deal(state: BoardState, deal_id: &str, stage_id: &str, index: Option
     }
     let manual = state.filters.with_untracked(|f| filter::is_manual(f.sort.as_deref().unwrap_or("position")));
     let position = match index.filter(|_| manual) {
-        Some(index) => {
-            let visible = state.columns.with_untracked(|cs| {
-                cs.iter().find(|c| c.stage.id == stage_id).map(|c| c.deals.clone()).unwrap_or_default()
-            });
-            position_at(&visible, deal_id, index)
-        }
+        Some(index) => state.columns.with_untracked(|cs| {
+            let visible = cs.iter().find(|c| c.stage.id == stage_id).map(|c| c.deals.as_slice()).unwrap_or(&[]);
+            position_at(visible, deal_id, index)
+        }),
         None => {
             let mut all: Vec<Deal> =
                 state.data.with_untracked(|b| b.deals.iter().filter(|d| d.stage_id == stage_id).cloned().collect());
