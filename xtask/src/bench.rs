@@ -1,8 +1,8 @@
 //! `cargo xtask bench`: measurements (not pass/fail tests): the gzip size of each face, and desk timings with
 //! 10,000 deals (first render of the board, drop-to-repaint).
 
-use crate::build::{build_faces, start_server, FACES};
-use crate::setup::{self, CHROMIUM};
+use crate::build::{build_faces, with_backend, FACES};
+use crate::setup;
 use crate::test::target_dir;
 use crate::util::{cmd, exec, Result};
 use flate2::write::GzEncoder;
@@ -60,20 +60,7 @@ pub fn run() -> Result {
 /// Board timings with a large pipeline: a release backend seeded with [`BENCH_DEALS`] open deals, all in the
 /// "Nuevo negocio" pipeline, driven by `tests/e2e/bench.mjs` in headless Chromium.
 fn desk_timings(dist: &Path) -> Result {
-    let db = std::env::temp_dir().join(format!("trato-bench-{}.sqlite", std::process::id()));
-    let db_text = db.to_string_lossy().into_owned();
-    let static_dir = dist.to_string_lossy().into_owned();
+    println!("\n######## desk with {BENCH_DEALS} open deals in one pipeline");
     let binary = target_dir().join("release/trato-server");
-    let args = ["--db", &db_text, "--listen", "127.0.0.1:0", "--demo-open-deals", BENCH_DEALS, "--static", &static_dir];
-    let (mut server, url, _output) = start_server(&binary, &args)?;
-    println!("\n######## desk with {BENCH_DEALS} demo deals (backend {url})");
-    let mut node = cmd("node", &["tests/e2e/bench.mjs"]);
-    node.env("TRATO_URL", &url).env("CHROMIUM", CHROMIUM);
-    let result = exec(node);
-    let _ = server.kill();
-    let _ = server.wait();
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{db_text}{suffix}"));
-    }
-    result
+    with_backend(&binary, dist, &["--demo-open-deals", BENCH_DEALS], cmd("node", &["tests/e2e/bench.mjs"]))
 }

@@ -87,6 +87,26 @@ pub fn start_server(binary: &Path, args: &[&str]) -> Result<(std::process::Child
     }
 }
 
+/// Runs `command` against a fresh `trato-server` (temporary SQLite file, ephemeral port, the built faces in
+/// `dist`), with `TRATO_URL` and `CHROMIUM` set; stops the server and removes the database afterwards.
+pub fn with_backend(binary: &Path, dist: &Path, seed: &[&str], mut command: std::process::Command) -> Result {
+    let db = std::env::temp_dir().join(format!("trato-{}-{}.sqlite", std::process::id(), seed.join("")));
+    let db_text = db.to_string_lossy().into_owned();
+    let static_dir = dist.to_string_lossy().into_owned();
+    let mut args = vec!["--db", &db_text, "--listen", "127.0.0.1:0", "--static", &static_dir];
+    args.extend_from_slice(seed);
+    let (mut server, url, _output) = start_server(binary, &args)?;
+    println!("   reference backend at {url} (database {db_text})");
+    command.env("TRATO_URL", &url).env("CHROMIUM", crate::setup::CHROMIUM);
+    let result = exec(command);
+    let _ = server.kill();
+    let _ = server.wait();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = fs::remove_file(format!("{db_text}{suffix}"));
+    }
+    result
+}
+
 /// `cargo xtask dev [--release]`: setup, build the faces, run the backend with demo data on 127.0.0.1:8080.
 pub fn dev(args: &[String]) -> Result {
     let release = args.iter().any(|a| a == "--release");

@@ -1,7 +1,7 @@
 //! `cargo xtask test`: everything CI checks, in order, failing on the first problem.
 
-use crate::build::{build_faces, start_server};
-use crate::setup::{self, CHROMEDRIVER, CHROMIUM};
+use crate::build::{build_faces, with_backend};
+use crate::setup::{self, CHROMEDRIVER};
 use crate::util::{cmd, exec, root, Result};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -73,20 +73,6 @@ pub fn run() -> Result {
 }
 
 fn end_to_end(dist: &std::path::Path) -> Result {
-    let db = std::env::temp_dir().join(format!("trato-e2e-{}.sqlite", std::process::id()));
-    let db_text = db.to_string_lossy().into_owned();
-    let static_dir = dist.to_string_lossy().into_owned();
-    let binary = target_dir().join("debug/trato-server");
-    let (mut server, url, _output) =
-        start_server(&binary, &["--db", &db_text, "--listen", "127.0.0.1:0", "--demo", "--static", &static_dir])?;
-    println!("   reference backend at {url} (database {db_text})");
-    let mut node = cmd("node", &["--test", "--test-concurrency=1", "--test-timeout=180000", "tests/e2e/"]);
-    node.env("TRATO_URL", &url).env("CHROMIUM", CHROMIUM);
-    let result = exec(node);
-    let _ = server.kill();
-    let _ = server.wait();
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{db_text}{suffix}"));
-    }
-    result
+    let node = cmd("node", &["--test", "--test-concurrency=1", "--test-timeout=180000", "tests/e2e/"]);
+    with_backend(&target_dir().join("debug/trato-server"), dist, &["--demo"], node)
 }

@@ -152,6 +152,12 @@ impl BoardState {
         self.pick.get().or_else(|| self.drag.with(|d| d.as_ref().and_then(|d| d.target.clone())))
     }
 
+    /// Id of the pipeline on screen.
+    pub fn pipeline_id(&self) -> Option<String> {
+        let index = self.pipeline.get_untracked()?;
+        self.data.with_untracked(|b| b.pipelines.get(index).map(|p| p.meta.id.clone()))
+    }
+
     /// A deal by id.
     pub fn deal(&self, id: &str) -> Option<Deal> {
         self.data.with_untracked(|d| d.deals.iter().find(|deal| deal.meta.id == id).cloned())

@@ -359,13 +359,7 @@ pub fn QuickAdd(stage_id: String, open: RwSignal<bool>) -> impl IntoView {
         let account_id = state.data.with_untracked(|b| {
             b.account_names.iter().find(|(_, n)| n.eq_ignore_ascii_case(&account_name)).map(|(id, _)| id.clone())
         });
-        let Some(pipeline_id) = state
-            .pipeline
-            .get_untracked()
-            .and_then(|i| state.data.with_untracked(|b| b.pipelines.get(i).map(|p| p.meta.id.clone())))
-        else {
-            return;
-        };
+        let Some(pipeline_id) = state.pipeline_id() else { return };
         let first = state.data.with_untracked(|b| {
             b.deals.iter().filter(|d| d.stage_id == stage_id).map(|d| d.position).min_by(f64::total_cmp)
         });

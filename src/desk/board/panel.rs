@@ -79,11 +79,7 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
 
     let close_nav = navigate.clone();
     let close = move || {
-        let pipeline = state
-            .pipeline
-            .get_untracked()
-            .and_then(|i| state.data.with_untracked(|b| b.pipelines.get(i).map(|p| p.meta.id.clone())));
-        let path = match pipeline {
+        let path = match state.pipeline_id() {
             Some(p) => format!("/?pipeline={p}"),
             None => "/".into(),
         };

@@ -80,13 +80,7 @@ pub fn Toolbar() -> impl IntoView {
     let on_save_view = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(name) = non_empty(view_name.get_untracked()) else { return };
-        let Some(pipeline_id) = state
-            .pipeline
-            .get_untracked()
-            .and_then(|i| state.data.with_untracked(|b| b.pipelines.get(i).map(|p| p.meta.id.clone())))
-        else {
-            return;
-        };
+        let Some(pipeline_id) = state.pipeline_id() else { return };
         let Some(store) = state.store.get_value() else { return };
         let new = NewView { name, pipeline_id, filters: filters.get_untracked() };
         let nav = nav.clone();
