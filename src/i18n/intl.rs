@@ -1,10 +1,18 @@
-//! Number, money and date formatting through the browser's `Intl` (no ICU data in the wasm).
+//! Number, money and date formatting through the browser's `Intl` (no ICU data in the wasm). Formatters are
+//! built once per locale and options and cached: building one costs far more than using it.
 
 use super::Locale;
 use crate::domain::money::to_major;
-use js_sys::{Array, Date, Intl, Object, Reflect};
+use js_sys::{Array, Date, Function, Intl, Object, Reflect};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use trato_protocol::Money;
 use wasm_bindgen::JsValue;
+
+thread_local! {
+    /// `format` functions of the formatters built so far, by locale and kind.
+    static FORMATTERS: RefCell<HashMap<(Locale, String), Function>> = RefCell::new(HashMap::new());
+}
 
 fn options(pairs: &[(&str, JsValue)]) -> Object {
     let object = Object::new();
@@ -18,35 +26,44 @@ fn locales(locale: Locale) -> Array {
     Array::of1(&JsValue::from_str(locale.tag()))
 }
 
-fn format_number_with(locale: Locale, value: f64, opts: &Object) -> String {
-    let format = Intl::NumberFormat::new(&locales(locale), opts).format();
-    format
-        .call1(&JsValue::NULL, &JsValue::from_f64(value))
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_else(|| value.to_string())
+/// The cached `format` function for `(locale, key)`, built by `build` the first time.
+fn formatter(locale: Locale, key: &str, build: impl FnOnce(&Array) -> Function) -> Function {
+    FORMATTERS.with(|cache| {
+        cache.borrow_mut().entry((locale, key.to_string())).or_insert_with(|| build(&locales(locale))).clone()
+    })
+}
+
+fn apply(format: &Function, value: &JsValue) -> Option<String> {
+    format.call1(&JsValue::NULL, value).ok().and_then(|v| v.as_string())
+}
+
+fn number_with(locale: Locale, key: &str, value: f64, opts: impl FnOnce() -> Object) -> String {
+    let format = formatter(locale, key, |locales| Intl::NumberFormat::new(locales, &opts()).format());
+    apply(&format, &JsValue::from_f64(value)).unwrap_or_else(|| value.to_string())
 }
 
 /// An amount with its currency symbol, for example `12.500,00 €`.
 pub fn money(locale: Locale, amount: &Money) -> String {
-    let opts = options(&[("style", "currency".into()), ("currency", amount.currency.as_str().into())]);
-    format_number_with(locale, to_major(amount), &opts)
+    number_with(locale, &format!("money:{}", amount.currency), to_major(amount), || {
+        options(&[("style", "currency".into()), ("currency", amount.currency.as_str().into())])
+    })
 }
 
 /// An amount without decimals, for column totals, for example `1,2 M €`.
 pub fn money_compact(locale: Locale, amount: &Money) -> String {
-    let opts = options(&[
-        ("style", "currency".into()),
-        ("currency", amount.currency.as_str().into()),
-        ("notation", "compact".into()),
-        ("maximumFractionDigits", 1.into()),
-    ]);
-    format_number_with(locale, to_major(amount), &opts)
+    number_with(locale, &format!("compact:{}", amount.currency), to_major(amount), || {
+        options(&[
+            ("style", "currency".into()),
+            ("currency", amount.currency.as_str().into()),
+            ("notation", "compact".into()),
+            ("maximumFractionDigits", 1.into()),
+        ])
+    })
 }
 
 /// A whole number with grouping, for example `10.000`.
 pub fn number(locale: Locale, value: f64) -> String {
-    format_number_with(locale, value, &Object::new())
+    number_with(locale, "number", value, Object::new)
 }
 
 /// A `YYYY-MM-DD` date in the locale's medium style, for example `23 nov 2026`; the input when unreadable.
@@ -55,9 +72,11 @@ pub fn date(locale: Locale, iso_date: &str) -> String {
     if parsed.get_time().is_nan() {
         return iso_date.to_string();
     }
-    let opts = options(&[("dateStyle", "medium".into()), ("timeZone", "UTC".into())]);
-    let format = Intl::DateTimeFormat::new(&locales(locale), &opts).format();
-    format.call1(&JsValue::NULL, &parsed).ok().and_then(|v| v.as_string()).unwrap_or_else(|| iso_date.to_string())
+    let format = formatter(locale, "date", |locales| {
+        let opts = options(&[("dateStyle", "medium".into()), ("timeZone", "UTC".into())]);
+        Intl::DateTimeFormat::new(locales, &opts).format()
+    });
+    apply(&format, &parsed).unwrap_or_else(|| iso_date.to_string())
 }
 
 /// Milliseconds since the epoch, now.

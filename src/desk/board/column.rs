@@ -83,27 +83,28 @@ pub fn StageColumn(stage_id: String) -> impl IntoView {
     let heading_id = format!("stage-{stage_id}");
     let labelled_by = heading_id.clone();
     let stage_for_add = stage_id.clone();
+    // The section is built once; only its numbers and its cards follow the data, so a move re-renders the moved
+    // card, not the column.
+    let Some(stage) =
+        state.columns.with_untracked(|cs| cs.iter().find(|c| c.stage.id == stage_id).map(|c| c.stage.clone()))
+    else {
+        return ().into_any();
+    };
+    let kind_class = match stage.kind {
+        StageKind::Open => "column",
+        StageKind::Won => "column won",
+        StageKind::Lost => "column lost",
+    };
+    let count = move || column.with(|c| c.as_ref().map_or(0, |c| c.summary.count));
+    let total = move || column.with(|c| c.as_ref().map(|c| super::join_money(i18n.locale(), &c.summary.total)));
+    let weighted = move || column.with(|c| c.as_ref().map(|c| super::join_money(i18n.locale(), &c.summary.weighted)));
+    let add_label = stage.name.clone();
+    let add_stage = stage_for_add.clone();
     view! {
-        {move || {
-            column
-                .get()
-                .map(|column| {
-                    let kind_class = match column.stage.kind {
-                        StageKind::Open => "column",
-                        StageKind::Won => "column won",
-                        StageKind::Lost => "column lost",
-                    };
-                    let count = column.summary.count;
-                    let total = column.summary.total.clone();
-                    let weighted = column.summary.weighted.clone();
-                    let stage_name = column.stage.name.clone();
-                    let add_label = stage_name.clone();
-                    let add_stage = stage_for_add.clone();
-                    view! {
-                        <section class=kind_class aria-labelledby=labelled_by.clone() data-stage=column.stage.id.clone()>
+                        <section class=kind_class aria-labelledby=labelled_by data-stage=stage.id.clone()>
                             <header class="column-head">
                                 <div class="column-title">
-                                    <h2 id=heading_id.clone()>{stage_name}</h2>
+                                    <h2 id=heading_id>{stage.name.clone()}</h2>
                                     <button
                                         type="button"
                                         class="icon-button"
@@ -116,26 +117,26 @@ pub fn StageColumn(stage_id: String) -> impl IntoView {
                                     </button>
                                 </div>
                                 <p class="column-count">
-                                    {move || i18n.0.get().tf(Key::ColumnDeals, &[("count", &intl::number(i18n.locale(), count as f64))])}
+                                    {move || i18n.0.get().tf(Key::ColumnDeals, &[("count", &intl::number(i18n.locale(), count() as f64))])}
                                     " · "
-                                    {column.stage.probability}
+                                    {stage.probability}
                                     "%"
                                 </p>
                                 <dl class="column-totals">
                                     <div>
                                         <dt>{move || i18n.t(Key::ColumnTotal)}</dt>
-                                        <dd class="column-total">{move || super::join_money(i18n.locale(), &total)}</dd>
+                                        <dd class="column-total">{total}</dd>
                                     </div>
                                     <div>
                                         <dt>{move || i18n.t(Key::ColumnWeighted)}</dt>
-                                        <dd class="column-weighted">{move || super::join_money(i18n.locale(), &weighted)}</dd>
+                                        <dd class="column-weighted">{weighted}</dd>
                                     </div>
                                 </dl>
                             </header>
                             <Show when=move || adding.get()>
                                 <moves::QuickAdd stage_id=add_stage.clone() open=adding />
                             </Show>
-                            <Show when=move || count == 0>
+                            <Show when=move || count() == 0>
                                 <p class="column-empty">{move || i18n.t(Key::NoDealsInStage)}</p>
                             </Show>
                             <ul class="cards" on:scroll=on_scroll>
@@ -152,8 +153,6 @@ pub fn StageColumn(stage_id: String) -> impl IntoView {
                                 </button>
                             </Show>
                         </section>
-                    }
-                })
-        }}
     }
+    .into_any()
 }
