@@ -142,5 +142,8 @@ pub fn text(key: Key) -> &'static str {
         Key::ByWhom => "by {name}",
         Key::ParticipantsLabel => "Other participants",
         Key::ParticipantsHint => "Ctrl or ⌘ to pick several",
+        Key::GoneError => "It no longer exists: someone else deleted it.",
+        Key::ConflictError => "Someone else changed it meanwhile. Reload to see their version.",
+        Key::ForbiddenError => "You are not allowed to do this.",
     }
 }

@@ -142,5 +142,8 @@ pub fn text(key: Key) -> &'static str {
         Key::ByWhom => "por {name}",
         Key::ParticipantsLabel => "Otros participantes",
         Key::ParticipantsHint => "Ctrl o ⌘ para elegir varios",
+        Key::GoneError => "Ya no existe: otra persona lo ha borrado.",
+        Key::ConflictError => "Otra persona lo ha cambiado mientras tanto. Recarga para ver su versión.",
+        Key::ForbiddenError => "No tienes permiso para hacer esto.",
     }
 }

@@ -158,6 +158,9 @@ keys!(
     ByWhom,
     ParticipantsLabel,
     ParticipantsHint,
+    GoneError,
+    ConflictError,
+    ForbiddenError,
 );
 
 /// A user-interface language.

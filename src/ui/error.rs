@@ -11,6 +11,9 @@ pub fn describe(locale: Locale, error: &ConnectorError) -> String {
         ConnectorError::Unauthorized(_) => locale.t(Key::WrongCredentials).into(),
         ConnectorError::RateLimited(_) => locale.t(Key::TooManyAttempts).into(),
         ConnectorError::Server { .. } => locale.t(Key::ServerError).into(),
+        ConnectorError::NotFound(_) => locale.t(Key::GoneError).into(),
+        ConnectorError::Conflict(_) => locale.t(Key::ConflictError).into(),
+        ConnectorError::Forbidden(_) => locale.t(Key::ForbiddenError).into(),
         other => locale.tf(Key::UnexpectedError, &[("detail", other.message().unwrap_or_default())]),
     }
 }

@@ -117,7 +117,7 @@ test('a move the server refuses puts the card back with a clear message', async 
   await page.keyboard.press('Space');
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Space');
-  await page.locator('.toast.error').filter({ hasText: 'No se pudo guardar «Borrado por otro»' }).waitFor();
+  await page.locator('.toast.error').filter({ hasText: 'No se pudo guardar «Borrado por otro»: Ya no existe: otra persona lo ha borrado.' }).waitFor();
   await page.locator(`section[data-stage="stg_prospeccion"] article[data-deal="${deal.id}"]`).waitFor();
   assert.equal(await page.locator(`section[data-stage="stg_calificado"] article[data-deal="${deal.id}"]`).count(), 0);
   // The refused request is logged by Chromium as a failed (404) resource load.
