@@ -49,18 +49,6 @@ pub fn money(locale: Locale, amount: &Money) -> String {
     })
 }
 
-/// An amount without decimals, for column totals, for example `1,2 M €`.
-pub fn money_compact(locale: Locale, amount: &Money) -> String {
-    number_with(locale, &format!("compact:{}", amount.currency), to_major(amount), || {
-        options(&[
-            ("style", "currency".into()),
-            ("currency", amount.currency.as_str().into()),
-            ("notation", "compact".into()),
-            ("maximumFractionDigits", 1.into()),
-        ])
-    })
-}
-
 /// A whole number with grouping, for example `10.000`.
 pub fn number(locale: Locale, value: f64) -> String {
     number_with(locale, "number", value, Object::new)

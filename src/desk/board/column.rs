@@ -73,11 +73,9 @@ pub fn StageColumn(stage_id: String) -> impl IntoView {
     });
     let hidden = move || column.with(|c| c.as_ref().map_or(0, |c| c.deals.len().saturating_sub(limit.get())));
     let on_scroll = move |ev: leptos::ev::Event| {
-        if let Some(list) = event_target::<web_sys::Element>(&ev).into() {
-            let list: web_sys::Element = list;
-            if list.scroll_top() + list.client_height() + 400 >= list.scroll_height() && hidden() > 0 {
-                limit.update(|l| *l += PAGE);
-            }
+        let list = event_target::<web_sys::Element>(&ev);
+        if list.scroll_top() + list.client_height() + 400 >= list.scroll_height() && hidden() > 0 {
+            limit.update(|l| *l += PAGE);
         }
     };
     let heading_id = format!("stage-{stage_id}");

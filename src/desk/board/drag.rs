@@ -3,7 +3,6 @@
 
 use super::{moves, BoardState, Drag, Target};
 use crate::i18n::Key;
-use crate::ui::locale::use_i18n;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
@@ -196,11 +195,7 @@ pub fn on_card_key(state: BoardState, deal_id: &str, ev: leptos::ev::KeyboardEve
                 let target = Target { deal_id: deal_id.into(), stage_id: deal.stage_id.clone(), index };
                 state.pick.set(Some(target.clone()));
                 state.announce.set(locale.tf(Key::Picked, &[("deal", &deal.name)]));
-                let announce = state.announce;
-                set_timeout(
-                    move || announce_position_later(state, announce, target),
-                    std::time::Duration::from_millis(1200),
-                );
+                set_timeout(move || announce_position_later(state, target), std::time::Duration::from_millis(1200));
             }
             "Enter" => {
                 if let Some(card) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
@@ -253,7 +248,8 @@ pub fn on_card_key(state: BoardState, deal_id: &str, ev: leptos::ev::KeyboardEve
     state.pick.set(Some(target));
 }
 
-fn announce_position_later(state: BoardState, _announce: RwSignal<String>, target: Target) {
+/// Announces where the card is, unless the pick was dropped or moved meanwhile.
+fn announce_position_later(state: BoardState, target: Target) {
     if state.pick.get_untracked().as_ref() == Some(&target) {
         announce_position(state, &target);
     }
@@ -263,7 +259,6 @@ fn announce_position_later(state: BoardState, _announce: RwSignal<String>, targe
 #[component]
 pub fn DragGhost() -> impl IntoView {
     let state = super::use_board();
-    let _i18n = use_i18n();
     view! {
         <Show when=move || state.drag.with(Option::is_some)>
             <div

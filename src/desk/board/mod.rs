@@ -139,6 +139,8 @@ pub struct BoardState {
     pub now: i64,
     /// The store, absent in component tests.
     pub store: StoredValue<Option<Store>>,
+    /// The company's currency (new deals, amount filters).
+    pub currency: StoredValue<String>,
 }
 
 /// The board state of the enclosing board.
@@ -259,9 +261,9 @@ pub fn BoardView(
     let i18n = use_i18n();
     let query = use_query_map();
     let navigate = use_navigate();
-    let me = use_context::<SessionState>()
-        .and_then(|s| s.session.with_untracked(|s| s.as_ref().map(|s| s.user.id.clone())))
-        .unwrap_or_default();
+    let session = use_context::<SessionState>().and_then(|s| s.session.get_untracked());
+    let me = session.as_ref().map(|s| s.user.id.clone()).unwrap_or_default();
+    let currency = session.map(|s| s.currency).unwrap_or_else(|| "EUR".into());
     let data = RwSignal::new(board);
     let filters = RwSignal::new(ViewFilters::default());
     let open_deal = Memo::new(move |_| open_deal.and_then(|s| s.get()));
@@ -325,6 +327,7 @@ pub fn BoardView(
         me: me_signal,
         now,
         store: StoredValue::new(use_context::<Store>()),
+        currency: StoredValue::new(currency),
     };
     provide_context(state);
     drag::install_pointer_listeners(state);

@@ -331,9 +331,7 @@ pub fn LostReasonDialog() -> impl IntoView {
 pub fn QuickAdd(stage_id: String, open: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_board();
-    let currency = use_context::<crate::desk::SessionState>()
-        .and_then(|s| s.session.with_untracked(|s| s.as_ref().map(|s| s.currency.clone())))
-        .unwrap_or_else(|| "EUR".into());
+    let currency = state.currency.get_value();
     let name = RwSignal::new(String::new());
     let account = RwSignal::new(String::new());
     let amount = RwSignal::new(String::new());

@@ -36,7 +36,7 @@ pub fn Toolbar() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let filters = state.filters;
-    let currency = "EUR";
+    let currency = state.currency;
     let naming = RwSignal::new(false);
     let view_name = RwSignal::new(String::new());
     let selected_view = Memo::new(move |_| query.read().get("view"));
@@ -57,7 +57,10 @@ pub fn Toolbar() -> impl IntoView {
     let set = move |f: fn(&mut ViewFilters, String)| {
         move |ev: leptos::ev::Event| filters.update(|v| f(v, event_target_value(&ev)))
     };
-    let amount_text = move |value: Option<i64>| value.map(|v| format!("{}", v as f64 / 100.0)).unwrap_or_default();
+    let amount_text = move |value: Option<i64>| {
+        let digits = crate::domain::money::exponent(&currency.get_value()) as i32;
+        value.map(|v| format!("{}", v as f64 / 10f64.powi(digits))).unwrap_or_default()
+    };
 
     let nav = navigate.clone();
     let on_view = move |ev: leptos::ev::Event| {
@@ -175,7 +178,7 @@ pub fn Toolbar() -> impl IntoView {
                     type="text"
                     inputmode="decimal"
                     prop:value=move || filters.with(|f| amount_text(f.amount_min))
-                    on:change=move |ev| filters.update(|f| f.amount_min = parse_major(&event_target_value(&ev), currency))
+                    on:change=move |ev| filters.update(|f| f.amount_min = parse_major(&event_target_value(&ev), &currency.get_value()))
                 />
             </label>
             <label class="field narrow">
@@ -184,7 +187,7 @@ pub fn Toolbar() -> impl IntoView {
                     type="text"
                     inputmode="decimal"
                     prop:value=move || filters.with(|f| amount_text(f.amount_max))
-                    on:change=move |ev| filters.update(|f| f.amount_max = parse_major(&event_target_value(&ev), currency))
+                    on:change=move |ev| filters.update(|f| f.amount_max = parse_major(&event_target_value(&ev), &currency.get_value()))
                 />
             </label>
             <label class="check">
