@@ -53,12 +53,12 @@ macro_rules! record_helpers {
 
         /// Changes some fields of a record made at `version`.
         pub async fn $update(&self, id: &str, version: Option<u64>, patch: $patch) -> Result<$record, ConnectorError> {
-            self.one(Operation::$variant(RecordOp::Update { id: id.into(), version, patch })).await
+            self.one(Operation::$variant(RecordOp::Update { id: id.into(), version, patch, idempotency_key: None })).await
         }
 
         /// Deletes a record.
         pub async fn $delete(&self, id: &str, version: Option<u64>) -> Result<(), ConnectorError> {
-            match self.run(Operation::$variant(RecordOp::Delete { id: id.into(), version })).await? {
+            match self.run(Operation::$variant(RecordOp::Delete { id: id.into(), version, idempotency_key: None })).await? {
                 Reply::$variant(RecordReply::Deleted) => Ok(()),
                 other => Err(unexpected(other)),
             }
@@ -177,7 +177,7 @@ impl<C: Connector, T: Transport> Client<C, T> {
 
     /// Brings back a deleted deal.
     pub async fn restore_deal(&self, id: &str) -> Result<Deal, ConnectorError> {
-        self.one(Operation::RestoreDeal(id.into())).await
+        self.one(Operation::RestoreDeal { id: id.into(), idempotency_key: None }).await
     }
 
     record_helpers!(

@@ -630,4 +630,7 @@ pub struct ChangesPage {
     pub cursor: String,
     /// Whether more changes are waiting (ask again at once).
     pub more: bool,
+    /// About how many records are still to come after this page (for progress; 0 when `more` is false).
+    #[serde(default)]
+    pub remaining: u64,
 }

@@ -127,6 +127,25 @@ fn next_seq(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("UPDATE change_seq SET value = value + 1 WHERE id = 1 RETURNING value", [], |row| row.get(0))
 }
 
+/// Gives a live record a new place in the change sequence without changing it (its computed fields changed).
+pub fn touch<R: Record>(conn: &Connection, id: &str) -> Result<(), Failure> {
+    let seq = next_seq(conn)?;
+    conn.execute(&format!("UPDATE {} SET seq = ?2 WHERE id = ?1 AND deleted = 0", R::PATH), params![id, seq])?;
+    Ok(())
+}
+
+/// How many records of every kind were written after `seq` (an estimate of the sync work left; saved views count
+/// only the caller's own).
+pub fn count_after(conn: &Connection, seq: i64, user_id: &str) -> Result<u64, Failure> {
+    let mut total = 0u64;
+    for table in RECORD_TABLES {
+        let scope = if table == "views" { " AND f_user_id = ?2" } else { " AND ?2 = ?2" };
+        let sql = format!("SELECT count(*) FROM {table} WHERE seq > ?1{scope}");
+        total += conn.query_row(&sql, params![seq, user_id], |row| row.get::<_, i64>(0))? as u64;
+    }
+    Ok(total)
+}
+
 /// Marks a record deleted, keeping a tombstone with a new version.
 pub fn delete<R: Record>(conn: &Connection, id: &str, version: u64, at: &str) -> Result<(), Failure> {
     let seq = next_seq(conn)?;

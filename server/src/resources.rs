@@ -11,6 +11,7 @@ use base64::Engine;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{json, Value};
 use trato_protocol::validate::*;
 use trato_protocol::*;
@@ -64,6 +65,11 @@ pub trait Writable: Listed {
     fn create(new: Self::New, meta: Meta, ctx: &WriteCtx<'_>) -> Result<Self, Failure>;
     /// Validates a patch and applies it.
     fn apply(&mut self, patch: Self::Patch, ctx: &WriteCtx<'_>) -> Result<(), Failure>;
+    /// Runs after the record was written (created, changed, deleted or restored), in the same transaction: lets
+    /// records whose computed fields depend on this one reappear in the changes feed.
+    fn after_write(_conn: &Connection, _record: &Self) -> Result<(), Failure> {
+        Ok(())
+    }
 }
 
 /// What a create or update may consult: the database, the caller and the time of the write.
@@ -346,16 +352,47 @@ pub async fn create<R: Writable>(
     let ctx = WriteCtx { conn: &tx, user_id: &rep.user.id, now: &now };
     let mut record = R::create(body, meta, &ctx)?;
     db::put(&tx, &record)?;
+    R::after_write(&tx, &record)?;
     R::decorate(&tx, std::slice::from_mut(&mut record))?;
-    if let Some(key) = &key {
-        let body = serde_json::to_string(&record).unwrap_or_default();
-        tx.execute(
-            "INSERT INTO idempotency (user_id, key, method, path, status, body, created_at) VALUES (?1, ?2, 'POST', ?3, 201, ?4, ?5)",
-            params![rep.user.id, key, path, body, now],
-        )?;
-    }
+    remember(&tx, &rep.user.id, key.as_deref(), "POST", &path, StatusCode::CREATED, Some(&record))?;
     tx.commit()?;
     Ok(record_response(StatusCode::CREATED, &record))
+}
+
+/// Stores the answer to a keyed write so that a retry with the same `Idempotency-Key` gets it again instead of
+/// applying the write twice.
+fn remember<R: Serialize>(
+    conn: &Connection,
+    user_id: &str,
+    key: Option<&str>,
+    method: &str,
+    path: &str,
+    status: StatusCode,
+    record: Option<&R>,
+) -> Result<(), Failure> {
+    let Some(key) = key else { return Ok(()) };
+    let body = record.and_then(|r| serde_json::to_string(r).ok()).unwrap_or_default();
+    conn.execute(
+        "INSERT INTO idempotency (user_id, key, method, path, status, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![user_id, key, method, path, status.as_u16(), body, clock::now()],
+    )?;
+    Ok(())
+}
+
+/// A replayed answer when this keyed request was already applied.
+fn replayed(
+    conn: &Connection,
+    user_id: &str,
+    headers: &HeaderMap,
+    method: &str,
+    path: &str,
+) -> Result<(Option<String>, Option<Response>), Failure> {
+    let key = idempotency_key(headers)?;
+    let replay = match &key {
+        Some(key) => replay(conn, user_id, key, method, path)?,
+        None => None,
+    };
+    Ok((key, replay))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Failure> {
@@ -387,6 +424,11 @@ fn replay(conn: &Connection, user_id: &str, key: &str, method: &str, path: &str)
         ));
     }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    if status == StatusCode::NO_CONTENT {
+        let mut response = status.into_response();
+        response.headers_mut().insert("idempotent-replay", HeaderValue::from_static("true"));
+        return Ok(Some(response));
+    }
     let version = serde_json::from_str::<Value>(&body).ok().and_then(|v| v["version"].as_u64()).unwrap_or(1);
     let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
     response.headers_mut().insert("idempotent-replay", HeaderValue::from_static("true"));
@@ -404,7 +446,12 @@ pub async fn update<R: Writable>(
     headers: HeaderMap,
     ApiJson(patch): ApiJson<R::Patch>,
 ) -> Result<Response, Failure> {
+    let path = format!("{API_PREFIX}/{}/{id}", R::PATH);
     let conn = state.db();
+    let (key, replay) = replayed(&conn, &rep.user.id, &headers, "PATCH", &path)?;
+    if let Some(replay) = replay {
+        return Ok(replay);
+    }
     let tx = conn.unchecked_transaction()?;
     let mut record = get_visible::<R>(&tx, &id, &rep.user.id)?;
     check_version(&headers, &record)?;
@@ -415,7 +462,9 @@ pub async fn update<R: Writable>(
     meta.version += 1;
     meta.updated_at = now.clone();
     db::put(&tx, &record)?;
+    R::after_write(&tx, &record)?;
     R::decorate(&tx, std::slice::from_mut(&mut record))?;
+    remember(&tx, &rep.user.id, key.as_deref(), "PATCH", &path, StatusCode::OK, Some(&record))?;
     tx.commit()?;
     Ok(record_response(StatusCode::OK, &record))
 }
@@ -427,10 +476,19 @@ pub async fn delete<R: Writable>(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
+    let path = format!("{API_PREFIX}/{}/{id}", R::PATH);
     let conn = state.db();
-    let record = get_visible::<R>(&conn, &id, &rep.user.id)?;
+    let (key, replay) = replayed(&conn, &rep.user.id, &headers, "DELETE", &path)?;
+    if let Some(replay) = replay {
+        return Ok(replay);
+    }
+    let tx = conn.unchecked_transaction()?;
+    let record = get_visible::<R>(&tx, &id, &rep.user.id)?;
     check_version(&headers, &record)?;
-    db::delete::<R>(&conn, &id, record.meta().version + 1, &clock::now())?;
+    db::delete::<R>(&tx, &id, record.meta().version + 1, &clock::now())?;
+    R::after_write(&tx, &record)?;
+    remember::<R>(&tx, &rep.user.id, key.as_deref(), "DELETE", &path, StatusCode::NO_CONTENT, None)?;
+    tx.commit()?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -439,11 +497,18 @@ pub async fn restore<R: Writable>(
     State(state): State<AppState>,
     rep: Rep,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, Failure> {
+    let path = format!("{API_PREFIX}/{}/{id}/restore", R::PATH);
     let conn = state.db();
+    let (key, replay) = replayed(&conn, &rep.user.id, &headers, "POST", &path)?;
+    if let Some(replay) = replay {
+        return Ok(replay);
+    }
+    let tx = conn.unchecked_transaction()?;
     let sql = format!("SELECT data, version FROM {} WHERE id = ?1 AND deleted = 1", R::PATH);
     let found: Option<(String, i64)> =
-        conn.query_row(&sql, params![id], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
+        tx.query_row(&sql, params![id], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
     let Some((data, version)) = found else { return Err(Failure::not_found(R::NOUN)) };
     let mut record = db::decode::<R>(&data)?;
     if !visible(&record, &rep.user.id) {
@@ -452,8 +517,11 @@ pub async fn restore<R: Writable>(
     let meta = record.meta_mut();
     meta.version = version as u64 + 1;
     meta.updated_at = clock::now();
-    db::put(&conn, &record)?;
-    R::decorate(&conn, std::slice::from_mut(&mut record))?;
+    db::put(&tx, &record)?;
+    R::after_write(&tx, &record)?;
+    R::decorate(&tx, std::slice::from_mut(&mut record))?;
+    remember(&tx, &rep.user.id, key.as_deref(), "POST", &path, StatusCode::OK, Some(&record))?;
+    tx.commit()?;
     Ok(record_response(StatusCode::OK, &record))
 }
 
@@ -511,8 +579,26 @@ pub async fn changes(State(state): State<AppState>, rep: Rep, RawQuery(raw): Raw
     let more = rows.len() > limit;
     rows.truncate(limit);
     let cursor = rows.last().map_or(since.max(0), |(seq, _)| *seq);
-    let changes = rows.into_iter().map(|(_, change)| change).collect();
-    Ok(json_body(&ChangesPage { changes, cursor: cursor.to_string(), more }))
+    let mut changes: Vec<Change> = rows.into_iter().map(|(_, change)| change).collect();
+    decorate_changed_deals(&conn, &mut changes)?;
+    let remaining = if more { db::count_after(&conn, cursor, &rep.user.id)? } else { 0 };
+    Ok(json_body(&ChangesPage { changes, cursor: cursor.to_string(), more, remaining }))
+}
+
+/// Fills the computed fields of the deals in a changes page, as a list would.
+fn decorate_changed_deals(conn: &Connection, changes: &mut [Change]) -> Result<(), Failure> {
+    let slots: Vec<usize> =
+        (0..changes.len()).filter(|&i| changes[i].kind == Deal::PATH && changes[i].record.is_some()).collect();
+    let mut deals = slots
+        .iter()
+        .map(|&i| serde_json::from_value::<Deal>(changes[i].record.clone().unwrap_or_default()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| Failure::new(ErrorCode::Internal, "The server could not complete the request."))?;
+    Deal::decorate(conn, &mut deals)?;
+    for (slot, deal) in slots.into_iter().zip(deals) {
+        changes[slot].record = serde_json::to_value(deal).ok();
+    }
+    Ok(())
 }
 
 /// Fallback for a method a path does not serve.
@@ -984,6 +1070,14 @@ impl Writable for Activity {
             self.done = done;
         }
         finish(errors)
+    }
+
+    /// A deal's `next_activity` depends on its activities: the deal is sent again in the changes feed.
+    fn after_write(conn: &Connection, activity: &Self) -> Result<(), Failure> {
+        match &activity.deal_id {
+            Some(deal_id) => db::touch::<Deal>(conn, deal_id),
+            None => Ok(()),
+        }
     }
 }
 

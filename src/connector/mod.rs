@@ -74,6 +74,8 @@ pub enum RecordOp<New, Patch> {
         version: Option<u64>,
         /// Fields to change.
         patch: Patch,
+        /// Makes a retry after a lost answer safe (the backend replays its first answer).
+        idempotency_key: Option<String>,
     },
     /// Delete, guarded by the version.
     Delete {
@@ -81,6 +83,8 @@ pub enum RecordOp<New, Patch> {
         id: String,
         /// Version the delete was decided on.
         version: Option<u64>,
+        /// Makes a retry after a lost answer safe.
+        idempotency_key: Option<String>,
     },
 }
 
@@ -113,7 +117,12 @@ pub enum Operation {
     /// The rep's saved board views.
     Views(RecordOp<NewView, ViewPatch>),
     /// Brings back a deleted deal (undo of a delete).
-    RestoreDeal(String),
+    RestoreDeal {
+        /// The deal.
+        id: String,
+        /// Makes a retry after a lost answer safe.
+        idempotency_key: Option<String>,
+    },
     /// Records written since a cursor (every record when `since` is `None`), tombstones included.
     Changes {
         /// Cursor from the previous answer.

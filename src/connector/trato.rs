@@ -61,6 +61,13 @@ fn with_version(request: HttpRequest, version: Option<u64>) -> HttpRequest {
     }
 }
 
+fn with_key(request: HttpRequest, key: &Option<String>) -> HttpRequest {
+    match key {
+        Some(key) => request.header(IDEMPOTENCY_HEADER, key.clone()),
+        None => request,
+    }
+}
+
 fn record_request<R: Record, N: Serialize, P: Serialize>(op: &RecordOp<N, P>) -> HttpRequest {
     let one = |id: &str| format!("{API_PREFIX}/{}/{}", R::PATH, encode_component(id));
     match op {
@@ -69,8 +76,12 @@ fn record_request<R: Record, N: Serialize, P: Serialize>(op: &RecordOp<N, P>) ->
         RecordOp::Create { new, idempotency_key } => mutating(Method::Post, format!("{API_PREFIX}/{}", R::PATH))
             .header(IDEMPOTENCY_HEADER, idempotency_key.clone())
             .json(new),
-        RecordOp::Update { id, version, patch } => with_version(mutating(Method::Patch, one(id)), *version).json(patch),
-        RecordOp::Delete { id, version } => with_version(mutating(Method::Delete, one(id)), *version),
+        RecordOp::Update { id, version, patch, idempotency_key } => {
+            with_key(with_version(mutating(Method::Patch, one(id)), *version), idempotency_key).json(patch)
+        }
+        RecordOp::Delete { id, version, idempotency_key } => {
+            with_key(with_version(mutating(Method::Delete, one(id)), *version), idempotency_key)
+        }
     }
 }
 
@@ -151,9 +162,10 @@ impl Connector for TratoConnector {
                 let query = if params.is_empty() { String::new() } else { format!("?{}", params.join("&")) };
                 HttpRequest::new(Method::Get, format!("{API_PREFIX}/changes{query}"))
             }
-            Operation::RestoreDeal(id) => {
-                mutating(Method::Post, format!("{API_PREFIX}/deals/{}/restore", encode_component(id)))
-            }
+            Operation::RestoreDeal { id, idempotency_key } => with_key(
+                mutating(Method::Post, format!("{API_PREFIX}/deals/{}/restore", encode_component(id))),
+                idempotency_key,
+            ),
         })
     }
 
@@ -175,7 +187,7 @@ impl Connector for TratoConnector {
             Operation::Contacts(op) => Reply::Contacts(record_reply(op, &response)?),
             Operation::Activities(op) => Reply::Activities(record_reply(op, &response)?),
             Operation::Views(op) => Reply::Views(record_reply(op, &response)?),
-            Operation::RestoreDeal(_) => Reply::Deals(RecordReply::One(parse(&response)?)),
+            Operation::RestoreDeal { .. } => Reply::Deals(RecordReply::One(parse(&response)?)),
             Operation::Changes { .. } => Reply::Changes(parse(&response)?),
         })
     }
@@ -201,9 +213,15 @@ mod tests {
 
     #[test]
     fn mutations_carry_csrf_version_and_idempotency() {
-        let op = Operation::Deals(RecordOp::Update { id: "d/1".into(), version: Some(4), patch: DealPatch::default() });
+        let op = Operation::Deals(RecordOp::Update {
+            id: "d/1".into(),
+            version: Some(4),
+            patch: DealPatch::default(),
+            idempotency_key: Some("k-1".into()),
+        });
         let request = TratoConnector.request(&op).unwrap();
         assert_eq!(request.path, "/api/v1/deals/d%2F1");
+        assert!(request.headers.contains(&(IDEMPOTENCY_HEADER.into(), "k-1".into())));
         assert!(request.headers.contains(&(CSRF_HEADER.into(), CSRF_VALUE.into())));
         assert!(request.headers.contains(&("if-match".into(), "\"4\"".into())));
         let login = TratoConnector.request(&Operation::Login { email: "a@b.es".into(), password: "x".into() }).unwrap();

@@ -6,5 +6,6 @@
 pub mod board;
 pub mod filter;
 pub mod money;
+pub mod patch;
 pub mod time;
 pub mod undo;

@@ -3,6 +3,9 @@
 //! Today it loads the board's data straight through the [`Client`]; issue 03 puts the IndexedDB cache and the
 //! outbox behind this same interface, so screens do not change.
 
+pub mod outbox;
+pub mod record;
+
 use crate::client::Client;
 use crate::connector::{Capabilities, Connector, ConnectorError, ListQuery};
 use crate::transport::Transport;
