@@ -53,12 +53,16 @@ macro_rules! record_helpers {
 
         /// Changes some fields of a record made at `version`.
         pub async fn $update(&self, id: &str, version: Option<u64>, patch: $patch) -> Result<$record, ConnectorError> {
-            self.one(Operation::$variant(RecordOp::Update { id: id.into(), version, patch, idempotency_key: None })).await
+            self.one(Operation::$variant(RecordOp::Update { id: id.into(), version, patch, idempotency_key: None }))
+                .await
         }
 
         /// Deletes a record.
         pub async fn $delete(&self, id: &str, version: Option<u64>) -> Result<(), ConnectorError> {
-            match self.run(Operation::$variant(RecordOp::Delete { id: id.into(), version, idempotency_key: None })).await? {
+            match self
+                .run(Operation::$variant(RecordOp::Delete { id: id.into(), version, idempotency_key: None }))
+                .await?
+            {
                 Reply::$variant(RecordReply::Deleted) => Ok(()),
                 other => Err(unexpected(other)),
             }

@@ -1,6 +1,6 @@
 //! The rep sign-in page.
 
-use super::{SessionState, Store};
+use super::{use_store, SessionState};
 use crate::i18n::Key;
 use crate::ui::error::{describe, ErrorMessage};
 use crate::ui::locale::{use_i18n, LanguageSwitch};
@@ -13,12 +13,12 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
-    let store = expect_context::<Store>();
+    let store = use_store().expect("the desk provides its store");
     let state = expect_context::<SessionState>();
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(state.unreachable.get_untracked().then(|| i18n.t(Key::NetworkError).to_string()));
     let busy = RwSignal::new(false);
 
     let on_submit = move |ev: SubmitEvent| {
@@ -55,6 +55,12 @@ pub fn LoginPage() -> impl IntoView {
             <form class="login-card" on:submit=on_submit>
                 <h1>{move || i18n.t(Key::SignInTitle)}</h1>
                 <p class="muted">{move || i18n.t(Key::SignInIntro)}</p>
+                {move || {
+                    state
+                        .sync
+                        .with(|s| s.signed_out && s.pending > 0)
+                        .then(|| view! { <p class="alert" role="status">{move || i18n.t(Key::SessionExpired)}</p> })
+                }}
                 <label class="field">
                     <span>{move || i18n.t(Key::Email)}</span>
                     <input type="email" name="email" autocomplete="username" required bind:value=email />

@@ -3,11 +3,12 @@
 pub mod board;
 mod login;
 mod shell;
+mod status;
 
 use crate::client::Client;
 use crate::connector::trato::TratoConnector;
 use crate::i18n::Key;
-use crate::store::DeskStore;
+use crate::store::{DeskStore, StoreEvent, SyncStatus};
 use crate::transport::BrowserTransport;
 use crate::ui::locale::provide_i18n;
 use leptos::prelude::*;
@@ -18,32 +19,67 @@ use trato_protocol::SessionInfo;
 /// The desk's store, over the Trato protocol on the page's own origin.
 pub type Store = DeskStore<TratoConnector, BrowserTransport>;
 
-/// The signed-in session (`None` when signed out) and whether the first check has finished.
+/// The store as kept in the reactive context (it holds browser objects, so it lives in local storage).
+pub type StoreHandle = StoredValue<Store, LocalStorage>;
+
+/// The desk's store, when the desk provides one (component tests do not).
+pub fn use_store() -> Option<Store> {
+    use_context::<StoreHandle>().map(|handle| handle.get_value())
+}
+
+/// The signed-in session (`None` when signed out), whether the first check has finished, and the sync status.
 #[derive(Clone, Copy)]
 pub struct SessionState {
     /// The session.
     pub session: RwSignal<Option<SessionInfo>>,
-    /// Set once the first `GET /auth/me` has answered (or failed).
+    /// Set once the first session check has answered (or failed).
     pub checked: RwSignal<bool>,
+    /// Offline state, pending changes and pulls of the store.
+    pub sync: RwSignal<SyncStatus>,
+    /// Set when the session check could not reach the backend and no earlier session is known.
+    pub unreachable: RwSignal<bool>,
 }
 
-/// Mounts the desk into `<body>`.
+/// Mounts the desk into `<body>` and registers the service worker that keeps the app shell for offline starts.
 pub fn start() {
     console_error_panic_hook::set_once();
+    register_service_worker();
     leptos::mount::mount_to_body(App);
+}
+
+fn register_service_worker() {
+    let Some(window) = web_sys::window() else { return };
+    let container = window.navigator().service_worker();
+    let _ = container.register("/sw.js");
 }
 
 /// Root component: contexts, the first session check and the routes.
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n(Key::DeskTitle);
-    let store = Store::new(Client::new(TratoConnector, BrowserTransport::new("")));
-    provide_context(store.clone());
-    let state = SessionState { session: RwSignal::new(None), checked: RwSignal::new(false) };
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    let store = Store::new(Client::new(TratoConnector, BrowserTransport::new("")), &format!("trato@{origin}"));
+    provide_context(StoredValue::new_local(store.clone()));
+    let state = SessionState {
+        session: RwSignal::new(None),
+        checked: RwSignal::new(false),
+        sync: RwSignal::new(store.status()),
+        unreachable: RwSignal::new(false),
+    };
     provide_context(state);
+    store.subscribe(move |event| {
+        if let StoreEvent::Status(status) = event {
+            state.sync.set(status.clone());
+            // An ended session: sign in again; the queued changes wait in the cache and go out afterwards.
+            if status.signed_out && state.session.with_untracked(Option::is_some) {
+                state.session.set(None);
+            }
+        }
+    });
     leptos::task::spawn_local(async move {
-        if let Ok(session) = store.session().await {
-            state.session.set(session);
+        match store.session().await {
+            Ok(session) => state.session.set(session),
+            Err(_) => state.unreachable.set(true),
         }
         state.checked.set(true);
     });

@@ -1,38 +1,77 @@
-//! The desk's top bar: brand, company, language, signed-in rep, sign out.
+//! The desk's top bar: brand, company, sync status, language, signed-in rep, sign out (asking first when changes
+//! are still queued, since signing out deletes them with the rest of the cache).
 
-use super::{SessionState, Store};
-use crate::i18n::Key;
+use super::status::SyncIndicator;
+use super::{use_store, SessionState};
+use crate::i18n::{intl, Key};
 use crate::ui::locale::{use_i18n, LanguageSwitch};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 /// Top bar shown above every signed-in desk page.
 #[component]
 pub fn TopBar() -> impl IntoView {
     let i18n = use_i18n();
-    let store = expect_context::<Store>();
     let state = expect_context::<SessionState>();
-    let navigate = use_navigate();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
     let company = move || state.session.with(|s| s.as_ref().map(|s| s.company.clone()).unwrap_or_default());
     let user_name = move || state.session.with(|s| s.as_ref().map(|s| s.user.name.clone()).unwrap_or_default());
-    let sign_out = move |_| {
-        let store = store.clone();
-        let navigate = navigate.clone();
+    let sign_out_now = move || {
+        let Some(store) = use_store() else { return };
         leptos::task::spawn_local(async move {
             // Signed out locally even when the server cannot be told; the cookie expires on its own.
-            let _ = store.logout().await;
+            store.logout().await;
             state.session.set(None);
-            navigate("/login", Default::default());
+            // A fresh page: nothing of the signed-out rep stays in memory either.
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().assign("/login");
+            }
         });
+    };
+    let sign_out = move |_| {
+        if state.sync.with_untracked(|s| s.pending) > 0 {
+            if let Some(dialog) = dialog.get() {
+                let _ = dialog.show_modal();
+            }
+        } else {
+            sign_out_now();
+        }
+    };
+    let close = move || {
+        if let Some(dialog) = dialog.get() {
+            dialog.close();
+        }
+    };
+    let pending_text = move || {
+        let locale = i18n.locale();
+        let count = state.sync.with(|s| s.pending) as f64;
+        locale.tf(Key::LogoutPendingBody, &[("count", &intl::number(locale, count))])
     };
     view! {
         <header class="topbar">
             <span class="brand">{move || i18n.t(Key::AppName)}</span>
             <span class="company">{company}</span>
+            <SyncIndicator />
             <span class="spacer"></span>
             <LanguageSwitch />
             <span class="user" title=move || i18n.0.get().tf(Key::SignedInAs, &[("name", &user_name())])>{user_name}</span>
             <button type="button" class="secondary" on:click=sign_out>{move || i18n.t(Key::SignOut)}</button>
         </header>
+        <dialog node_ref=dialog class="dialog" aria-labelledby="logout-title">
+            <h2 id="logout-title">{move || i18n.t(Key::LogoutPendingTitle)}</h2>
+            <p>{pending_text}</p>
+            <div class="actions">
+                <button type="button" class="secondary" on:click=move |_| close()>{move || i18n.t(Key::Cancel)}</button>
+                <button
+                    type="button"
+                    class="danger"
+                    on:click=move |_| {
+                        close();
+                        sign_out_now();
+                    }
+                >
+                    {move || i18n.t(Key::LogoutAnyway)}
+                </button>
+            </div>
+        </dialog>
     }
 }

@@ -118,12 +118,8 @@ mod tests {
 
     #[test]
     fn only_the_patched_fields_change_and_null_clears() {
-        let patch = DealPatch {
-            name: Some("New".into()),
-            account_id: Some(None),
-            position: Some(2.5),
-            ..Default::default()
-        };
+        let patch =
+            DealPatch { name: Some("New".into()), account_id: Some(None), position: Some(2.5), ..Default::default() };
         let after = apply_deal(deal(), &patch);
         assert_eq!(after.name, "New");
         assert_eq!(after.account_id, None);

@@ -30,6 +30,11 @@ impl<T> UndoStack<T> {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// Changes every remembered entry in place (for example when a record gets its final id).
+    pub fn for_each_mut(&mut self, change: impl FnMut(&mut T)) {
+        self.entries.iter_mut().for_each(change);
+    }
 }
 
 #[cfg(test)]

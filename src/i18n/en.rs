@@ -145,5 +145,43 @@ pub fn text(key: Key) -> &'static str {
         Key::GoneError => "It no longer exists: someone else deleted it.",
         Key::ConflictError => "Someone else changed it meanwhile. Reload to see their version.",
         Key::ForbiddenError => "You are not allowed to do this.",
+        Key::Offline => "Offline",
+        Key::Online => "Online",
+        Key::PendingChanges => "Pending changes: {count}",
+        Key::AllSaved => "All saved",
+        Key::Syncing => "Syncing… {done} of {total}",
+        Key::FirstSync => "Downloading your data to this device…",
+        Key::NeedsReview => "Changes to review: {count}",
+        Key::SessionExpired => "Your session has expired: sign in again to send the pending changes.",
+        Key::LogoutPendingTitle => "Sign out with unsent changes?",
+        Key::LogoutPendingBody => {
+            "{count} changes have not reached the server yet. Signing out deletes them from this device."
+        }
+        Key::LogoutAnyway => "Sign out and discard them",
+        Key::StorageFull => {
+            "This device's storage is full: this change was not saved. Changes already queued are kept."
+        }
+        Key::CacheFailed => "Could not save on this device: {detail}",
+        Key::OfflineNoData => {
+            "Offline, and no data on this device yet. It will download as soon as the connection is back."
+        }
+        Key::NotSaved => "Not saved",
+        Key::ChangeRefused => "The server refused the change to “{deal}”: {reason}",
+        Key::RetryChange => "Retry",
+        Key::DiscardChange => "Discard the change",
+        Key::ConflictTitle => "Conflict on “{deal}”",
+        Key::ConflictIntro => "Someone else changed this deal in the meantime. Choose which version to keep.",
+        Key::ConflictField => "Field",
+        Key::ConflictMine => "Your change",
+        Key::ConflictTheirs => "On the server",
+        Key::KeepMine => "Keep my change",
+        Key::TakeTheirs => "Use the server's",
+        Key::ConflictGone => "This deal no longer exists on the server.",
+        Key::PositionLabel => "Position",
+        Key::PipelineField => "Pipeline",
+        Key::LostReasonField => "Lost reason",
+        Key::CloseDateField => "Expected close",
+        Key::Empty => "(empty)",
+        Key::ResolveConflict => "Resolve",
     }
 }

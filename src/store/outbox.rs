@@ -184,26 +184,21 @@ impl Change {
 
     /// The connector operation that sends the change, with its idempotency key.
     pub fn operation(&self, key: &str) -> Operation {
-        let key = Some(key.to_string());
+        let keyed = Some(key.to_string());
+        let key = key.to_string();
         match self.clone() {
-            Change::CreateDeal { new, .. } => {
-                Operation::Deals(RecordOp::Create { new, idempotency_key: key.unwrap_or_default() })
-            }
+            Change::CreateDeal { new, .. } => Operation::Deals(RecordOp::Create { new, idempotency_key: key }),
             Change::UpdateDeal { id, version, patch } => {
-                Operation::Deals(RecordOp::Update { id, version: Some(version), patch, idempotency_key: key })
+                Operation::Deals(RecordOp::Update { id, version: Some(version), patch, idempotency_key: keyed })
             }
             Change::DeleteDeal { id, version } => {
-                Operation::Deals(RecordOp::Delete { id, version: Some(version), idempotency_key: key })
+                Operation::Deals(RecordOp::Delete { id, version: Some(version), idempotency_key: keyed })
             }
-            Change::RestoreDeal { id } => Operation::RestoreDeal { id, idempotency_key: key },
-            Change::CreateAccount { new, .. } => {
-                Operation::Accounts(RecordOp::Create { new, idempotency_key: key.unwrap_or_default() })
-            }
-            Change::CreateActivity { new, .. } => {
-                Operation::Activities(RecordOp::Create { new, idempotency_key: key.unwrap_or_default() })
-            }
+            Change::RestoreDeal { id } => Operation::RestoreDeal { id, idempotency_key: keyed },
+            Change::CreateAccount { new, .. } => Operation::Accounts(RecordOp::Create { new, idempotency_key: key }),
+            Change::CreateActivity { new, .. } => Operation::Activities(RecordOp::Create { new, idempotency_key: key }),
             Change::UpdateActivity { id, version, patch } => {
-                Operation::Activities(RecordOp::Update { id, version: Some(version), patch, idempotency_key: key })
+                Operation::Activities(RecordOp::Update { id, version: Some(version), patch, idempotency_key: keyed })
             }
         }
     }
@@ -249,6 +244,17 @@ pub struct Entry {
     /// The record before the change (put back if the rep discards a refused change).
     #[serde(default)]
     pub before: Option<Value>,
+}
+
+impl PartialEq for Entry {
+    /// Entries are the same when they are the same queued change in the same state.
+    fn eq(&self, other: &Self) -> bool {
+        self.seq == other.seq
+            && self.key == other.key
+            && self.change.id() == other.change.id()
+            && self.state == other.state
+            && self.attempts == other.attempts
+    }
 }
 
 impl Entry {
@@ -429,11 +435,7 @@ mod tests {
         assert_eq!(next_sendable(&entries), Some(2), "d1 waits for the rep, d2 goes on");
         let account = Entry {
             seq: 1,
-            ..Entry::new(
-                "a".into(),
-                Change::CreateAccount { id: "tmp-a".into(), new: NewAccount::default() },
-                None,
-            )
+            ..Entry::new("a".into(), Change::CreateAccount { id: "tmp-a".into(), new: NewAccount::default() }, None)
         };
         let entries = vec![parked(account), create_deal(2, "tmp-d", Some("tmp-a")), update(3, "tmp-d", 0)];
         assert_eq!(next_sendable(&entries), None, "a deal of a refused new account waits, and so do its edits");
@@ -444,11 +446,7 @@ mod tests {
     fn a_created_record_takes_the_backend_id_and_version_in_later_entries() {
         let account = Entry {
             seq: 1,
-            ..Entry::new(
-                "a".into(),
-                Change::CreateAccount { id: "tmp-a".into(), new: NewAccount::default() },
-                None,
-            )
+            ..Entry::new("a".into(), Change::CreateAccount { id: "tmp-a".into(), new: NewAccount::default() }, None)
         };
         let entries = vec![account, create_deal(2, "tmp-d", Some("tmp-a")), update(3, "tmp-d", 0)];
         let settled = settle(&entries, 0, Some(serde_json::json!({"id": "acc_9", "version": 1})));
@@ -490,10 +488,16 @@ mod tests {
         assert_eq!(network, Outcome::Retry(500));
         let limited = outcome(&change, Err(ConnectorError::RateLimited(Some(30))), 0, 1.0);
         assert_eq!(limited, Outcome::Retry(30_000), "Retry-After wins over a shorter backoff");
-        assert_eq!(outcome(&change, Err(ConnectorError::Conflict("412".into())), 0, 0.0), Outcome::Conflict("412".into()));
+        assert_eq!(
+            outcome(&change, Err(ConnectorError::Conflict("412".into())), 0, 0.0),
+            Outcome::Conflict("412".into())
+        );
         assert_eq!(outcome(&change, Err(ConnectorError::Unauthorized("x".into())), 0, 0.0), Outcome::SignedOut);
-        let invalid = ConnectorError::Invalid { message: "bad".into(), fields: [("name".into(), "empty".into())].into() };
-        assert!(matches!(outcome(&change, Err(invalid), 0, 0.0), Outcome::Park { fields, .. } if fields["name"] == "empty"));
+        let invalid =
+            ConnectorError::Invalid { message: "bad".into(), fields: [("name".into(), "empty".into())].into() };
+        assert!(
+            matches!(outcome(&change, Err(invalid), 0, 0.0), Outcome::Park { fields, .. } if fields["name"] == "empty")
+        );
         assert!(matches!(outcome(&change, Err(ConnectorError::NotFound("gone".into())), 0, 0.0), Outcome::Park { .. }));
         let delete = Change::DeleteDeal { id: "d1".into(), version: 1 };
         assert_eq!(outcome(&delete, Err(ConnectorError::NotFound("gone".into())), 0, 0.0), Outcome::Done(None));

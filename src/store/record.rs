@@ -99,7 +99,11 @@ mod tests {
         assert_eq!(row.id, "deal_1");
         assert_eq!(
             row.indexed,
-            vec![("stage_id", "s1".to_string()), ("owner_id", "u1".into()), ("updated_at", "2026-01-01T00:00:00Z".into())]
+            vec![
+                ("stage_id", "s1".to_string()),
+                ("owner_id", "u1".into()),
+                ("updated_at", "2026-01-01T00:00:00Z".into())
+            ]
         );
         assert_eq!(serde_json::from_str::<Value>(&row.json).unwrap(), value);
         assert!(Row::from_value(Kind::Deals, &serde_json::json!({"name": "no id"})).is_none());

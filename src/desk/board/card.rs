@@ -42,6 +42,7 @@ pub fn DealCard(deal: Deal) -> impl IntoView {
     let down_id = id.clone();
     let open_id = id.clone();
     let move_id = id.clone();
+    let held_id = id.clone();
     let current_stage = deal.stage_id.clone();
     let on_open = move |ev: leptos::ev::MouseEvent| {
         if drag::is_control(&ev) || drag::just_dragged() {
@@ -112,6 +113,12 @@ pub fn DealCard(deal: Deal) -> impl IntoView {
                 <p class="card-days">
                     {move || days.map(|d| i18n.0.get().tf(Key::DaysInStage, &[("days", &d.to_string())])).unwrap_or_default()}
                     {rotting.then(|| view! { <span class="badge rotting-badge">{move || i18n.t(Key::Rotting)}</span> })}
+                    {move || {
+                        state
+                            .held
+                            .with(|held| held.iter().any(|e| e.change.id() == held_id))
+                            .then(|| view! { <span class="badge held-badge">{move || i18n.t(Key::NotSaved)}</span> })
+                    }}
                 </p>
                 <label class="card-move">
                     <span class="visually-hidden">{move || i18n.t(Key::MoveToStage)}</span>

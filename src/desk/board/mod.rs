@@ -4,21 +4,23 @@
 
 mod card;
 mod column;
+mod conflict;
 mod drag;
 mod moves;
 mod panel;
 mod toolbar;
 
 use super::shell::TopBar;
-use super::{SessionState, Store};
-use crate::connector::ConnectorError;
+use super::{use_store, SessionState, Store};
 use crate::domain::board::{summarize, StageSummary};
 use crate::domain::filter;
 use crate::domain::money::Totals;
 use crate::domain::undo::UndoStack;
 use crate::i18n::{intl, Key, Locale};
-use crate::store::BoardData;
-use crate::ui::error::{describe, ErrorMessage};
+use crate::store::cache::CacheError;
+use crate::store::outbox::Entry;
+use crate::store::{BoardData, StoreEvent};
+use crate::ui::error::ErrorMessage;
 use crate::ui::locale::use_i18n;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -138,7 +140,13 @@ pub struct BoardState {
     /// Milliseconds since the epoch when the board was loaded (rotting, overdue).
     pub now: i64,
     /// The store, absent in component tests.
-    pub store: StoredValue<Option<Store>>,
+    pub store: StoredValue<Option<Store>, LocalStorage>,
+    /// Queued changes waiting for the rep (refused or in conflict).
+    pub held: Signal<Vec<Entry>>,
+    /// Bumped when activities changed (the open timeline reads them again).
+    pub timeline: RwSignal<u64>,
+    /// Conflicts whose dialog the rep closed without answering (reopened from the deal panel).
+    pub dismissed: RwSignal<Vec<u64>>,
     /// The company's currency (new deals, amount filters).
     pub currency: StoredValue<String>,
 }
@@ -208,37 +216,71 @@ pub fn BoardPage() -> impl IntoView {
     }
 }
 
-/// Loads the board data and the rep's views, then shows the board.
+/// Opens the rep's cache and shows the board from it at once; on a first visit, waits for the first pull (with
+/// its progress in the top bar).
 #[component]
 fn Board() -> impl IntoView {
     let i18n = use_i18n();
-    let store = expect_context::<Store>();
     let session = expect_context::<SessionState>();
     let params = use_params_map();
     let open_deal = Signal::derive(move || params.read().get("id"));
-    let data = LocalResource::new(move || {
-        let store = store.clone();
-        async move {
-            let board = store.load_board().await?;
-            let views = store.views().await?;
-            Ok::<_, ConnectorError>((board, views))
+    let store = StoredValue::new_local(use_store().expect("the desk provides its store"));
+    let loaded = RwSignal::new(None::<Result<(BoardData, Vec<SavedView>), String>>);
+    let opened = RwSignal::new(false);
+    let read_cache = move || {
+        let store = store.get_value();
+        leptos::task::spawn_local(async move {
+            let result = async { Ok::<_, CacheError>((store.board().await?, store.views().await?)) }.await;
+            loaded.set(Some(result.map_err(|e| moves::cache_error(&e))));
+        });
+    };
+    let open = move || {
+        let store = store.get_value();
+        let Some(info) = session.session.get_untracked() else { return };
+        leptos::task::spawn_local(async move {
+            match store.open(&info).await {
+                Ok(_) => {
+                    opened.set(true);
+                    store.start();
+                    if store.status().synced {
+                        read_cache();
+                    }
+                }
+                Err(error) => loaded.set(Some(Err(moves::cache_error(&error)))),
+            }
+        });
+    };
+    open();
+    Effect::new(move |_| {
+        if opened.get() && session.sync.with(|s| s.synced) && loaded.with_untracked(Option::is_none) {
+            read_cache();
         }
     });
     view! {
         <main id="main" class="board-page">
-            {move || match data.get() {
-                None => view! { <p class="boot" role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(Ok((board, views))) => view! { <BoardView board=board views=views open_deal=open_deal /> }.into_any(),
-                Some(Err(ConnectorError::Unauthorized(_))) => {
-                    session.session.set(None);
-                    ().into_any()
-                }
-                Some(Err(error)) => {
-                    let message = Signal::derive(move || describe(i18n.locale(), &error));
+            {move || match loaded.get() {
+                None => {
                     view! {
                         <h1>{move || i18n.t(Key::BoardTitle)}</h1>
-                        <ErrorMessage message=message />
-                        <button type="button" class="secondary" on:click=move |_| data.refetch()>
+                        <p class="boot" role="status">
+                            {move || i18n.t(if session.sync.with(|s| s.online) { Key::FirstSync } else { Key::OfflineNoData })}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Ok((board, views))) => view! { <BoardView board=board views=views open_deal=open_deal /> }.into_any(),
+                Some(Err(error)) => {
+                    view! {
+                        <h1>{move || i18n.t(Key::BoardTitle)}</h1>
+                        <ErrorMessage message=error />
+                        <button
+                            type="button"
+                            class="secondary"
+                            on:click=move |_| {
+                                loaded.set(None);
+                                open();
+                            }
+                        >
                             {move || i18n.t(Key::Retry)}
                         </button>
                     }
@@ -312,6 +354,10 @@ pub fn BoardView(
                 .collect()
         })
     });
+    let held = match use_context::<SessionState>() {
+        Some(session) => Signal::derive(move || session.sync.with(|s| s.held.clone())),
+        None => Signal::derive(Vec::new),
+    };
     let state = BoardState {
         data,
         filters,
@@ -326,10 +372,14 @@ pub fn BoardView(
         pending_lost: RwSignal::new(None),
         me: me_signal,
         now,
-        store: StoredValue::new(use_context::<Store>()),
+        store: StoredValue::new_local(use_store()),
+        held,
+        timeline: RwSignal::new(0),
+        dismissed: RwSignal::new(vec![]),
         currency: StoredValue::new(currency),
     };
     provide_context(state);
+    follow_store(state, open_deal);
     drag::install_pointer_listeners(state);
     moves::install_shortcuts(state);
 
@@ -393,8 +443,64 @@ pub fn BoardView(
             {move || open_deal.get().map(|id| view! { <panel::DealPanel deal_id=id /> })}
         </div>
         <moves::LostReasonDialog />
+        <conflict::ConflictDialog />
         <drag::DragGhost />
         <moves::ToastBar />
         <div class="visually-hidden" aria-live="assertive" aria-atomic="true">{move || state.announce.get()}</div>
     }
+}
+
+/// Keeps the board in step with the store: records pulled or settled in the background, reloads after large
+/// pulls or other tabs' changes, and backend ids replacing temporary ones.
+fn follow_store(state: BoardState, open_deal: Memo<Option<String>>) {
+    let Some(store) = state.store.get_value() else { return };
+    let navigate = use_navigate();
+    let reader = store.clone();
+    let listener = store.subscribe(move |event| match event.clone() {
+        StoreEvent::Deals { put, removed } => state.data.update(|b| {
+            b.deals.retain(|d| !removed.contains(&d.meta.id));
+            for deal in put {
+                match b.deals.iter_mut().find(|d| d.meta.id == deal.meta.id) {
+                    Some(slot) => *slot = deal,
+                    None => b.deals.push(deal),
+                }
+            }
+        }),
+        StoreEvent::Accounts(accounts) => state.data.update(|b| {
+            for account in accounts {
+                b.account_names.insert(account.meta.id, account.name);
+            }
+        }),
+        StoreEvent::Activities(_) => state.timeline.update(|n| *n += 1),
+        StoreEvent::Renamed(from, to) => {
+            state.undo.update(|u| {
+                u.for_each_mut(|entry| match entry {
+                    Undo::Changed(deal) | Undo::Created(deal) | Undo::Deleted(deal) => {
+                        if deal.meta.id == from {
+                            deal.meta.id = to.clone();
+                        }
+                    }
+                })
+            });
+            if open_deal.get_untracked().as_deref() == Some(from.as_str()) {
+                let path = format!("/deals/{}", crate::connector::trato::encode_component(&to));
+                navigate(&path, NavigateOptions { replace: true, ..Default::default() });
+            }
+        }
+        StoreEvent::Reload => {
+            let reader = reader.clone();
+            leptos::task::spawn_local(async move {
+                if let (Ok(board), Ok(views)) = (reader.board().await, reader.views().await) {
+                    state.data.set(board);
+                    state.views.set(views);
+                    state.timeline.update(|n| *n += 1);
+                }
+            });
+        }
+        StoreEvent::Status(_) => {}
+    });
+    let store = StoredValue::new_local(store);
+    on_cleanup(move || {
+        store.try_with_value(|store| store.unsubscribe(listener));
+    });
 }

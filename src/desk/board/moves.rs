@@ -6,7 +6,8 @@ use crate::domain::board::{position_at, position_between};
 use crate::domain::filter;
 use crate::domain::money::parse_major;
 use crate::i18n::Key;
-use crate::ui::error::describe;
+use crate::store::cache::CacheError;
+use crate::store::outbox::TEMP_PREFIX;
 use crate::ui::locale::{use_i18n, use_i18n_untracked};
 use leptos::prelude::*;
 use trato_protocol::*;
@@ -80,48 +81,34 @@ pub fn move_deal(state: BoardState, deal_id: &str, stage_id: &str, index: Option
     save_change(state, before, after, patch, message, true);
 }
 
-/// Shows `after` at once and saves `patch` in the background; on failure puts `before` back and says why.
+/// Shows `after` at once and queues `patch` (saved in the background, kept across reloads and offline); a
+/// change the device cannot store is put back with the reason.
 pub fn save_change(state: BoardState, before: Deal, after: Deal, patch: DealPatch, success: String, record: bool) {
-    save_change_with(state, before, after, patch, success, record, None);
-}
-
-/// Like [`save_change`], and puts the server's per-field messages into `field_errors`.
-pub fn save_change_with(
-    state: BoardState,
-    before: Deal,
-    after: Deal,
-    patch: DealPatch,
-    success: String,
-    record: bool,
-    field_errors: Option<RwSignal<FieldErrors>>,
-) {
-    replace(state, after);
+    replace(state, after.clone());
     let Some(store) = state.store.get_value() else { return };
     leptos::task::spawn_local(async move {
-        match store.update_deal(&before.meta.id, before.meta.version, patch).await {
-            Ok(saved) => {
-                replace(state, saved);
+        match store.update_deal(&before, &after, patch, new_key()).await {
+            Ok(()) => {
                 if record {
                     state.undo.update(|u| u.push(Undo::Changed(before)));
                 }
                 state.show_toast(success, record, false);
             }
             Err(error) => {
-                let locale = use_i18n_untracked();
-                let reason = describe(locale, &error);
-                if let (Some(target), crate::connector::ConnectorError::Invalid { fields, .. }) = (field_errors, &error)
-                {
-                    target.set(fields.clone());
-                }
                 replace(state, before.clone());
-                state.show_toast(
-                    locale.tf(Key::SaveFailed, &[("deal", &before.name), ("reason", &reason)]),
-                    false,
-                    true,
-                );
+                state.show_toast(cache_error(&error), false, true);
             }
         }
     });
+}
+
+/// What a person is told when the device could not store a change.
+pub fn cache_error(error: &CacheError) -> String {
+    let locale = use_i18n_untracked();
+    match error {
+        CacheError::Quota => locale.t(Key::StorageFull).into(),
+        CacheError::Failed(detail) => locale.tf(Key::CacheFailed, &[("detail", detail)]),
+    }
 }
 
 /// A patch that sets every editable field back to `before`.
@@ -146,7 +133,6 @@ fn revert_patch(before: &Deal) -> DealPatch {
 pub fn undo(state: BoardState) {
     let Some(entry) = state.undo.try_update(|u| u.pop()).flatten() else { return };
     let locale = use_i18n_untracked();
-    let Some(store) = state.store.get_value() else { return };
     match entry {
         Undo::Changed(before) => {
             let Some(current) = state.deal(&before.meta.id) else { return };
@@ -154,37 +140,16 @@ pub fn undo(state: BoardState) {
             after.meta = current.meta.clone();
             save_change(state, current, after, revert_patch(&before), locale.t(Key::Undone).into(), false);
         }
-        Undo::Created(deal) => {
-            state.data.update(|b| b.deals.retain(|d| d.meta.id != deal.meta.id));
+        Undo::Created(deal) => remove_deal(state, deal, locale.t(Key::Undone).into(), false),
+        Undo::Deleted(deal) => {
+            state.data.update(|b| b.deals.push(deal.clone()));
+            let Some(store) = state.store.get_value() else { return };
             leptos::task::spawn_local(async move {
-                match store.delete_deal(&deal.meta.id, deal.meta.version).await {
+                match store.restore_deal(&deal, new_key()).await {
                     Ok(()) => state.show_toast(locale.t(Key::Undone).into(), false, false),
                     Err(error) => {
-                        state.data.update(|b| b.deals.push(deal.clone()));
-                        let reason = describe(locale, &error);
-                        state.show_toast(
-                            locale.tf(Key::SaveFailed, &[("deal", &deal.name), ("reason", &reason)]),
-                            false,
-                            true,
-                        );
-                    }
-                }
-            });
-        }
-        Undo::Deleted(deal) => {
-            leptos::task::spawn_local(async move {
-                match store.restore_deal(&deal.meta.id).await {
-                    Ok(restored) => {
-                        state.data.update(|b| b.deals.push(restored));
-                        state.show_toast(locale.t(Key::Undone).into(), false, false);
-                    }
-                    Err(error) => {
-                        let reason = describe(locale, &error);
-                        state.show_toast(
-                            locale.tf(Key::SaveFailed, &[("deal", &deal.name), ("reason", &reason)]),
-                            false,
-                            true,
-                        );
+                        state.data.update(|b| b.deals.retain(|d| d.meta.id != deal.meta.id));
+                        state.show_toast(cache_error(&error), false, true);
                     }
                 }
             });
@@ -195,19 +160,24 @@ pub fn undo(state: BoardState) {
 /// Deletes a deal at once; the toast offers Undo (which restores it on the server).
 pub fn delete_deal(state: BoardState, deal_id: &str) {
     let Some(deal) = state.deal(deal_id) else { return };
-    let Some(store) = state.store.get_value() else { return };
+    let message = use_i18n_untracked().tf(Key::DealDeleted, &[("deal", &deal.name)]);
+    remove_deal(state, deal, message, true);
+}
+
+fn remove_deal(state: BoardState, deal: Deal, message: String, record: bool) {
     state.data.update(|b| b.deals.retain(|d| d.meta.id != deal.meta.id));
-    let locale = use_i18n_untracked();
+    let Some(store) = state.store.get_value() else { return };
     leptos::task::spawn_local(async move {
-        match store.delete_deal(&deal.meta.id, deal.meta.version).await {
+        match store.delete_deal(&deal, new_key()).await {
             Ok(()) => {
-                state.show_toast(locale.tf(Key::DealDeleted, &[("deal", &deal.name)]), true, false);
-                state.undo.update(|u| u.push(Undo::Deleted(deal)));
+                state.show_toast(message, record, false);
+                if record {
+                    state.undo.update(|u| u.push(Undo::Deleted(deal)));
+                }
             }
             Err(error) => {
                 state.data.update(|b| b.deals.push(deal.clone()));
-                let reason = describe(locale, &error);
-                state.show_toast(locale.tf(Key::SaveFailed, &[("deal", &deal.name), ("reason", &reason)]), false, true);
+                state.show_toast(cache_error(&error), false, true);
             }
         }
     });
@@ -365,7 +335,12 @@ pub fn QuickAdd(stage_id: String, open: RwSignal<bool>) -> impl IntoView {
         let key = new_key();
         let now = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
         let temp = Deal {
-            meta: Meta { id: format!("tmp-{key}"), version: 0, created_at: now.clone(), updated_at: now.clone() },
+            meta: Meta {
+                id: format!("{TEMP_PREFIX}{key}"),
+                version: 0,
+                created_at: now.clone(),
+                updated_at: now.clone(),
+            },
             name: deal_name.clone(),
             pipeline_id: pipeline_id.clone(),
             stage_id: stage_id.clone(),
@@ -396,13 +371,25 @@ pub fn QuickAdd(stage_id: String, open: RwSignal<bool>) -> impl IntoView {
                     (Some(id), _) => Some(id),
                     (None, true) => None,
                     (None, false) => {
-                        let created = store.create_account(&account_name, &format!("{key}-account")).await?;
+                        let local = Account {
+                            meta: Meta { id: format!("{TEMP_PREFIX}{key}-account"), ..temp.meta.clone() },
+                            name: account_name.clone(),
+                            industry: None,
+                            website: None,
+                            phone: None,
+                            city: None,
+                            owner_id: temp.owner_id.clone(),
+                        };
+                        let new = NewAccount { name: account_name.clone(), ..Default::default() };
+                        store.create_account(&local, new, format!("{key}-account")).await?;
                         state.data.update(|b| {
-                            b.account_names.insert(created.meta.id.clone(), created.name.clone());
+                            b.account_names.insert(local.meta.id.clone(), local.name.clone());
                         });
-                        Some(created.meta.id)
+                        Some(local.meta.id)
                     }
                 };
+                let mut local = temp.clone();
+                local.account_id = account_id.clone();
                 let new = NewDeal {
                     name: temp.name.clone(),
                     pipeline_id,
@@ -415,24 +402,19 @@ pub fn QuickAdd(stage_id: String, open: RwSignal<bool>) -> impl IntoView {
                     expected_close: None,
                     position: Some(position),
                 };
-                store.create_deal(new, &key).await
+                store.create_deal(&local, new, key).await?;
+                Ok::<_, CacheError>(local)
             }
             .await;
-            state.data.update(|b| b.deals.retain(|d| d.meta.id != temp_id));
             match result {
-                Ok(saved) => {
-                    state.data.update(|b| b.deals.push(saved.clone()));
-                    state.show_toast(locale_created(&saved.name), true, false);
-                    state.undo.update(|u| u.push(Undo::Created(saved)));
+                Ok(local) => {
+                    replace(state, local.clone());
+                    state.show_toast(locale_created(&local.name), true, false);
+                    state.undo.update(|u| u.push(Undo::Created(local)));
                 }
                 Err(error) => {
-                    let locale = use_i18n_untracked();
-                    let reason = describe(locale, &error);
-                    state.show_toast(
-                        locale.tf(Key::SaveFailed, &[("deal", &temp.name), ("reason", &reason)]),
-                        false,
-                        true,
-                    );
+                    state.data.update(|b| b.deals.retain(|d| d.meta.id != temp_id));
+                    state.show_toast(cache_error(&error), false, true);
                 }
             }
         });

@@ -2,11 +2,11 @@
 //! field with per-field messages, the activity timeline (notes, calls, meetings, e-mails, tasks, stage changes),
 //! logging activities, next/previous deal (Alt+↓ / Alt+↑) and Escape to close.
 
-use super::{moves, use_board, BoardState};
+use super::{conflict, moves, use_board, BoardState};
 use crate::domain::money::parse_major;
 use crate::domain::time::{date_to_days, DAY_MS};
 use crate::i18n::{intl, Key, Locale};
-use crate::ui::error::describe;
+use crate::store::outbox::{EntryState, TEMP_PREFIX};
 use crate::ui::locale::{use_i18n, use_i18n_untracked};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -57,7 +57,7 @@ fn edit(
         return;
     }
     errors.set(FieldErrors::new());
-    moves::save_change_with(state, before, after, patch, locale.t(Key::Saved).into(), true, Some(errors));
+    moves::save_change(state, before, after, patch, locale.t(Key::Saved).into(), true);
 }
 
 fn none_if_empty(text: String) -> Option<String> {
@@ -74,7 +74,6 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
     let id = deal_id.clone();
     let deal = Memo::new(move |_| state.data.with(|b| b.deals.iter().find(|d| d.meta.id == id).cloned()));
     let errors = RwSignal::new(FieldErrors::new());
-    let refresh = RwSignal::new(0u32);
     let contacts = RwSignal::new(Vec::<Contact>::new());
 
     let close_nav = navigate.clone();
@@ -134,9 +133,25 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
         }
     });
 
+    // The backend's per-field messages for a refused change of this deal.
+    let held_id = deal_id.clone();
+    Effect::new(move |_| {
+        let fields = state.held.with(|held| {
+            held.iter().find_map(|e| match &e.state {
+                EntryState::Parked { fields, .. } if e.change.id() == held_id && !fields.is_empty() => {
+                    Some(fields.clone())
+                }
+                _ => None,
+            })
+        });
+        if let Some(fields) = fields {
+            errors.set(fields);
+        }
+    });
+
     let timeline_id = deal_id.clone();
     let activities = LocalResource::new(move || {
-        refresh.track();
+        state.timeline.track();
         let store = state.store.get_value();
         let id = timeline_id.clone();
         async move {
@@ -146,19 +161,6 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
             }
         }
     });
-    let refresh_deal = move |id: String| {
-        refresh.update(|r| *r += 1);
-        let Some(store) = state.store.get_value() else { return };
-        leptos::task::spawn_local(async move {
-            if let Ok(fresh) = store.deal(&id).await {
-                state.data.update(|b| {
-                    if let Some(slot) = b.deals.iter_mut().find(|d| d.meta.id == fresh.meta.id) {
-                        *slot = fresh;
-                    }
-                });
-            }
-        });
-    };
 
     let close_button = close.clone();
     let prev = step.clone();
@@ -184,6 +186,7 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
                     </button>
                 </div>
             </div>
+            <conflict::HeldNotice deal_id=deal_id.clone() />
             {move || match deal.get() {
                 None => view! { <p class="muted">{move || i18n.t(Key::DealNotFound)}</p> }.into_any(),
                 Some(d) => {
@@ -200,18 +203,18 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
             >
                 {move || i18n.t(Key::DeleteDeal)}
             </button>
-            <LogActivity deal_id=deal_id.clone() on_logged=Callback::new(refresh_deal) />
+            <LogActivity deal_id=deal_id.clone() />
             <h3>{move || i18n.t(Key::Timeline)}</h3>
             {move || match activities.get() {
                 None => view! { <p class="muted" role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(Err(error)) => view! { <p class="alert" role="alert">{describe(i18n.locale(), &error)}</p> }.into_any(),
+                Some(Err(error)) => view! { <p class="alert" role="alert">{moves::cache_error(&error)}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::EmptyTimeline)}</p> }.into_any(),
                 Some(Ok(list)) => {
                     view! {
                         <ol class="timeline">
                             {list
                                 .into_iter()
-                                .map(|activity| view! { <TimelineItem activity=activity on_changed=Callback::new(refresh_deal) /> })
+                                .map(|activity| view! { <TimelineItem activity=activity /> })
                                 .collect_view()}
                         </ol>
                     }
@@ -523,7 +526,7 @@ fn stage_name(state: BoardState, stage_id: Option<&str>) -> String {
 
 /// One entry of the timeline.
 #[component]
-fn TimelineItem(activity: Activity, on_changed: Callback<String>) -> impl IntoView {
+fn TimelineItem(activity: Activity) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_board();
     let owner = activity
@@ -553,9 +556,9 @@ fn TimelineItem(activity: Activity, on_changed: Callback<String>) -> impl IntoVi
         let activity = activity.clone();
         leptos::task::spawn_local(async move {
             let patch = ActivityPatch { done: Some(checked), ..Default::default() };
-            match store.update_activity(&activity.meta.id, activity.meta.version, patch).await {
-                Ok(_) => on_changed.run(activity.deal_id.clone().unwrap_or_default()),
-                Err(error) => state.show_toast(describe(use_i18n_untracked(), &error), false, true),
+            match store.update_activity(&activity, patch, moves::new_key()).await {
+                Ok(_) => state.timeline.update(|n| *n += 1),
+                Err(error) => state.show_toast(moves::cache_error(&error), false, true),
             }
         });
     };
@@ -590,7 +593,7 @@ fn TimelineItem(activity: Activity, on_changed: Callback<String>) -> impl IntoVi
 
 /// Logs a note, call, meeting, e-mail or task on the deal.
 #[component]
-fn LogActivity(deal_id: String, on_logged: Callback<String>) -> impl IntoView {
+fn LogActivity(deal_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_board();
     let kind = RwSignal::new("note".to_string());
@@ -625,18 +628,33 @@ fn LogActivity(deal_id: String, on_logged: Callback<String>) -> impl IntoView {
             done,
         };
         busy.set(true);
-        let deal_id = deal_id.clone();
+        let key = moves::new_key();
+        let now = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+        let local = Activity {
+            meta: Meta { id: format!("{TEMP_PREFIX}{key}"), version: 0, created_at: now.clone(), updated_at: now },
+            kind: new.kind,
+            subject: new.subject.clone(),
+            body: new.body.clone(),
+            deal_id: new.deal_id.clone(),
+            account_id: new.account_id.clone(),
+            contact_id: None,
+            owner_id: Some(state.me.get_untracked()),
+            due_on: new.due_on.clone(),
+            done: new.done,
+            from_stage_id: None,
+            to_stage_id: None,
+        };
         leptos::task::spawn_local(async move {
             let locale: Locale = use_i18n_untracked();
-            match store.create_activity(new, &moves::new_key()).await {
-                Ok(_) => {
+            match store.create_activity(&local, new, key).await {
+                Ok(()) => {
                     subject.set(String::new());
                     body.set(String::new());
                     due.set(String::new());
                     state.show_toast(locale.t(Key::ActivityLogged).into(), false, false);
-                    on_logged.run(deal_id);
+                    state.timeline.update(|n| *n += 1);
                 }
-                Err(error) => state.show_toast(describe(locale, &error), false, true),
+                Err(error) => state.show_toast(moves::cache_error(&error), false, true),
             }
             busy.set(false);
         });
