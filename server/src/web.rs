@@ -93,6 +93,11 @@ async fn security_headers(request: Request, next: Next) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    let shell = path == "/sw.js" || !path.contains('.') || path.ends_with(".html");
+    if shell && !path.starts_with("/api/") {
+        // The service worker and the pages must be checked on every visit, so a new build is picked up.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
     let csp = if path.starts_with("/api/") {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         "default-src 'none'; frame-ancestors 'none'"

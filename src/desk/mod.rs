@@ -90,10 +90,10 @@ pub fn App() -> impl IntoView {
                 when=move || state.checked.get()
                 fallback=move || view! { <main id="main" class="boot"><p role="status">{move || i18n.t(Key::Loading)}</p></main> }
             >
+                // One route for the board and its deal panel (`/deals/{id}`), so opening a panel keeps the board.
                 <Routes fallback=|| view! { <board::BoardPage /> }>
                     <Route path=path!("/login") view=login::LoginPage />
-                    <Route path=path!("/") view=board::BoardPage />
-                    <Route path=path!("/deals/:id") view=board::BoardPage />
+                    <Route path=path!("/*rest") view=board::BoardPage />
                 </Routes>
             </Show>
         </Router>

@@ -183,5 +183,6 @@ pub fn text(key: Key) -> &'static str {
         Key::CloseDateField => "Expected close",
         Key::Empty => "(empty)",
         Key::ResolveConflict => "Resolve",
+        Key::ChangeNotSaved => "“{deal}” could not be saved: open it to see why.",
     }
 }

@@ -177,5 +177,6 @@ pub fn text(key: Key) -> &'static str {
         Key::CloseDateField => "Cierre previsto",
         Key::Empty => "(vacío)",
         Key::ResolveConflict => "Resolver",
+        Key::ChangeNotSaved => "No se pudo guardar «{deal}»: ábrelo para ver por qué.",
     }
 }

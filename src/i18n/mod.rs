@@ -193,6 +193,7 @@ keys!(
     CloseDateField,
     Empty,
     ResolveConflict,
+    ChangeNotSaved,
 );
 
 /// A user-interface language.

@@ -5,7 +5,7 @@
 //! [`StoreEvent`]s and telling other tabs through a `BroadcastChannel`.
 
 use super::cache::{request_persistence, Batch, Cache, CacheError};
-use super::outbox::{next_sendable, outcome, settle, CacheWrite, Change, Entry, EntryState, Outcome};
+use super::outbox::{next_sendable, outcome, settle, CacheWrite, Change, Entry, EntryState, Outcome, TEMP_PREFIX};
 use super::record::{Kind, Row};
 use super::BoardData;
 use crate::client::Client;
@@ -492,7 +492,8 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         Ok(())
     }
 
-    /// A refused change: drop it and put the record back as it was before.
+    /// A refused change: drop it and show the record as the backend has it now (as it was before the change
+    /// when the backend cannot be reached).
     pub async fn discard(&self, seq: u64) -> Result<(), CacheError> {
         let Some(entry) = self.entry(seq).await? else { return Ok(()) };
         let mut batch = Batch { dequeue: vec![seq], ..Default::default() };
@@ -503,7 +504,11 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
                 self.emit(StoreEvent::Deals { put: vec![], removed: vec![id] });
             }
         } else {
-            self.put_value(&mut batch, entry.change.kind(), entry.before.clone(), &id)?;
+            let now = match self.current(&entry.change).await {
+                Ok(record) => record,
+                Err(_) => entry.before.clone(),
+            };
+            self.put_value(&mut batch, entry.change.kind(), now, &id)?;
         }
         self.cache()?.write(&batch).await?;
         self.after_answer().await;
@@ -765,12 +770,15 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         }
         let index = next_sendable(&entries)?;
         let mut entry = entries[index].clone();
+        if self.apply_renames(&cache, &mut entry).await {
+            let _ = cache.write(&Batch { requeue: vec![entry.clone()], ..Default::default() }).await;
+        }
         let result = self.inner.client.run(entry.change.operation(&entry.key)).await;
         self.note_result(&result);
         let jitter = js_sys::Math::random();
         match outcome(&entry.change, result, entry.attempts, jitter) {
             Outcome::Done(record) => {
-                if self.settle_done(&cache, &entries, index, record).await.is_err() {
+                if self.settle_done(&cache, entry.seq, record).await.is_err() {
                     return Some(1000);
                 }
                 self.broadcast("changed");
@@ -782,14 +790,14 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
                 Some(ms.min(u64::from(u32::MAX)) as u32)
             }
             Outcome::SignedOut => Some(SYNC_EVERY_MS),
-            Outcome::Park { message, fields } => {
-                entry.state = EntryState::Parked { message, fields };
+            Outcome::Park { reason, message, fields } => {
+                entry.state = EntryState::Parked { reason, message, fields };
                 let _ = cache.write(&Batch { requeue: vec![entry], ..Default::default() }).await;
                 self.broadcast("changed");
                 None
             }
             Outcome::Conflict(message) => {
-                let theirs = self.current(&entry.change).await;
+                let theirs = self.current(&entry.change).await.ok().flatten();
                 entry.state = EntryState::Conflict { message, theirs };
                 let _ = cache.write(&Batch { requeue: vec![entry], ..Default::default() }).await;
                 self.broadcast("changed");
@@ -798,28 +806,56 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         }
     }
 
-    /// The backend's current copy of the record a change is about.
-    async fn current(&self, change: &Change) -> Option<Value> {
+    /// The backend's current copy of the record a change is about: `Ok(None)` when it no longer exists, an error
+    /// when the backend could not say.
+    async fn current(&self, change: &Change) -> Result<Option<Value>, ConnectorError> {
         let id = change.id();
-        match change.kind() {
-            Kind::Deals => self.inner.client.deal(id).await.ok().and_then(|r| value_of(&r)),
-            Kind::Activities => self.inner.client.activity(id).await.ok().and_then(|r| value_of(&r)),
-            Kind::Accounts => self.inner.client.account(id).await.ok().and_then(|r| value_of(&r)),
-            _ => None,
+        let found = match change.kind() {
+            Kind::Deals => self.inner.client.deal(id).await.map(|r| value_of(&r)),
+            Kind::Activities => self.inner.client.activity(id).await.map(|r| value_of(&r)),
+            Kind::Accounts => self.inner.client.account(id).await.map(|r| value_of(&r)),
+            _ => Ok(None),
+        };
+        match found {
+            Err(ConnectorError::NotFound(_)) => Ok(None),
+            other => other,
         }
     }
 
-    async fn settle_done(
-        &self,
-        cache: &Cache,
-        entries: &[Entry],
-        index: usize,
-        record: Option<Value>,
-    ) -> Result<(), CacheError> {
+    /// Gives an entry queued after a record it mentions got the backend's id (a change made while the create was
+    /// on its way) that id, and the version it was created with. Returns whether the entry changed.
+    async fn apply_renames(&self, cache: &Cache, entry: &mut Entry) -> bool {
+        let mut changed = false;
+        let temps: Vec<String> = std::iter::once(entry.change.id().to_string())
+            .chain(entry.change.refs().into_iter().map(String::from))
+            .filter(|id| id.starts_with(TEMP_PREFIX))
+            .collect();
+        for temp in temps {
+            let Ok(Some(known)) = cache.meta(&format!("renamed:{temp}")).await else { continue };
+            let (real, version) = known.split_once(' ').unwrap_or((known.as_str(), ""));
+            let about_it = entry.change.id() == temp;
+            entry.change.rename(&temp, real);
+            if let (true, Ok(version)) = (about_it, version.parse::<u64>()) {
+                entry.change.set_version(version);
+            }
+            changed = true;
+        }
+        changed
+    }
+
+    async fn settle_done(&self, cache: &Cache, seq: u64, record: Option<Value>) -> Result<(), CacheError> {
+        // Entries queued while the request was out are settled too: read the outbox again.
+        let entries = cache.outbox().await?;
+        let Some(index) = entries.iter().position(|e| e.seq == seq) else { return Ok(()) };
+        let entries = entries.as_slice();
         let kind = entries[index].change.kind();
-        let settlement = settle(entries, index, record);
+        let settlement = settle(entries, index, record.clone());
         let mut batch =
             Batch { dequeue: vec![settlement.done_seq], requeue: settlement.rewritten, ..Default::default() };
+        if let Some((from, to)) = &settlement.renamed {
+            let version = record.as_ref().and_then(|r| r["version"].as_u64()).unwrap_or(1);
+            batch.meta.push((format!("renamed:{from}"), format!("{to} {version}")));
+        }
         let local_id = entries[index].change.id().to_string();
         let mut events = Vec::new();
         if let Some((from, to)) = &settlement.renamed {

@@ -212,6 +212,9 @@ pub enum EntryState {
     Pending,
     /// The backend refused it; kept with its message until the rep retries or discards it.
     Parked {
+        /// Why, in words the screen translates.
+        #[serde(default)]
+        reason: ParkReason,
         /// The backend's message.
         message: String,
         /// Per-field messages.
@@ -225,6 +228,21 @@ pub enum EntryState {
         /// The backend's record now (`None` when it could not be read yet).
         theirs: Option<Value>,
     },
+}
+
+/// Why the backend refused a change.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParkReason {
+    /// The values were refused (see the message and fields).
+    #[default]
+    Invalid,
+    /// The record no longer exists on the backend.
+    Gone,
+    /// The rep may not make this change.
+    Forbidden,
+    /// Anything else (an answer the client could not read).
+    Other,
 }
 
 /// One queued change.
@@ -300,8 +318,10 @@ pub enum Outcome {
     Done(Option<Value>),
     /// Try again after this many milliseconds.
     Retry(u64),
-    /// The backend refused the values.
+    /// The backend refused the change.
     Park {
+        /// Why.
+        reason: ParkReason,
         /// Its message.
         message: String,
         /// Per-field messages.
@@ -334,8 +354,17 @@ pub fn outcome(change: &Change, result: Result<Reply, ConnectorError>, attempts:
         Err(ConnectorError::Unauthorized(_)) => Outcome::SignedOut,
         Err(ConnectorError::Conflict(message)) => Outcome::Conflict(message),
         Err(ConnectorError::NotFound(_)) if change.is_delete() => Outcome::Done(None),
-        Err(ConnectorError::Invalid { message, fields }) => Outcome::Park { message, fields },
-        Err(error) => Outcome::Park { message: error.to_string(), fields: FieldErrors::new() },
+        Err(ConnectorError::Invalid { message, fields }) => {
+            Outcome::Park { reason: ParkReason::Invalid, message, fields }
+        }
+        Err(error) => {
+            let reason = match error {
+                ConnectorError::NotFound(_) => ParkReason::Gone,
+                ConnectorError::Forbidden(_) => ParkReason::Forbidden,
+                _ => ParkReason::Other,
+            };
+            Outcome::Park { reason, message: error.to_string(), fields: FieldErrors::new() }
+        }
     }
 }
 
@@ -423,7 +452,8 @@ mod tests {
     }
 
     fn parked(mut entry: Entry) -> Entry {
-        entry.state = EntryState::Parked { message: "no".into(), fields: FieldErrors::new() };
+        entry.state =
+            EntryState::Parked { reason: ParkReason::Invalid, message: "no".into(), fields: FieldErrors::new() };
         entry
     }
 
@@ -498,7 +528,10 @@ mod tests {
         assert!(
             matches!(outcome(&change, Err(invalid), 0, 0.0), Outcome::Park { fields, .. } if fields["name"] == "empty")
         );
-        assert!(matches!(outcome(&change, Err(ConnectorError::NotFound("gone".into())), 0, 0.0), Outcome::Park { .. }));
+        assert!(matches!(
+            outcome(&change, Err(ConnectorError::NotFound("gone".into())), 0, 0.0),
+            Outcome::Park { reason: ParkReason::Gone, .. }
+        ));
         let delete = Change::DeleteDeal { id: "d1".into(), version: 1 };
         assert_eq!(outcome(&delete, Err(ConnectorError::NotFound("gone".into())), 0, 0.0), Outcome::Done(None));
     }

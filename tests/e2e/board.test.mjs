@@ -1,5 +1,5 @@
 // Issue 02: the pipeline workspace. Moves by mouse and keyboard saved on the server with live totals, undo,
-// a failed save put back, filters and saved views, the deal panel (edit, log a call), the lost reason.
+// a refused save kept with its reason, filters and saved views, the deal panel (edit, log a call), the lost reason.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, assertNoErrors, assertAccessible, signIn } from './helpers.mjs';
@@ -105,7 +105,7 @@ test('a card moves by keyboard, and the move can be undone from the toast and wi
   await page.close();
 });
 
-test('a move the server refuses puts the card back with a clear message', async () => {
+test('a move the server refuses is kept with the reason next to the card until the rep discards it', async () => {
   const page = await openPage(context);
   await signIn(page);
   const deal = await createDeal(page, 'Borrado por otro', 'stg_prospeccion');
@@ -117,9 +117,18 @@ test('a move the server refuses puts the card back with a clear message', async 
   await page.keyboard.press('Space');
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Space');
-  await page.locator('.toast.error').filter({ hasText: 'No se pudo guardar «Borrado por otro»: Ya no existe: otra persona lo ha borrado.' }).waitFor();
-  await page.locator(`section[data-stage="stg_prospeccion"] article[data-deal="${deal.id}"]`).waitFor();
-  assert.equal(await page.locator(`section[data-stage="stg_calificado"] article[data-deal="${deal.id}"]`).count(), 0);
+  await page.locator('.toast.error').filter({ hasText: 'No se pudo guardar «Borrado por otro»' }).waitFor();
+  const moved = page.locator(`section[data-stage="stg_calificado"] article[data-deal="${deal.id}"]`);
+  await moved.locator('.held-badge', { hasText: 'No guardado' }).waitFor();
+  assert.equal(await page.locator('.sync-status').getAttribute('data-held'), '1');
+  // The panel says why and lets the rep drop the change; the card then follows the server (the deal is gone).
+  await moved.click();
+  const notice = page.locator('.held-notice');
+  await notice.getByText('El servidor rechazó el cambio de «Borrado por otro»: Ya no existe: otra persona lo ha borrado.').waitFor();
+  await assertAccessible(page);
+  await notice.getByRole('button', { name: 'Descartar el cambio' }).click();
+  await card(page, deal.id).waitFor({ state: 'detached' });
+  await page.locator('.sync-status[data-held="0"][data-pending="0"]').waitFor();
   // The refused request is logged by Chromium as a failed (404) resource load.
   assertNoErrors(page, [/status of 404/]);
   await page.close();
@@ -222,6 +231,8 @@ test('quick add puts a new deal at the top of its column at once and saves it wi
   const first = column.locator('article.card').first();
   await first.locator('h3', { hasText: 'Alta rápida de aceite' }).waitFor();
   await page.getByRole('status').filter({ hasText: 'Trato «Alta rápida de aceite» creado' }).waitFor();
+  // Saved in the background: the card takes the server's id once the outbox has sent it.
+  await page.locator('.sync-status[data-pending="0"]').waitFor();
   const found = await apiGet(page, '/api/v1/deals?q=' + encodeURIComponent('Alta rápida de aceite'));
   assert.equal(found.items.length, 1);
   const deal = found.items[0];

@@ -29,6 +29,9 @@ pub fn build_faces(release: bool) -> Result<PathBuf> {
         args.extend(["--dist", &target_text, "--public-url", public_url]);
         exec(cmd("trunk", &args))?;
         externalize_bootstrap(&target.join("index.html"), public_url)?;
+        if face == "desk" {
+            write_service_worker(&target)?;
+        }
     }
     let demo = out.join("demo");
     fs::create_dir_all(&demo).map_err(|e| e.to_string())?;
@@ -40,7 +43,36 @@ pub fn build_faces(release: bool) -> Result<PathBuf> {
 }
 
 fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+    fnv1a_bytes(text.as_bytes())
+}
+
+/// Writes the desk's service worker (`sw.js`) from `public/sw.js`: the build's files as the app shell, and a
+/// version taken from their contents, so every new build replaces the cached shell.
+pub fn write_service_worker(desk: &Path) -> Result {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for entry in fs::read_dir(desk).map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_file() && name != "sw.js" {
+            files.push((name, fs::read(entry.path()).map_err(|e| e.to_string())?));
+        }
+    }
+    files.sort();
+    let mut digest = String::new();
+    for (name, bytes) in &files {
+        digest.push_str(name);
+        digest.push_str(&format!("{:016x}", fnv1a_bytes(bytes)));
+    }
+    let assets: Vec<String> = files.iter().map(|(name, _)| format!("\"/{name}\"")).collect();
+    let template = fs::read_to_string(root().join("public/sw.js")).map_err(|e| e.to_string())?;
+    let script = template
+        .replace("__VERSION__", &format!("{:016x}", fnv1a(&digest)))
+        .replace("__ASSETS__", &format!("[{}]", assets.join(", ")));
+    fs::write(desk.join("sw.js"), script).map_err(|e| e.to_string())
+}
+
+fn fnv1a_bytes(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Moves Trunk's inline bootstrap `<script type="module">` into its own file, so the page runs under

@@ -4,6 +4,7 @@
 //! - `dev`: setup, build the three faces, run the reference backend with demo data on 127.0.0.1:8080.
 //! - `test`: setup, formatting, clippy (native and wasm32), native tests, browser tests, release builds, end-to-end.
 //! - `bench`: release builds and the gzip size of each face.
+//! - `e2e [file...]`: release builds and the end-to-end tests only (all, or the named files), for quick rounds.
 
 mod bench;
 mod build;
@@ -18,8 +19,9 @@ fn main() {
         Some("dev") => build::dev(&args[1..]),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
+        Some("e2e") => test::end_to_end_only(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <setup|dev|test|bench>");
+            eprintln!("usage: cargo xtask <setup|dev|test|bench|e2e>");
             std::process::exit(2);
         }
     };

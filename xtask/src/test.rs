@@ -73,6 +73,25 @@ pub fn run() -> Result {
 }
 
 fn end_to_end(dist: &std::path::Path) -> Result {
-    let node = cmd("node", &["--test", "--test-concurrency=1", "--test-timeout=180000", "tests/e2e/"]);
+    end_to_end_files(dist, &["tests/e2e/".to_string()])
+}
+
+fn end_to_end_files(dist: &std::path::Path, files: &[String]) -> Result {
+    let mut args = vec!["--test", "--test-concurrency=1", "--test-timeout=180000"];
+    args.extend(files.iter().map(String::as_str));
+    let mut node = cmd("node", &args);
+    node.env("TRATO_SERVER_BIN", target_dir().join("debug/trato-server"));
     with_backend(&target_dir().join("debug/trato-server"), dist, &["--demo"], node)
+}
+
+/// `cargo xtask e2e [file...]`: release builds, then the end-to-end tests (all, or the named files).
+pub fn end_to_end_only(files: &[String]) -> Result {
+    setup::run_all()?;
+    let dist = build_faces(true)?;
+    exec(cmd("cargo", &["build", "-p", "trato-server"]))?;
+    if files.is_empty() {
+        end_to_end(&dist)
+    } else {
+        end_to_end_files(&dist, files)
+    }
 }

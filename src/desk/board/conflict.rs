@@ -5,7 +5,7 @@
 use super::{moves, use_board, BoardState};
 use crate::domain::patch::deal_patch_fields;
 use crate::i18n::{intl, Key, Locale};
-use crate::store::outbox::{Change, Entry, EntryState};
+use crate::store::outbox::{Change, Entry, EntryState, ParkReason};
 use crate::ui::locale::{use_i18n, use_i18n_untracked};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -184,8 +184,12 @@ pub fn HeldNotice(deal_id: String) -> impl IntoView {
                 let seq = entry.seq;
                 let locale = use_i18n_untracked();
                 match &entry.state {
-                    EntryState::Parked { message, fields } => {
-                        let mut reason = message.clone();
+                    EntryState::Parked { reason, message, fields } => {
+                        let mut reason = match reason {
+                            ParkReason::Gone => locale.t(Key::GoneError).to_string(),
+                            ParkReason::Forbidden => locale.t(Key::ForbiddenError).to_string(),
+                            ParkReason::Invalid | ParkReason::Other => message.clone(),
+                        };
                         for (field, problem) in fields {
                             reason.push_str(&format!(" ({field}: {problem})"));
                         }

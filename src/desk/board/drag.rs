@@ -250,7 +250,7 @@ pub fn on_card_key(state: BoardState, deal_id: &str, ev: leptos::ev::KeyboardEve
 
 /// Announces where the card is, unless the pick was dropped or moved meanwhile.
 fn announce_position_later(state: BoardState, target: Target) {
-    if state.pick.get_untracked().as_ref() == Some(&target) {
+    if state.pick.try_get_untracked().flatten().as_ref() == Some(&target) {
         announce_position(state, &target);
     }
 }

@@ -181,8 +181,9 @@ impl BoardState {
         let toast = self.toast;
         set_timeout(
             move || {
-                if toast.with_untracked(|t| t.as_ref().is_some_and(|t| t.serial == serial)) {
-                    toast.set(None);
+                // The board may be gone by now (signed out): then there is nothing to hide.
+                if toast.try_with_untracked(|t| t.as_ref().is_some_and(|t| t.serial == serial)) == Some(true) {
+                    toast.try_set(None);
                 }
             },
             std::time::Duration::from_secs(if error { 12 } else { 8 }),
@@ -223,7 +224,12 @@ fn Board() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_context::<SessionState>();
     let params = use_params_map();
-    let open_deal = Signal::derive(move || params.read().get("id"));
+    let open_deal = Signal::derive(move || {
+        params
+            .read()
+            .get("rest")
+            .and_then(|rest| rest.strip_prefix("deals/").filter(|id| !id.is_empty()).map(String::from))
+    });
     let store = StoredValue::new_local(use_store().expect("the desk provides its store"));
     let loaded = RwSignal::new(None::<Result<(BoardData, Vec<SavedView>), String>>);
     let opened = RwSignal::new(false);
@@ -241,9 +247,12 @@ fn Board() -> impl IntoView {
             match store.open(&info).await {
                 Ok(_) => {
                     opened.set(true);
-                    store.start();
                     if store.status().synced {
+                        // The board subscribes to the store before the background work starts (see
+                        // `follow_store`), so no change pulled meanwhile is missed.
                         read_cache();
+                    } else {
+                        store.start();
                     }
                 }
                 Err(error) => loaded.set(Some(Err(moves::cache_error(&error)))),
@@ -380,6 +389,7 @@ pub fn BoardView(
     };
     provide_context(state);
     follow_store(state, open_deal);
+    announce_refusals(state);
     drag::install_pointer_listeners(state);
     moves::install_shortcuts(state);
 
@@ -502,5 +512,23 @@ fn follow_store(state: BoardState, open_deal: Memo<Option<String>>) {
     let store = StoredValue::new_local(store);
     on_cleanup(move || {
         store.try_with_value(|store| store.unsubscribe(listener));
+    });
+    store.with_value(|store| store.start());
+}
+
+/// Says so in a toast when the backend refuses a queued change (the card and the deal panel keep showing it).
+fn announce_refusals(state: BoardState) {
+    let seen = StoredValue::new(state.held.with_untracked(|held| held.iter().map(|e| e.seq).collect::<Vec<_>>()));
+    Effect::new(move |_| {
+        let fresh: Vec<Entry> =
+            state.held.with(|held| held.iter().filter(|e| !seen.with_value(|s| s.contains(&e.seq))).cloned().collect());
+        for entry in fresh {
+            seen.update_value(|s| s.push(entry.seq));
+            if matches!(entry.state, crate::store::outbox::EntryState::Parked { .. }) {
+                let locale = crate::ui::locale::use_i18n_untracked();
+                let name = state.deal(entry.change.id()).map(|d| d.name).unwrap_or_default();
+                state.show_toast(locale.tf(Key::ChangeNotSaved, &[("deal", &name)]), false, true);
+            }
+        }
     });
 }
