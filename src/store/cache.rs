@@ -5,11 +5,13 @@
 use super::outbox::Entry;
 use super::record::{Kind, Row};
 use indexed_db_futures::database::Database;
+use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyPath;
 use js_sys::{Object, Reflect};
 use trato_protocol::User;
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The schema version this code writes. Version 1 had the record stores, `meta` and `outbox`; version 2 added the
@@ -159,6 +161,12 @@ impl Cache {
             })
             .await
             .map_err(failed)?;
+        // Another tab deleting (sign-out) or upgrading the database: let it, by closing this connection.
+        let sys = db.as_sys().unchecked_ref::<web_sys::IdbDatabase>().clone();
+        let closer = sys.clone();
+        let on_change = Closure::<dyn Fn()>::new(move || closer.close());
+        sys.set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
+        on_change.forget();
         Ok(Cache { db })
     }
 
@@ -167,9 +175,9 @@ impl Cache {
         Database::delete_by_name(name).map_err(failed)?.await.map_err(failed)
     }
 
-    /// Closes this connection (so the database can be deleted or upgraded).
-    pub fn close(self) {
-        self.db.close();
+    /// Closes this connection (so the database can be deleted or upgraded); later reads and writes fail.
+    pub fn close(&self) {
+        self.db.as_sys().unchecked_ref::<web_sys::IdbDatabase>().close();
     }
 
     /// The schema version of the open database.

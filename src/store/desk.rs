@@ -202,13 +202,13 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         self.inner.closed.set(true);
         self.broadcast("logout");
         if let Some(cache) = self.inner.cache.borrow_mut().take() {
-            if let Ok(cache) = Rc::try_unwrap(cache) {
-                cache.close();
-            }
+            cache.close();
         }
         let name = self.inner.db_name.borrow().clone();
         if !name.is_empty() {
-            let _ = Cache::delete(&name).await;
+            // Other tabs close their connections when asked; do not wait for ever on one that does not.
+            let deleted = Box::pin(Cache::delete(&name));
+            let _ = select(deleted, Box::pin(sleep(5000))).await;
         }
         remember_session(None);
     }

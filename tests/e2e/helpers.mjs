@@ -52,11 +52,51 @@ export async function assertAccessible(page) {
 }
 
 /** Signs in through the desk's login form and waits for the board. */
-export async function signIn(page, { email, password } = DEMO) {
+export async function signIn(page, { email, password, base = BASE } = DEMO) {
   await page.context().clearCookies();
-  await page.goto(`${BASE}/login`);
+  await page.goto(`${base}/login`);
   await page.getByLabel('Correo electrónico').fill(email);
   await page.getByLabel('Contraseña').fill(password);
   await page.getByRole('button', { name: 'Entrar' }).click();
   await page.getByRole('heading', { level: 1, name: 'Embudo de ventas' }).waitFor();
+}
+
+/**
+ * Starts a backend of the test's own (the demo data, the built faces) that the test can stop and restart: on
+ * `port` (0 for any free one) with the SQLite file `db`. Returns its URL and `stop()`.
+ */
+export async function startServer({ db, port = 0 }) {
+  const { spawn } = await import('node:child_process');
+  const args = ['--db', db, '--listen', `127.0.0.1:${port}`, '--static', process.env.TRATO_DIST, '--demo'];
+  const child = spawn(process.env.TRATO_SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (data) => {
+      const found = /listening on (\S+)/.exec(String(data));
+      if (found) resolve(found[1]);
+      else reject(new Error(`backend said ${data}`));
+    });
+    child.once('exit', (code) => reject(new Error(`backend exited with ${code}`)));
+  });
+  child.stdout.resume();
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGKILL');
+  });
+  return { url, port: Number(new URL(url).port), stop };
+}
+
+/** Signs in to the API as another rep from Node (a second person), returning a `fetch` that carries the session. */
+export async function apiAs(base, email, password = DEMO.password) {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-trato-csrf': '1' },
+    body: JSON.stringify({ email, password }),
+  });
+  assert.equal(login.status, 200, 'the second rep signs in');
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  return (path, init = {}) => fetch(`${base}${path}`, {
+    ...init,
+    headers: { 'x-trato-csrf': '1', 'content-type': 'application/json', cookie, ...(init.headers ?? {}) },
+  });
 }

@@ -80,7 +80,8 @@ fn end_to_end_files(dist: &std::path::Path, files: &[String]) -> Result {
     let mut args = vec!["--test", "--test-concurrency=1", "--test-timeout=180000"];
     args.extend(files.iter().map(String::as_str));
     let mut node = cmd("node", &args);
-    node.env("TRATO_SERVER_BIN", target_dir().join("debug/trato-server"));
+    // Offline tests start, stop and restart backends of their own.
+    node.env("TRATO_SERVER_BIN", target_dir().join("debug/trato-server")).env("TRATO_DIST", dist);
     with_backend(&target_dir().join("debug/trato-server"), dist, &["--demo"], node)
 }
 
