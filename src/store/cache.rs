@@ -263,7 +263,10 @@ impl Cache {
             return Ok(());
         }
         let mut names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-        names.extend([META, OUTBOX, USERS]);
+        names.extend([META, OUTBOX]);
+        if batch.users.is_some() {
+            names.push(USERS);
+        }
         let tx = self.db.transaction(names).with_mode(TransactionMode::Readwrite).build().map_err(failed)?;
         for (kind, row) in &batch.put {
             tx.object_store(kind.name()).map_err(failed)?.put(row_object(row)?).primitive().map_err(failed)?;

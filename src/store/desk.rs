@@ -753,8 +753,9 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         }
     }
 
-    /// Sends the next entry; `None` to go on at once, or how long to wait.
-    async fn send_next(&self) -> Option<u32> {
+    /// Sends the next queued change now (the background sender calls this in a loop); returns `None` to go on at
+    /// once, or how many milliseconds to wait first.
+    pub async fn send_next(&self) -> Option<u32> {
         let Ok(cache) = self.cache() else { return Some(SYNC_EVERY_MS) };
         let entries = match cache.outbox().await {
             Ok(entries) => entries,
@@ -768,7 +769,8 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         if self.status().signed_out {
             return Some(SYNC_EVERY_MS);
         }
-        let index = next_sendable(&entries)?;
+        // Nothing to send: wait until a change is queued (or a while, to look again).
+        let Some(index) = next_sendable(&entries) else { return Some(SYNC_EVERY_MS) };
         let mut entry = entries[index].clone();
         if self.apply_renames(&cache, &mut entry).await {
             let _ = cache.write(&Batch { requeue: vec![entry.clone()], ..Default::default() }).await;

@@ -52,7 +52,10 @@ pub fn run() -> Result {
     exec(cmd("cargo", &["test", "--workspace"]))?;
 
     timer.step("browser tests (wasm-bindgen-test in headless Chromium)");
-    let mut browser = cmd("cargo", &["test", "-p", "trato", "--target", "wasm32-unknown-unknown", "--test", "browser"]);
+    let mut browser = cmd(
+        "cargo",
+        &["test", "-p", "trato", "--target", "wasm32-unknown-unknown", "--test", "browser", "--test", "browser_store"],
+    );
     browser.env("CHROMEDRIVER", CHROMEDRIVER).env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     exec(browser)?;
 
