@@ -364,3 +364,54 @@ async fn the_changes_feed_keeps_saved_views_private() {
     let (seen_by_lucia, _) = drain(&lucia, Some(cursor), 1000).await;
     assert_eq!(seen_by_lucia.iter().filter(|c| c.kind == "views").count(), 1);
 }
+
+#[tokio::test]
+async fn keyed_updates_deletes_and_restores_are_applied_once_when_retried() {
+    use trato::connector::{Operation, RecordOp, Reply};
+    let client = signed_in().await;
+    let deal = client.create_deal(new_deal("Reintento"), "retry-create").await.unwrap();
+    let update = |key: &str| {
+        Operation::Deals(RecordOp::Update {
+            id: deal.meta.id.clone(),
+            version: Some(1),
+            patch: DealPatch { name: Some("Reintentado".into()), ..Default::default() },
+            idempotency_key: Some(key.into()),
+        })
+    };
+    // The answer to the first attempt was "lost": the retry carries the same key and gets the same answer, where a
+    // fresh request on version 1 would now be refused as stale.
+    let first = client.run(update("retry-patch")).await.unwrap();
+    let again = client.run(update("retry-patch")).await.unwrap();
+    assert_eq!(first, again);
+    assert!(matches!(client.run(update("another-key")).await, Err(ConnectorError::Conflict(_))));
+    assert_eq!(client.deal(&deal.meta.id).await.unwrap().meta.version, 2);
+
+    let delete = Operation::Deals(RecordOp::Delete {
+        id: deal.meta.id.clone(),
+        version: Some(2),
+        idempotency_key: Some("retry-delete".into()),
+    });
+    assert!(matches!(client.run(delete.clone()).await.unwrap(), Reply::Deals(_)));
+    assert!(client.run(delete).await.is_ok(), "a replayed delete is a success, not a 404");
+    let restore = Operation::RestoreDeal { id: deal.meta.id.clone(), idempotency_key: Some("retry-restore".into()) };
+    let restored = client.run(restore.clone()).await.unwrap();
+    assert_eq!(client.run(restore).await.unwrap(), restored);
+    assert_eq!(client.deal(&deal.meta.id).await.unwrap().meta.version, 4, "deleted once, restored once");
+}
+
+#[tokio::test]
+async fn the_changes_feed_carries_computed_fields_and_its_progress() {
+    let client = signed_in().await;
+    let first = client.changes(None, Some(100)).await.unwrap();
+    assert!(first.more && first.remaining > 0, "the first page says how much is left");
+    let (_, cursor) = drain(&client, None, 1000).await;
+    // Planning a task on a deal changes the deal's next activity: the deal comes again, with it.
+    let mut task = task_template();
+    task.deal_id = Some("deal_00003".into());
+    task.subject = "Llamar mañana".into();
+    task.due_on = Some("2020-01-01".into());
+    client.create_activity(task, "feed-task").await.unwrap();
+    let (delta, _) = drain(&client, Some(cursor), 1000).await;
+    let deal = delta.iter().find(|c| c.kind == "deals" && c.id == "deal_00003").expect("the deal is sent again");
+    assert_eq!(deal.record.as_ref().unwrap()["next_activity"]["subject"], "Llamar mañana");
+}
