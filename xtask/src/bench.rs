@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: measurements (not pass/fail tests): the gzip size of each face, and desk timings with
-//! 10,000 deals (first render of the board, drop-to-repaint).
+//! `cargo xtask bench`: measurements (not pass/fail tests): the gzip size of each face, desk timings with
+//! 10,000 deals (first sync, first render from a warm cache, drop-to-repaint), and the first sync of over 50,000
+//! records from an empty cache.
 
 use crate::build::{build_faces, with_backend, FACES};
 use crate::setup;
@@ -62,5 +63,12 @@ pub fn run() -> Result {
 fn desk_timings(dist: &Path) -> Result {
     println!("\n######## desk with {BENCH_DEALS} open deals in one pipeline");
     let binary = target_dir().join("release/trato-server");
-    with_backend(&binary, dist, &["--demo-open-deals", BENCH_DEALS], cmd("node", &["tests/e2e/bench.mjs"]))
+    with_backend(&binary, dist, &["--demo-open-deals", BENCH_DEALS], cmd("node", &["tests/e2e/bench.mjs"]))?;
+    println!("\n######## first sync of a large backend ({SYNC_DEALS} open deals and their records) from an empty cache");
+    let mut sync = cmd("node", &["tests/e2e/bench.mjs"]);
+    sync.env("BENCH_MODE", "sync");
+    with_backend(&binary, dist, &["--demo-open-deals", SYNC_DEALS], sync)
 }
+
+/// Deals in the sync benchmark dataset (with accounts, contacts and activities, over 50,000 records).
+const SYNC_DEALS: &str = "45000";
