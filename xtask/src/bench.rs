@@ -71,4 +71,4 @@ fn desk_timings(dist: &Path) -> Result {
 }
 
 /// Deals in the sync benchmark dataset (with accounts, contacts and activities, over 50,000 records).
-const SYNC_DEALS: &str = "45000";
+const SYNC_DEALS: &str = "48500";
