@@ -193,3 +193,38 @@ test('another rep\'s edit of the same deal is a conflict the rep resolves either
   await page.close();
   await server.stop();
 });
+
+test('signing out with changes still queued asks first, then deletes the cached data in every tab', async () => {
+  const server = await startServer({ db: join(mkdtempSync(join(tmpdir(), 'trato-off-')), 'd.sqlite') });
+  const api = await apiAs(server.url, DEMO.email);
+  const deal = await createDeal(api, 'Cambio sin enviar', 'stg_prospeccion');
+  const page = await openDesk(server.url);
+  const other = await openPage(context);
+  await other.goto(`${server.url}/`);
+  await card(other, deal.id).waitFor();
+  await card(page, deal.id).waitFor();
+
+  await context.setOffline(true);
+  await moveByKeyboard(page, deal.id, 1);
+  await page.locator('.sync-status[data-pending="1"]').waitFor();
+  await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+  const dialog = page.getByRole('dialog', { name: '¿Cerrar sesión con cambios sin enviar?' });
+  await dialog.getByText('Hay 1 cambios que aún no han llegado al servidor.', { exact: false }).waitFor();
+  await assertAccessible(page);
+  await dialog.getByRole('button', { name: 'Cancelar' }).click();
+  await page.locator('.sync-status[data-pending="1"]').waitFor();
+  await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+  await dialog.getByRole('button', { name: 'Cerrar sesión y descartarlos' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Iniciar sesión' }).waitFor();
+  // The other tab is signed out too, and nothing of the rep is left on the device.
+  await other.getByRole('heading', { level: 1, name: 'Iniciar sesión' }).waitFor();
+  const left = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('trato:')));
+  assert.deepEqual(left, []);
+  assert.equal(await page.evaluate(() => localStorage.getItem('trato.last-session')), null);
+  await context.setOffline(false);
+  assert.equal((await (await api(`/api/v1/deals/${deal.id}`)).json()).stage_id, 'stg_prospeccion', 'the discarded move never left');
+  assertNoErrors(page, NETWORK_NOISE);
+  await other.close();
+  await page.close();
+  await server.stop();
+});

@@ -64,7 +64,9 @@ fn desk_timings(dist: &Path) -> Result {
     println!("\n######## desk with {BENCH_DEALS} open deals in one pipeline");
     let binary = target_dir().join("release/trato-server");
     with_backend(&binary, dist, &["--demo-open-deals", BENCH_DEALS], cmd("node", &["tests/e2e/bench.mjs"]))?;
-    println!("\n######## first sync of a large backend ({SYNC_DEALS} open deals and their records) from an empty cache");
+    println!(
+        "\n######## first sync of a large backend ({SYNC_DEALS} open deals and their records) from an empty cache"
+    );
     let mut sync = cmd("node", &["tests/e2e/bench.mjs"]);
     sync.env("BENCH_MODE", "sync");
     with_backend(&binary, dist, &["--demo-open-deals", SYNC_DEALS], sync)
