@@ -159,7 +159,7 @@ async fn a_stale_write_is_a_conflict_that_keeps_both_values_until_the_rep_choose
         other => panic!("expected a conflict, got {other:?}"),
     }
     assert_eq!(store.deal("d1").await.unwrap().unwrap().name, "Mío", "nothing is overwritten silently");
-    assert_eq!(store.send_next().await.is_some(), true, "a held change is not sent again by itself");
+    assert!(store.send_next().await.is_some(), "a held change is not sent again by itself");
     assert_eq!(net.sent.borrow().len(), 2);
 
     store.keep_mine(entry.seq).await.unwrap();
