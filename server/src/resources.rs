@@ -339,12 +339,10 @@ pub async fn create<R: Writable>(
     ApiJson(body): ApiJson<R::New>,
 ) -> Result<Response, Failure> {
     let path = format!("{API_PREFIX}/{}", R::PATH);
-    let key = idempotency_key(&headers)?;
     let conn = state.db();
-    if let Some(key) = &key {
-        if let Some(replay) = replay(&conn, &rep.user.id, key, "POST", &path)? {
-            return Ok(replay);
-        }
+    let (key, replay) = replayed(&conn, &rep.user.id, &headers, "POST", &path)?;
+    if let Some(replay) = replay {
+        return Ok(replay);
     }
     let tx = conn.unchecked_transaction()?;
     let now = clock::now();
