@@ -1,5 +1,7 @@
 //! [`Client`]: runs connector operations over a transport, with typed helpers for each operation.
 
+use crate::connector::portal::{self, PortalOp, PortalReply};
+use crate::connector::support::{SupportOp, SupportReply};
 use crate::connector::{Capabilities, Connector, ConnectorError, ListQuery, Operation, RecordOp, RecordReply, Reply};
 use crate::transport::Transport;
 use trato_protocol::*;
@@ -179,6 +181,14 @@ impl<C: Connector, T: Transport> Client<C, T> {
         }
     }
 
+    /// Runs a support operation (cases, knowledge base).
+    pub async fn support(&self, op: SupportOp) -> Result<SupportReply, ConnectorError> {
+        match self.run(Operation::Support(op)).await? {
+            Reply::Support(reply) => Ok(reply),
+            other => Err(unexpected(other)),
+        }
+    }
+
     /// Brings back a deleted deal.
     pub async fn restore_deal(&self, id: &str) -> Result<Deal, ConnectorError> {
         self.one(Operation::RestoreDeal { id: id.into(), idempotency_key: None }).await
@@ -220,3 +230,22 @@ one_of!(Accounts, Account);
 one_of!(Contacts, Contact);
 one_of!(Activities, Activity);
 one_of!(Views, SavedView);
+
+/// Runs the customer portal's operations over a transport (the portal speaks only the Trato protocol).
+#[derive(Clone, Debug)]
+pub struct PortalClient<T> {
+    transport: T,
+}
+
+impl<T: Transport> PortalClient<T> {
+    /// A portal client over `transport`.
+    pub fn new(transport: T) -> Self {
+        PortalClient { transport }
+    }
+
+    /// Runs one operation.
+    pub async fn run(&self, op: PortalOp) -> Result<PortalReply, ConnectorError> {
+        let response = self.transport.send(portal::request(&op)).await?;
+        portal::response(&op, &response)
+    }
+}

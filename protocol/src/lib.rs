@@ -6,10 +6,12 @@
 
 pub mod error;
 pub mod records;
+pub mod support;
 pub mod validate;
 
 pub use error::{ApiError, ErrorCode, FieldErrors};
 pub use records::*;
+pub use support::*;
 
 /// Path prefix of every v1 endpoint.
 pub const API_PREFIX: &str = "/api/v1";

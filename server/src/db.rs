@@ -21,7 +21,7 @@ pub fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
 }
 
 /// Current schema version, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 /// Record tables in the order the changes feed lists kinds.
 pub const RECORD_TABLES: [&str; 6] = ["pipelines", "accounts", "contacts", "deals", "activities", "views"];
@@ -64,12 +64,68 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
          INSERT OR IGNORE INTO change_seq (id, value) VALUES (1, 0);
         ",
     );
+    sql.push_str(SUPPORT_TABLES);
     for table in crate::resources::all_tables() {
         sql.push_str(&table);
     }
     sql.push_str(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"));
     conn.execute_batch(&sql)
 }
+
+/// Version 4: portal customers and their sign-in, cases, attachments, the knowledge base, orders, mail.
+const SUPPORT_TABLES: &str = "
+    CREATE TABLE IF NOT EXISTS customers (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE COLLATE NOCASE, phone TEXT,
+        locale TEXT NOT NULL DEFAULT 'es', notify INTEGER NOT NULL DEFAULT 1, account_id TEXT NOT NULL,
+        is_admin INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS customers_account ON customers(account_id);
+    CREATE TABLE IF NOT EXISTS portal_links (
+        token_hash TEXT PRIMARY KEY, customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        case_id TEXT, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);
+    CREATE TABLE IF NOT EXISTS portal_sessions (
+        token_hash TEXT PRIMARY KEY, customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS rate_events (kind TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS rate_events_key ON rate_events(kind, key, at);
+    CREATE TABLE IF NOT EXISTS cases (
+        id TEXT PRIMARY KEY, number INTEGER NOT NULL UNIQUE, version INTEGER NOT NULL, subject TEXT NOT NULL,
+        category TEXT NOT NULL, status TEXT NOT NULL, priority TEXT NOT NULL, customer_id TEXT NOT NULL,
+        account_id TEXT NOT NULL, assignee_id TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        sla_due_at TEXT, rating_score INTEGER, rating_comment TEXT, rated_at TEXT);
+    CREATE INDEX IF NOT EXISTS cases_customer ON cases(customer_id, updated_at);
+    CREATE INDEX IF NOT EXISTS cases_account ON cases(account_id, updated_at);
+    CREATE INDEX IF NOT EXISTS cases_queue ON cases(status, sla_due_at);
+    CREATE TABLE IF NOT EXISTS case_messages (
+        id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE, author TEXT NOT NULL,
+        author_id TEXT NOT NULL, author_name TEXT NOT NULL, body TEXT NOT NULL, internal INTEGER NOT NULL,
+        created_at TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS case_messages_case ON case_messages(case_id, created_at);
+    CREATE TABLE IF NOT EXISTS attachments (
+        id TEXT PRIMARY KEY, owner_kind TEXT NOT NULL, owner_id TEXT NOT NULL, case_id TEXT, message_id TEXT,
+        name TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL,
+        created_at TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS attachments_message ON attachments(message_id);
+    CREATE TABLE IF NOT EXISTS kb_categories (id TEXT PRIMARY KEY, name TEXT NOT NULL, position INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS kb_articles (
+        id TEXT PRIMARY KEY, version INTEGER NOT NULL, category_id TEXT NOT NULL, title TEXT NOT NULL,
+        body TEXT NOT NULL, format TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL, helpful INTEGER NOT NULL DEFAULT 0, unhelpful INTEGER NOT NULL DEFAULT 0);
+    CREATE VIRTUAL TABLE IF NOT EXISTS kb_fts USING fts5(
+        article_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TABLE IF NOT EXISTS kb_opened (
+        id TEXT PRIMARY KEY, article_id TEXT NOT NULL, customer_id TEXT NOT NULL, query TEXT NOT NULL,
+        at TEXT NOT NULL, case_created INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX IF NOT EXISTS kb_opened_customer ON kb_opened(customer_id, at);
+    CREATE INDEX IF NOT EXISTS kb_opened_article ON kb_opened(article_id, case_created);
+    CREATE TABLE IF NOT EXISTS orders (
+        id TEXT PRIMARY KEY, number TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
+        account_id TEXT NOT NULL, customer_id TEXT NOT NULL, ordered_on TEXT NOT NULL, expected_on TEXT,
+        currency TEXT NOT NULL, tax_bp INTEGER NOT NULL, lines TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS orders_account ON orders(account_id, ordered_on);
+    CREATE TABLE IF NOT EXISTS mail_outbox (
+        id TEXT PRIMARY KEY, to_addr TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
+        created_at TEXT NOT NULL, sent_at TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT);
+";
 
 /// `CREATE TABLE` and `CREATE INDEX` statements for one record kind.
 pub fn table_sql<R: Listed>() -> String {

@@ -5,10 +5,17 @@
 //! widget at `/widget/`, a widget demo host page at `/demo/`).
 
 pub mod auth;
+pub mod cases;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod demo_support;
 pub mod error;
+pub mod kb;
+pub mod mail;
+pub mod mail_text;
+pub mod orders;
+pub mod portal_auth;
 pub mod resources;
 pub mod web;
 
@@ -22,6 +29,10 @@ pub struct AppState {
     db: Arc<Mutex<rusqlite::Connection>>,
     /// Whether the session cookie gets the `Secure` attribute (set behind HTTPS).
     pub secure_cookies: bool,
+    /// Where the faces are reached from outside, for links in mails (for example `https://crm.example`).
+    pub public_url: Arc<str>,
+    /// What happens to outgoing mail besides the outbox table.
+    pub mail: Arc<mail::MailConfig>,
 }
 
 impl AppState {
@@ -44,6 +55,10 @@ pub struct Config {
     pub demo: Option<demo::DemoSize>,
     /// Mark the session cookie `Secure`.
     pub secure_cookies: bool,
+    /// Base URL for links in mails; `None` means `http://<bound address>`.
+    pub public_url: Option<String>,
+    /// Mail folder and SMTP relay.
+    pub mail: mail::MailConfig,
 }
 
 impl Config {
@@ -56,6 +71,8 @@ impl Config {
             static_dir: None,
             demo: Some(demo::DemoSize::default()),
             secure_cookies: false,
+            public_url: None,
+            mail: mail::MailConfig::default(),
         }
     }
 }
@@ -73,11 +90,19 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let conn = db::open(&config.db_path).map_err(std::io::Error::other)?;
     if let Some(size) = &config.demo {
         demo::seed_if_empty(&conn, size).map_err(std::io::Error::other)?;
+        demo_support::seed_if_empty(&conn).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
     }
-    let state = AppState { db: Arc::new(Mutex::new(conn)), secure_cookies: config.secure_cookies };
-    let app = web::router(state, config.static_dir.clone());
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
+    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let state = AppState {
+        db: Arc::new(Mutex::new(conn)),
+        secure_cookies: config.secure_cookies,
+        public_url: public_url.trim_end_matches('/').into(),
+        mail: Arc::new(config.mail.clone()),
+    };
+    mail::start_relay(state.clone());
+    let app = web::router(state, config.static_dir.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app).await {
             eprintln!("server stopped: {error}");

@@ -1,5 +1,6 @@
 //! `trato-server` command line: `trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo]
-//! [--demo-deals N] [--demo-open-deals N] [--secure-cookies]`. Prints `listening on http://ADDR` once it accepts connections.
+//! [--demo-deals N] [--demo-open-deals N] [--secure-cookies]
+//! [--public-url URL] [--mail-dir DIR] [--smtp HOST:PORT] [--mail-from ADDR]`. Prints `listening on http://ADDR` once it accepts connections.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,14 +8,18 @@ use trato_server::{demo::DemoSize, start, Config};
 
 fn usage() -> ! {
     eprintln!(
-        "usage: trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo] [--demo-deals N] [--demo-open-deals N] [--secure-cookies]\n\
+        "usage: trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo] [--demo-deals N] [--demo-open-deals N] [--secure-cookies] [--public-url URL] [--mail-dir DIR] [--smtp HOST:PORT] [--mail-from ADDR]\n\
          \n  --db FILE         SQLite database (default trato.sqlite)\
          \n  --listen ADDR     address to bind (default 127.0.0.1:8080; port 0 picks a free one)\
          \n  --static DIR      serve the built faces from DIR (desk/, portal/, widget/, demo/)\
          \n  --demo            seed the Spanish demo dataset when the database is empty\
          \n  --demo-deals N    number of demo deals (implies --demo; default 300)\
          \n  --demo-open-deals N  N open deals, all in the first pipeline (a large board for benchmarks)\
-         \n  --secure-cookies  mark the session cookie Secure (when served over HTTPS)"
+         \n  --secure-cookies  mark the session cookie Secure (when served over HTTPS)\
+         \n  --public-url URL  base URL of links in mails (default http://<listen address>)\
+         \n  --mail-dir DIR    also write every outgoing mail to DIR as an .eml file\
+         \n  --smtp HOST:PORT  deliver outgoing mail through this SMTP relay\
+         \n  --mail-from ADDR  sender address of outgoing mail"
     );
     std::process::exit(2)
 }
@@ -26,6 +31,8 @@ fn parse_args() -> Config {
         static_dir: None,
         demo: None,
         secure_cookies: false,
+        public_url: None,
+        mail: Default::default(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -44,6 +51,10 @@ fn parse_args() -> Config {
                 config.demo = Some(DemoSize { deals, open_only: true, ..config.demo.take().unwrap_or_default() });
             }
             "--secure-cookies" => config.secure_cookies = true,
+            "--public-url" => config.public_url = Some(value()),
+            "--mail-dir" => config.mail.dir = Some(PathBuf::from(value())),
+            "--smtp" => config.mail.smtp = Some(value()),
+            "--mail-from" => config.mail.from = Some(value()),
             _ => usage(),
         }
     }
@@ -61,6 +72,10 @@ async fn main() {
                 println!("Demo logins (password \"{}\"):", trato_server::demo::DEMO_PASSWORD);
                 for (_, name, email, role) in trato_server::demo::REPS {
                     println!("  {email}  {name} ({role})");
+                }
+                println!("Demo portal customers (sign in with a mailed link):");
+                for (_, name, email, _, admin) in trato_server::demo_support::CUSTOMERS {
+                    println!("  {email}  {name}{}", if admin { " (company admin)" } else { "" });
                 }
             }
             tokio::select! {

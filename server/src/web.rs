@@ -2,7 +2,7 @@
 
 use crate::error::Failure;
 use crate::resources::{create, delete, get as get_one, list, method_not_allowed, restore, unknown_path, update};
-use crate::{auth, AppState};
+use crate::{auth, cases, kb, orders, portal_auth, AppState};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
@@ -16,6 +16,8 @@ use trato_protocol::*;
 
 /// Largest accepted request body.
 const MAX_BODY: usize = 1024 * 1024;
+/// Largest accepted upload body (an attachment plus some slack, so a too-large file gets a clear message).
+const UPLOAD_BODY: usize = MAX_ATTACHMENT + 64 * 1024;
 
 /// Content-Security-Policy of the desk and portal pages.
 pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
@@ -53,6 +55,34 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/activities/{id}", get(get_one::<Activity>).patch(update::<Activity>).delete(delete::<Activity>))
         .route("/views", get(list::<SavedView>).post(create::<SavedView>))
         .route("/views/{id}", get(get_one::<SavedView>).patch(update::<SavedView>).delete(delete::<SavedView>))
+        .route("/cases", get(cases::queue))
+        .route("/cases/{id}", get(cases::desk_get).patch(cases::desk_update))
+        .route("/cases/{id}/messages", post(cases::desk_reply))
+        .route("/attachments", post(cases::desk_upload).layer(DefaultBodyLimit::max(UPLOAD_BODY)))
+        .route("/attachments/{id}", get(cases::desk_download))
+        .route("/kb/categories", get(kb::desk_categories))
+        .route("/kb/articles", get(kb::desk_articles).post(kb::desk_create))
+        .route("/kb/articles/{id}", get(kb::desk_article).patch(kb::desk_update))
+        .route("/portal/auth/link", post(portal_auth::request_link))
+        .route("/portal/auth/redeem", post(portal_auth::redeem))
+        .route("/portal/auth/logout", post(portal_auth::logout))
+        .route("/portal/auth/session", get(portal_auth::session))
+        .route("/portal/profile", get(portal_auth::profile).patch(portal_auth::update_profile))
+        .route("/portal/cases", get(cases::portal_list).post(cases::portal_create))
+        .route("/portal/cases/{id}", get(cases::portal_get))
+        .route("/portal/cases/{id}/messages", post(cases::portal_reply))
+        .route("/portal/cases/{id}/close", post(cases::portal_close))
+        .route("/portal/cases/{id}/reopen", post(cases::portal_reopen))
+        .route("/portal/cases/{id}/rating", post(cases::portal_rate))
+        .route("/portal/attachments", post(cases::portal_upload).layer(DefaultBodyLimit::max(UPLOAD_BODY)))
+        .route("/portal/attachments/{id}", get(cases::portal_download))
+        .route("/portal/kb/categories", get(kb::portal_categories))
+        .route("/portal/kb/articles", get(kb::portal_articles))
+        .route("/portal/kb/articles/{id}", get(kb::portal_article))
+        .route("/portal/kb/articles/{id}/feedback", post(kb::portal_feedback))
+        .route("/portal/kb/articles/{id}/opened", post(kb::portal_opened))
+        .route("/portal/orders", get(orders::portal_list))
+        .route("/portal/orders/{id}", get(orders::portal_get))
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(csrf_guard))

@@ -34,8 +34,8 @@ pub struct HttpRequest {
     pub path: String,
     /// Headers to send.
     pub headers: Vec<(String, String)>,
-    /// JSON body, if any.
-    pub body: Option<String>,
+    /// Body bytes (JSON text, or a file being uploaded), if any.
+    pub body: Option<Vec<u8>>,
 }
 
 impl HttpRequest {
@@ -53,8 +53,20 @@ impl HttpRequest {
     /// Sets a JSON body (and its content type).
     pub fn json<T: serde::Serialize>(self, body: &T) -> Self {
         let mut request = self.header("content-type", "application/json");
-        request.body = Some(serde_json::to_string(body).unwrap_or_default());
+        request.body = Some(serde_json::to_vec(body).unwrap_or_default());
         request
+    }
+
+    /// Sets raw body bytes of the given content type (a file upload).
+    pub fn bytes(self, content_type: &str, body: Vec<u8>) -> Self {
+        let mut request = self.header("content-type", content_type);
+        request.body = Some(body);
+        request
+    }
+
+    /// The body as text, for tests and logs (lossy for binary bodies).
+    pub fn body_text(&self) -> String {
+        self.body.as_deref().map(String::from_utf8_lossy).unwrap_or_default().into_owned()
     }
 }
 

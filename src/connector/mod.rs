@@ -6,6 +6,8 @@
 
 pub mod error;
 pub mod http;
+pub mod portal;
+pub mod support;
 pub mod trato;
 
 pub use error::ConnectorError;
@@ -123,6 +125,8 @@ pub enum Operation {
         /// Makes a retry after a lost answer safe.
         idempotency_key: Option<String>,
     },
+    /// Customer support: cases and the knowledge base (backends with [`Capabilities::cases`]).
+    Support(support::SupportOp),
     /// Records written since a cursor (every record when `since` is `None`), tombstones included.
     Changes {
         /// Cursor from the previous answer.
@@ -166,6 +170,8 @@ pub enum Reply {
     Views(RecordReply<SavedView>),
     /// A page of the changes feed.
     Changes(ChangesPage),
+    /// A support answer.
+    Support(support::SupportReply),
 }
 
 /// A backend protocol, without I/O.

@@ -162,6 +162,7 @@ impl Connector for TratoConnector {
                 let query = if params.is_empty() { String::new() } else { format!("?{}", params.join("&")) };
                 HttpRequest::new(Method::Get, format!("{API_PREFIX}/changes{query}"))
             }
+            Operation::Support(op) => super::support::request(op),
             Operation::RestoreDeal { id, idempotency_key } => with_key(
                 mutating(Method::Post, format!("{API_PREFIX}/deals/{}/restore", encode_component(id))),
                 idempotency_key,
@@ -189,6 +190,7 @@ impl Connector for TratoConnector {
             Operation::Views(op) => Reply::Views(record_reply(op, &response)?),
             Operation::RestoreDeal { .. } => Reply::Deals(RecordReply::One(parse(&response)?)),
             Operation::Changes { .. } => Reply::Changes(parse(&response)?),
+            Operation::Support(op) => Reply::Support(super::support::response(op, &response)?),
         })
     }
 }

@@ -34,7 +34,7 @@ impl Transport for BrowserTransport {
             builder = builder.header(name, value);
         }
         let built = match request.body {
-            Some(body) => builder.body(body),
+            Some(body) => builder.body(js_sys::Uint8Array::from(body.as_slice())),
             None => builder.build(),
         }
         .map_err(|e| ConnectorError::Network(e.to_string()))?;
