@@ -4,6 +4,7 @@
 //! Nothing here touches the browser or the network; everything is tested natively.
 
 pub mod board;
+pub mod markup;
 pub mod filter;
 pub mod money;
 pub mod patch;

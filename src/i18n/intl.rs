@@ -71,3 +71,24 @@ pub fn date(locale: Locale, iso_date: &str) -> String {
 pub fn now_ms() -> i64 {
     Date::now() as i64
 }
+
+/// An RFC 3339 instant as a medium date and short time in the browser's time zone, for example
+/// `23 nov 2026, 9:30`; the input when unreadable.
+pub fn date_time(locale: Locale, timestamp: &str) -> String {
+    let parsed = Date::new(&JsValue::from_str(timestamp));
+    if parsed.get_time().is_nan() {
+        return timestamp.to_string();
+    }
+    let format = formatter(locale, "date_time", |locales| {
+        let opts = options(&[("dateStyle", "medium".into()), ("timeStyle", "short".into())]);
+        Intl::DateTimeFormat::new(locales, &opts).format()
+    });
+    apply(&format, &parsed).unwrap_or_else(|| timestamp.to_string())
+}
+
+/// A size in bytes as kB or MB with the locale's digits, for example `1,2 MB`.
+pub fn file_size(locale: Locale, bytes: u64) -> String {
+    let (value, unit) = if bytes >= 1024 * 1024 { (bytes as f64 / 1_048_576.0, "MB") } else { ((bytes as f64 / 1024.0).max(0.1), "kB") };
+    let text = number_with(locale, "size", value, || options(&[("maximumFractionDigits", 1.into())]));
+    format!("{text} {unit}")
+}

@@ -1,0 +1,332 @@
+//! My cases: the list (search and status filter) and the case page (thread, reply with attachments, close or
+//! reopen, and the satisfaction rating once the case is resolved).
+
+use super::{run, ATTACHMENTS};
+use crate::connector::portal::{PortalOp, PortalReply};
+use crate::connector::ConnectorError;
+use crate::i18n::{intl, Key};
+use crate::ui::case_labels::{category_key, priority_key, status_key};
+use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::files::{FilePicker, Uploader};
+use crate::ui::locale::use_i18n;
+use crate::ui::thread::Thread;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use std::rc::Rc;
+use trato_protocol::*;
+
+/// The portal's upload, for [`FilePicker`].
+pub fn portal_uploader() -> StoredValue<Uploader, LocalStorage> {
+    let uploader: Uploader = Rc::new(|upload| {
+        Box::pin(async move {
+            match run(PortalOp::Upload(upload)).await? {
+                PortalReply::Uploaded(attachment) => Ok(attachment),
+                other => Err(ConnectorError::Malformed(format!("{other:?}"))),
+            }
+        })
+    });
+    StoredValue::new_local(uploader)
+}
+
+/// The list of the customer's cases (the company's for its admin).
+#[component]
+pub fn CasesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let search = RwSignal::new(String::new());
+    let status = RwSignal::new("active".to_string());
+    let cases = RwSignal::new(None::<Vec<Case>>);
+    let error = RwSignal::new(None::<String>);
+    let generation = StoredValue::new(0u32);
+    let load = move || {
+        let (q, s) = (search.get_untracked(), status.get_untracked());
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        leptos::task::spawn_local(async move {
+            let op = PortalOp::Cases { status: (s != "all").then_some(s), search: Some(q) };
+            let result = run(op).await;
+            if generation.try_get_value() != Some(mine) {
+                return;
+            }
+            match result {
+                Ok(PortalReply::Cases(list)) => {
+                    cases.set(Some(list));
+                    error.set(None);
+                }
+                Ok(_) => {}
+                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
+            }
+        });
+    };
+    load();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        load();
+    };
+    view! {
+        <main id="main" class="portal-page">
+            <div class="page-head">
+                <h1>{move || i18n.t(Key::MyCases)}</h1>
+                <A href="/portal/cases/new" attr:class="button primary">{move || i18n.t(Key::NewCase)}</A>
+            </div>
+            <form class="filters" role="search" on:submit=on_submit>
+                <label class="field">
+                    <span>{move || i18n.t(Key::SearchCases)}</span>
+                    <input type="search" bind:value=search />
+                </label>
+                <label class="field">
+                    <span>{move || i18n.t(Key::StatusLabel)}</span>
+                    <select on:change=move |ev| {
+                        status.set(event_target_value(&ev));
+                        load();
+                    }>
+                        <option value="active" selected=move || status.get() == "active">{move || i18n.t(Key::ActiveCases)}</option>
+                        <option value="done" selected=move || status.get() == "done">{move || i18n.t(Key::DoneCases)}</option>
+                        <option value="all" selected=move || status.get() == "all">{move || i18n.t(Key::AllCases)}</option>
+                    </select>
+                </label>
+                <button type="submit" class="secondary">{move || i18n.t(Key::Search)}</button>
+            </form>
+            {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
+            {move || match cases.get() {
+                None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
+                Some(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoCases)}</p> }.into_any(),
+                Some(list) => view! { <CaseList cases=list /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn CaseList(cases: Vec<Case>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="case-list">
+            {cases
+                .into_iter()
+                .map(|case| {
+                    let href = format!("/portal/cases/{}", crate::connector::trato::encode_component(&case.id));
+                    let updated = case.updated_at.clone();
+                    let status = case.status;
+                    let priority = case.priority;
+                    view! {
+                        <li class="case-row">
+                            <A href=href>
+                                <span class="case-number">{format!("#{}", case.number)}</span>
+                                " "
+                                <span class="case-subject">{case.subject.clone()}</span>
+                            </A>
+                            <span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status))}</span>
+                            <span class="muted">{move || i18n.t(priority_key(priority))}</span>
+                            <span class="muted">
+                                {move || i18n.0.get().tf(Key::UpdatedAt, &[("when", &intl::date_time(i18n.locale(), &updated))])}
+                            </span>
+                            <span class="muted">{case.customer_name.clone()}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// One case: thread, reply, close or reopen, rating.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let thread = RwSignal::new(None::<CaseThread>);
+    let error = RwSignal::new(None::<String>);
+    let created = query.with_untracked(|q| q.get("created").is_some());
+    Effect::new(move |_| {
+        let id = id();
+        leptos::task::spawn_local(async move {
+            match run(PortalOp::Case(id)).await {
+                Ok(PortalReply::Thread(t)) => thread.set(Some(*t)),
+                Ok(_) => {}
+                Err(ConnectorError::NotFound(_)) => error.set(Some(i18n.t(Key::CaseNotFound).into())),
+                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
+            }
+        });
+    });
+    let messages = Signal::derive(move || thread.with(|t| t.as_ref().map(|t| t.messages.clone()).unwrap_or_default()));
+    view! {
+        <main id="main" class="portal-page case-page">
+            <p><A href="/portal/cases">{move || i18n.t(Key::BackToCases)}</A></p>
+            {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
+            {move || thread.with(|t| t.as_ref().map(|t| t.case.clone())).map(|case| {
+                let number = case.number;
+                let status = case.status;
+                let priority = case.priority;
+                let category = case.category.clone();
+                let opened = case.created_at.clone();
+                view! {
+                    {created.then(|| view! {
+                        <p class="notice" role="status">
+                            {move || i18n.0.get().tf(Key::CaseCreated, &[("number", &number.to_string())])}
+                        </p>
+                    })}
+                    <h1>
+                        <span class="case-number">{format!("#{number}")}</span>
+                        " "
+                        {case.subject.clone()}
+                    </h1>
+                    <dl class="case-facts">
+                        <dt>{move || i18n.t(Key::StatusLabel)}</dt>
+                        <dd><span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status))}</span></dd>
+                        <dt>{move || i18n.t(Key::PriorityLabel)}</dt>
+                        <dd>{move || i18n.t(priority_key(priority))}</dd>
+                        <dt>{move || i18n.t(Key::CategoryLabel)}</dt>
+                        <dd>{move || i18n.t(category_key(&category))}</dd>
+                        <dt>{move || i18n.t(Key::OpenedOn)}</dt>
+                        <dd>{move || intl::date_time(i18n.locale(), &opened)}</dd>
+                    </dl>
+                }
+            })}
+            <Show when=move || thread.with(Option::is_some)>
+                <h2 class="visually-hidden">{move || i18n.t(Key::Conversation)}</h2>
+                <Thread messages=messages attachments_base=ATTACHMENTS />
+                <CaseActions thread=thread />
+            </Show>
+        </main>
+    }
+}
+
+/// Reply, close, reopen and rate, depending on the case's status.
+#[component]
+fn CaseActions(thread: RwSignal<Option<CaseThread>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = RwSignal::new(String::new());
+    let files = RwSignal::new(Vec::<Attachment>::new());
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let uploader = portal_uploader();
+    let case = move || thread.with(|t| t.as_ref().map(|t| t.case.clone()));
+    let case_id = move || case().map(|c| c.id).unwrap_or_default();
+    let status = move || case().map(|c| c.status).unwrap_or(CaseStatus::Open);
+    let act = move |op: PortalOp, done: Key| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            match run(op).await {
+                Ok(PortalReply::Thread(t)) => {
+                    thread.set(Some(*t));
+                    notice.set(Some(i18n.t(done).into()));
+                    body.set(String::new());
+                    files.set(vec![]);
+                }
+                Ok(_) => {}
+                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
+            }
+            busy.set(false);
+        });
+    };
+    let on_reply = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if body.get_untracked().trim().is_empty() {
+            error.set(Some(i18n.t(Key::WriteSomething).into()));
+            return;
+        }
+        let message = NewMessage {
+            body: body.get_untracked(),
+            internal: false,
+            attachment_ids: files.get_untracked().into_iter().map(|f| f.id).collect(),
+        };
+        act(PortalOp::Reply { id: case_id(), message }, Key::ReplySent);
+    };
+    let score = RwSignal::new(0u8);
+    let comment = RwSignal::new(String::new());
+    let on_rate = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if score.get_untracked() == 0 {
+            error.set(Some(i18n.t(Key::PickScore).into()));
+            return;
+        }
+        let rating = Rating { score: score.get_untracked(), comment: comment.get_untracked() };
+        act(PortalOp::Rate { id: case_id(), rating }, Key::ThanksForRating);
+    };
+    view! {
+        {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
+        <p class="notice" role="status">{move || notice.get()}</p>
+        <Show when=move || status() != CaseStatus::Closed>
+            <form class="reply-form" on:submit=on_reply>
+                <label class="field">
+                    <span>{move || i18n.t(Key::YourReply)}</span>
+                    <textarea rows="4" maxlength=MAX_BODY.to_string() bind:value=body></textarea>
+                </label>
+                <FilePicker uploader=uploader files=files id="reply-files" />
+                <button type="submit" class="primary" disabled=move || busy.get()>{move || i18n.t(Key::SendReply)}</button>
+            </form>
+        </Show>
+        <div class="case-buttons">
+            <Show
+                when=move || status().is_active()
+                fallback=move || view! {
+                    <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| act(PortalOp::Reopen(case_id()), Key::CaseReopened)>
+                        {move || i18n.t(Key::ReopenCase)}
+                    </button>
+                }
+            >
+                <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| act(PortalOp::Close(case_id()), Key::CaseClosed)>
+                    {move || i18n.t(Key::CloseCase)}
+                </button>
+            </Show>
+        </div>
+        {move || {
+            let case = case()?;
+            if case.status.is_active() {
+                return None;
+            }
+            Some(match case.rating {
+                Some(rating) => view! {
+                    <p class="rating-given">
+                        {move || i18n.0.get().tf(Key::YourRating, &[("score", &rating.score.to_string())])}
+                    </p>
+                }
+                .into_any(),
+                None => view! {
+                    <form class="rating-form" on:submit=on_rate>
+                        <fieldset>
+                            <legend>{move || i18n.t(Key::RateTitle)}</legend>
+                            <div class="scores">
+                                {(1..=5u8).map(|n| view! {
+                                    <label class="score">
+                                        <input type="radio" name="score" value=n.to_string() on:change=move |_| score.set(n) />
+                                        <span>{n}</span>
+                                        <span class="visually-hidden">{move || i18n.t(score_key(n))}</span>
+                                    </label>
+                                }).collect_view()}
+                            </div>
+                            <p class="muted">{move || i18n.t(Key::RateHint)}</p>
+                        </fieldset>
+                        <label class="field">
+                            <span>{move || i18n.t(Key::RateComment)}</span>
+                            <textarea rows="2" maxlength=MAX_COMMENT.to_string() bind:value=comment></textarea>
+                        </label>
+                        <button type="submit" class="primary" disabled=move || busy.get()>{move || i18n.t(Key::SendRating)}</button>
+                    </form>
+                }
+                .into_any(),
+            })
+        }}
+    }
+}
+
+/// The words for a score, for screen readers.
+fn score_key(score: u8) -> Key {
+    match score {
+        1 => Key::Score1,
+        2 => Key::Score2,
+        3 => Key::Score3,
+        4 => Key::Score4,
+        _ => Key::Score5,
+    }
+}

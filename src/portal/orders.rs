@@ -1,0 +1,108 @@
+//! My orders: quotes and orders with status, dates, lines and totals (read only).
+
+use super::run;
+use crate::connector::portal::{PortalOp, PortalReply};
+use crate::i18n::{intl, Key};
+use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::locale::use_i18n;
+use leptos::prelude::*;
+use trato_protocol::*;
+
+fn status_key(status: &str) -> Key {
+    match status {
+        "draft" => Key::OrderDraft,
+        "sent" => Key::OrderSent,
+        "confirmed" => Key::OrderConfirmed,
+        "shipped" => Key::OrderShipped,
+        "delivered" => Key::OrderDelivered,
+        "invoiced" => Key::OrderInvoiced,
+        "cancelled" => Key::OrderCancelled,
+        _ => Key::OrderOther,
+    }
+}
+
+/// The list of the customer's quotes and orders, each opening to its lines.
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let orders = RwSignal::new(None::<Vec<Order>>);
+    let error = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        match run(PortalOp::Orders).await {
+            Ok(PortalReply::Orders(list)) => orders.set(Some(list)),
+            Ok(_) => {}
+            Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
+        }
+    });
+    view! {
+        <main id="main" class="portal-page">
+            <h1>{move || i18n.t(Key::MyOrders)}</h1>
+            {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
+            {move || match orders.get() {
+                None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
+                Some(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoOrders)}</p> }.into_any(),
+                Some(list) => view! { <div class="orders">{list.into_iter().map(|o| view! { <OrderCard order=o /> }).collect_view()}</div> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn OrderCard(order: Order) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = if order.kind == "quote" { Key::Quote } else { Key::OrderKind };
+    let status = status_key(&order.status);
+    let ordered = order.ordered_on.clone();
+    let expected = order.expected_on.clone();
+    let expected_label = if order.kind == "quote" { Key::ValidUntil } else { Key::ExpectedDelivery };
+    let (subtotal, tax, total) = (order.subtotal.clone(), order.tax.clone(), order.total.clone());
+    let total_summary = order.total.clone();
+    view! {
+        <details class="order-card">
+            <summary>
+                <span class="order-number">{order.number.clone()}</span>
+                " · "
+                <span>{move || i18n.t(kind)}</span>
+                " · "
+                <span class=format!("badge order-{}", order.status)>{move || i18n.t(status)}</span>
+                " · "
+                <span>{move || intl::date(i18n.locale(), &ordered)}</span>
+                " · "
+                <strong>{move || intl::money(i18n.locale(), &total_summary)}</strong>
+            </summary>
+            {expected.map(|date| view! {
+                <p>{move || i18n.t(expected_label)} ": " {move || intl::date(i18n.locale(), &date)}</p>
+            })}
+            <table class="order-lines">
+                <caption class="visually-hidden">{move || i18n.t(Key::OrderLines)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{move || i18n.t(Key::LineDescription)}</th>
+                        <th scope="col" class="num">{move || i18n.t(Key::LineQuantity)}</th>
+                        <th scope="col" class="num">{move || i18n.t(Key::LineUnitPrice)}</th>
+                        <th scope="col" class="num">{move || i18n.t(Key::LineAmount)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {order.lines.into_iter().map(|line| {
+                        let (unit, amount) = (line.unit_price.clone(), line.amount.clone());
+                        let quantity = line.quantity as f64;
+                        view! {
+                            <tr>
+                                <td>{line.description.clone()}</td>
+                                <td class="num">{move || intl::number(i18n.locale(), quantity)}</td>
+                                <td class="num">{move || intl::money(i18n.locale(), &unit)}</td>
+                                <td class="num">{move || intl::money(i18n.locale(), &amount)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr><th scope="row" colspan="3">{move || i18n.t(Key::Subtotal)}</th><td class="num">{move || intl::money(i18n.locale(), &subtotal)}</td></tr>
+                    <tr><th scope="row" colspan="3">{move || i18n.t(Key::Tax)}</th><td class="num">{move || intl::money(i18n.locale(), &tax)}</td></tr>
+                    <tr><th scope="row" colspan="3">{move || i18n.t(Key::Total)}</th><td class="num"><strong>{move || intl::money(i18n.locale(), &total)}</strong></td></tr>
+                </tfoot>
+            </table>
+        </details>
+    }
+}
