@@ -1,9 +1,10 @@
-//! The desk face (reps): sign-in and the pipeline board. Entry point [`start`], called by `src/bin/desk.rs`.
+//! The desk face (reps): sign-in, the pipeline board, the case queue and knowledge base editing. Entry point [`start`], called by `src/bin/desk.rs`.
 
 pub mod board;
 mod login;
 mod shell;
 mod status;
+pub mod support;
 
 use crate::client::Client;
 use crate::connector::trato::TratoConnector;
@@ -93,6 +94,9 @@ pub fn App() -> impl IntoView {
                 // One route for the board and its deal panel (`/deals/{id}`), so opening a panel keeps the board.
                 <Routes fallback=|| view! { <board::BoardPage /> }>
                     <Route path=path!("/login") view=login::LoginPage />
+                    <Route path=path!("/cases") view=|| view! { <support::SupportShell><support::CaseQueuePage /></support::SupportShell> } />
+                    <Route path=path!("/cases/:id") view=|| view! { <support::SupportShell><support::CaseDeskPage /></support::SupportShell> } />
+                    <Route path=path!("/kb") view=|| view! { <support::SupportShell><support::KnowledgeBaseEditor /></support::SupportShell> } />
                     <Route path=path!("/*rest") view=board::BoardPage />
                 </Routes>
             </Show>

@@ -6,6 +6,7 @@ use super::{use_store, SessionState};
 use crate::i18n::{intl, Key};
 use crate::ui::locale::{use_i18n, LanguageSwitch};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// Top bar shown above every signed-in desk page.
 #[component]
@@ -13,6 +14,15 @@ pub fn TopBar() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<SessionState>();
     let dialog = NodeRef::<leptos::html::Dialog>::new();
+    // What the backend cannot do is not offered.
+    let capabilities = use_store().map(|s| s.capabilities()).unwrap_or(crate::connector::Capabilities {
+        pipelines: true,
+        free_stages: true,
+        versioned_writes: true,
+        cases: false,
+        chat: false,
+        knowledge_base: false,
+    });
     let company = move || state.session.with(|s| s.as_ref().map(|s| s.company.clone()).unwrap_or_default());
     let user_name = move || state.session.with(|s| s.as_ref().map(|s| s.user.name.clone()).unwrap_or_default());
     let sign_out_now = move || {
@@ -51,6 +61,11 @@ pub fn TopBar() -> impl IntoView {
             <span class="brand">{move || i18n.t(Key::AppName)}</span>
             <span class="company">{company}</span>
             <SyncIndicator />
+            <nav class="desk-nav" aria-label=move || i18n.t(Key::DeskNav)>
+                <A href="/" exact=true>{move || i18n.t(Key::Pipeline)}</A>
+                {capabilities.cases.then(|| view! { <A href="/cases">{move || i18n.t(Key::Cases)}</A> })}
+                {capabilities.knowledge_base.then(|| view! { <A href="/kb">{move || i18n.t(Key::KnowledgeBase)}</A> })}
+            </nav>
             <span class="spacer"></span>
             <LanguageSwitch />
             <span class="user" title=move || i18n.0.get().tf(Key::SignedInAs, &[("name", &user_name())])>{user_name}</span>

@@ -135,14 +135,20 @@ mod tests {
 
     #[test]
     fn headings_lists_bold_and_links() {
-        let blocks = parse("## Paso a paso\n- Abre **Mis pedidos**.\n- Pulsa [aquí](https://ayuda.example/f).\n\nFin\nde texto.");
+        let blocks = parse(
+            "## Paso a paso\n- Abre **Mis pedidos**.\n- Pulsa [aquí](https://ayuda.example/f).\n\nFin\nde texto.",
+        );
         assert_eq!(
             blocks,
             vec![
                 Block::Heading(vec![text("Paso a paso")]),
                 Block::List(vec![
                     vec![text("Abre "), Inline::Bold("Mis pedidos".into()), text(".")],
-                    vec![text("Pulsa "), Inline::Link { text: "aquí".into(), href: "https://ayuda.example/f".into() }, text(".")],
+                    vec![
+                        text("Pulsa "),
+                        Inline::Link { text: "aquí".into(), href: "https://ayuda.example/f".into() },
+                        text(".")
+                    ],
                 ]),
                 Block::Paragraph(vec![text("Fin de texto.")]),
             ]
@@ -162,9 +168,9 @@ mod tests {
     fn unicode_and_unclosed_markers_do_not_break() {
         assert_eq!(inline("ñ**ü"), vec![text("ñ**ü")]);
         assert_eq!(inline("[a](https://x"), vec![text("[a](https://x")]);
-        assert_eq!(plain("uno\n\n\n<b>dos</b>"), vec![
-            Block::Paragraph(vec![text("uno")]),
-            Block::Paragraph(vec![text("<b>dos</b>")])
-        ]);
+        assert_eq!(
+            plain("uno\n\n\n<b>dos</b>"),
+            vec![Block::Paragraph(vec![text("uno")]), Block::Paragraph(vec![text("<b>dos</b>")])]
+        );
     }
 }

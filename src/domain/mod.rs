@@ -4,8 +4,8 @@
 //! Nothing here touches the browser or the network; everything is tested natively.
 
 pub mod board;
-pub mod markup;
 pub mod filter;
+pub mod markup;
 pub mod money;
 pub mod patch;
 pub mod time;

@@ -88,7 +88,11 @@ pub fn date_time(locale: Locale, timestamp: &str) -> String {
 
 /// A size in bytes as kB or MB with the locale's digits, for example `1,2 MB`.
 pub fn file_size(locale: Locale, bytes: u64) -> String {
-    let (value, unit) = if bytes >= 1024 * 1024 { (bytes as f64 / 1_048_576.0, "MB") } else { ((bytes as f64 / 1024.0).max(0.1), "kB") };
+    let (value, unit) = if bytes >= 1024 * 1024 {
+        (bytes as f64 / 1_048_576.0, "MB")
+    } else {
+        ((bytes as f64 / 1024.0).max(0.1), "kB")
+    };
     let text = number_with(locale, "size", value, || options(&[("maximumFractionDigits", 1.into())]));
     format!("{text} {unit}")
 }

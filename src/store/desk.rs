@@ -9,6 +9,7 @@ use super::outbox::{next_sendable, outcome, settle, CacheWrite, Change, Entry, E
 use super::record::{Kind, Row};
 use super::BoardData;
 use crate::client::Client;
+use crate::connector::support::{SupportOp, SupportReply};
 use crate::connector::{Capabilities, Connector, ConnectorError};
 use crate::domain::patch::{apply_activity, apply_deal};
 use crate::transport::Transport;
@@ -312,6 +313,18 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         })
     }
 
+    /// The company's reps: from the cache when it is open and holds them, else from the backend.
+    pub async fn reps(&self) -> Result<Vec<User>, ConnectorError> {
+        if let Ok(cache) = self.cache() {
+            if let Ok(users) = cache.users().await {
+                if !users.is_empty() {
+                    return Ok(users);
+                }
+            }
+        }
+        self.inner.client.users().await
+    }
+
     /// One deal from the cache.
     pub async fn deal(&self, id: &str) -> Result<Option<Deal>, CacheError> {
         Ok(self.cache()?.get(Kind::Deals, id).await?.and_then(|j| Row::decode(&j)))
@@ -434,6 +447,13 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
             let _ = cache.write(&Batch { delete: vec![(Kind::Views, id.into())], ..Default::default() }).await;
         }
         Ok(())
+    }
+
+    /// Runs a support operation: the case queue, case pages, replies and the knowledge base. These go to the
+    /// backend directly (online only; support data is not cached on the device yet), and fail with
+    /// `Unsupported` on a backend without cases.
+    pub async fn support(&self, op: SupportOp) -> Result<SupportReply, ConnectorError> {
+        self.inner.client.support(op).await
     }
 
     // ----- the rep's answers to held changes -----

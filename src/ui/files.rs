@@ -9,7 +9,7 @@ use crate::ui::locale::use_i18n;
 use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use std::rc::Rc;
-use trato_protocol::{Attachment, ATTACHMENT_TYPES, MAX_ATTACHMENTS_PER_MESSAGE, MAX_ATTACHMENT};
+use trato_protocol::{Attachment, ATTACHMENT_TYPES, MAX_ATTACHMENT, MAX_ATTACHMENTS_PER_MESSAGE};
 use wasm_bindgen::JsCast;
 
 /// Sends one file to the backend (the portal's or the desk's upload).
@@ -49,7 +49,9 @@ pub fn FilePicker(
             let name = file.name();
             let kind = file.type_();
             if files.with_untracked(Vec::len) + busy.get_untracked() >= MAX_ATTACHMENTS_PER_MESSAGE {
-                problems.update(|p| p.push(locale.tf(Key::TooManyFiles, &[("count", &MAX_ATTACHMENTS_PER_MESSAGE.to_string())])));
+                problems.update(|p| {
+                    p.push(locale.tf(Key::TooManyFiles, &[("count", &MAX_ATTACHMENTS_PER_MESSAGE.to_string())]))
+                });
                 break;
             }
             if !ATTACHMENT_TYPES.contains(&kind.as_str()) {
@@ -72,7 +74,8 @@ pub fn FilePicker(
                     Ok(attachment) => files.update(|f| f.push(attachment)),
                     Err(error) => {
                         let detail = describe(locale, &error);
-                        problems.update(|p| p.push(locale.tf(Key::UploadFailed, &[("name", &name), ("detail", &detail)])));
+                        problems
+                            .update(|p| p.push(locale.tf(Key::UploadFailed, &[("name", &name), ("detail", &detail)])));
                     }
                 }
                 busy.update(|n| *n = n.saturating_sub(1));

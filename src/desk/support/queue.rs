@@ -1,0 +1,179 @@
+//! The case queue: filters by status, priority, assignee, SLA and words; the case whose answer is due soonest
+//! comes first.
+
+use super::{store, support};
+use crate::connector::support::{CaseFilter, SupportOp, SupportReply};
+use crate::i18n::{intl, Key};
+use crate::ui::case_labels::{priority_key, status_key};
+use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::locale::use_i18n;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use std::collections::HashMap;
+use trato_protocol::*;
+
+/// The queue page.
+#[component]
+pub fn CaseQueuePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let store = store();
+    let status = RwSignal::new("active".to_string());
+    let priority = RwSignal::new(String::new());
+    let assignee = RwSignal::new(String::new());
+    let sla = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let cases = RwSignal::new(None::<Vec<Case>>);
+    let reps = RwSignal::new(HashMap::<String, String>::new());
+    let error = RwSignal::new(None::<String>);
+    let generation = StoredValue::new(0u32);
+    leptos::task::spawn_local(async move {
+        if let Some(store) = store.try_get_value().flatten() {
+            if let Ok(list) = store.reps().await {
+                reps.set(list.into_iter().map(|u| (u.id, u.name)).collect());
+            }
+        }
+    });
+    let load = move || {
+        let some = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.is_empty() && v != "all");
+        let filter = CaseFilter {
+            status: some(status),
+            priority: some(priority),
+            assignee: some(assignee),
+            sla: some(sla),
+            search: some(search),
+        };
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        leptos::task::spawn_local(async move {
+            let result = support(store, SupportOp::Cases(filter)).await;
+            if generation.try_get_value() != Some(mine) {
+                return;
+            }
+            match result {
+                Ok(SupportReply::Cases(list)) => {
+                    cases.set(Some(list));
+                    error.set(None);
+                }
+                Ok(_) => {}
+                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
+            }
+        });
+    };
+    load();
+    let load_on_change = load;
+    let select = move |signal: RwSignal<String>| {
+        let load = load_on_change;
+        move |ev: leptos::ev::Event| {
+            signal.set(event_target_value(&ev));
+            load();
+        }
+    };
+    let on_submit = {
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            load();
+        }
+    };
+    view! {
+        <main id="main" class="support-page">
+            <h1>{move || i18n.t(Key::CaseQueue)}</h1>
+            <form class="filters" role="search" on:submit=on_submit>
+                <label class="field">
+                    <span>{move || i18n.t(Key::StatusLabel)}</span>
+                    <select on:change=select(status)>
+                        <option value="active" selected=true>{move || i18n.t(Key::ActiveCases)}</option>
+                        {CaseStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || i18n.t(status_key(s))}</option> }).collect_view()}
+                        <option value="all">{move || i18n.t(Key::AllCases)}</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || i18n.t(Key::PriorityLabel)}</span>
+                    <select on:change=select(priority)>
+                        <option value="">{move || i18n.t(Key::AnyPriority)}</option>
+                        {CasePriority::ALL.into_iter().rev().map(|p| view! { <option value=p.as_str()>{move || i18n.t(priority_key(p))}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || i18n.t(Key::AssigneeLabel)}</span>
+                    <select on:change=select(assignee)>
+                        <option value="">{move || i18n.t(Key::Anyone)}</option>
+                        <option value="me">{move || i18n.t(Key::AssignedToMe)}</option>
+                        <option value="none">{move || i18n.t(Key::Unassigned)}</option>
+                        {move || {
+                            let mut list: Vec<(String, String)> = reps.get().into_iter().collect();
+                            list.sort_by(|a, b| a.1.cmp(&b.1));
+                            list.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()
+                        }}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || i18n.t(Key::SlaLabel)}</span>
+                    <select on:change=select(sla)>
+                        <option value="">{move || i18n.t(Key::AnySla)}</option>
+                        <option value="overdue">{move || i18n.t(Key::SlaOverdue)}</option>
+                        <option value="due_soon">{move || i18n.t(Key::SlaDueSoon)}</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || i18n.t(Key::SearchCases)}</span>
+                    <input type="search" bind:value=search />
+                </label>
+                <button type="submit" class="secondary">{move || i18n.t(Key::Search)}</button>
+            </form>
+            {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
+            {move || match cases.get() {
+                None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
+                Some(list) if list.is_empty() => view! { <p class="muted" role="status">{move || i18n.t(Key::NoCases)}</p> }.into_any(),
+                Some(list) => view! {
+                    <table class="queue-table">
+                        <caption class="visually-hidden">{move || i18n.t(Key::CaseQueue)}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{move || i18n.t(Key::CaseLabel)}</th>
+                                <th scope="col">{move || i18n.t(Key::CustomerLabel)}</th>
+                                <th scope="col">{move || i18n.t(Key::StatusLabel)}</th>
+                                <th scope="col">{move || i18n.t(Key::PriorityLabel)}</th>
+                                <th scope="col">{move || i18n.t(Key::AssigneeLabel)}</th>
+                                <th scope="col">{move || i18n.t(Key::SlaLabel)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list.into_iter().map(|case| view! { <QueueRow case=case reps=reps /> }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn QueueRow(case: Case, reps: RwSignal<HashMap<String, String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/cases/{}", crate::connector::trato::encode_component(&case.id));
+    let (status, priority) = (case.status, case.priority);
+    let assignee = case.assignee_id.clone();
+    let due = case.sla_due_at.clone();
+    let overdue = due.as_ref().is_some_and(|d| {
+        let due_ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(d)).get_time();
+        due_ms < intl::now_ms() as f64
+    });
+    view! {
+        <tr>
+            <td><A href=href>{format!("#{} ", case.number)}{case.subject.clone()}</A></td>
+            <td>{case.customer_name.clone()}</td>
+            <td><span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status))}</span></td>
+            <td>{move || i18n.t(priority_key(priority))}</td>
+            <td>{move || assignee.as_ref().and_then(|id| reps.with(|r| r.get(id).cloned())).unwrap_or_else(|| i18n.t(Key::Unassigned).into())}</td>
+            <td class:sla-overdue=overdue>
+                {move || match &due {
+                    Some(d) if overdue => i18n.0.get().tf(Key::SlaWasDue, &[("when", &intl::date_time(i18n.locale(), d))]),
+                    Some(d) => intl::date_time(i18n.locale(), d),
+                    None => i18n.t(Key::Answered).into(),
+                }}
+            </td>
+        </tr>
+    }
+}
