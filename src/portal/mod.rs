@@ -15,7 +15,7 @@ use crate::connector::portal::{PortalOp, PortalReply};
 use crate::connector::ConnectorError;
 use crate::i18n::{Key, Locale};
 use crate::transport::BrowserTransport;
-use crate::ui::locale::{provide_i18n, use_i18n, LanguageSwitch};
+use crate::ui::locale::{provide_i18n, use_i18n, I18n, LanguageSwitch};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
@@ -63,9 +63,9 @@ pub fn start() {
 }
 
 /// Applies a customer's preferred language.
-pub fn use_customer_locale(customer: &Customer) {
+pub fn apply_customer_locale(i18n: I18n, customer: &Customer) {
     if let Some(locale) = Locale::from_tag(&customer.locale) {
-        use_i18n().0.set(locale);
+        i18n.0.set(locale);
     }
 }
 
@@ -78,6 +78,9 @@ pub fn PortalApp() -> impl IntoView {
     STATE.with(|cell| cell.set(Some(state)));
     leptos::task::spawn_local(async move {
         if let Ok(PortalReply::Session(customer)) = client().run(PortalOp::Session).await {
+            if let Some(customer) = &customer {
+                apply_customer_locale(i18n, customer);
+            }
             state.customer.set(customer);
         }
         state.checked.set(true);

@@ -1,6 +1,6 @@
 //! My profile: name, phone, preferred language and mail notifications.
 
-use super::{run, use_customer_locale, PortalState};
+use super::{apply_customer_locale, run, PortalState};
 use crate::connector::portal::{PortalOp, PortalReply};
 use crate::connector::ConnectorError;
 use crate::i18n::{Key, Locale};
@@ -42,7 +42,7 @@ pub fn ProfilePage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match run(PortalOp::UpdateProfile(patch)).await {
                 Ok(PortalReply::Profile(customer)) => {
-                    use_customer_locale(&customer);
+                    apply_customer_locale(i18n, &customer);
                     state.customer.set(Some(customer));
                     notice.set(Some(i18n.t(Key::ProfileSaved).into()));
                 }

@@ -1,7 +1,7 @@
 //! Passwordless sign-in: the customer asks for a link by mail; opening the link (`/portal/signin#token=…`)
 //! trades the token for a session. The token is taken out of the address bar at once and sent in a request body.
 
-use super::{run, use_customer_locale, PortalState};
+use super::{apply_customer_locale, run, PortalState};
 use crate::connector::portal::{PortalOp, PortalReply};
 use crate::connector::ConnectorError;
 use crate::i18n::Key;
@@ -12,6 +12,9 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate};
 use trato_protocol::LinkRequest;
+
+/// A shared router navigation function.
+type Navigate = std::sync::Arc<dyn Fn(&str, leptos_router::NavigateOptions) + Send + Sync>;
 
 /// The token in the address's fragment, removed from the address bar and history.
 fn take_token() -> Option<String> {
@@ -36,13 +39,14 @@ pub fn SignInPage() -> impl IntoView {
     let sent = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
-    if let Some(token) = take_token() {
+    let redeem = move |navigate: Navigate| {
+        let Some(token) = take_token() else { return };
         busy.set(true);
-        let navigate = navigate.clone();
+        error.set(None);
         leptos::task::spawn_local(async move {
             match run(PortalOp::Redeem(token)).await {
                 Ok(PortalReply::SignedIn(signed)) => {
-                    use_customer_locale(&signed.customer);
+                    apply_customer_locale(i18n, &signed.customer);
                     state.customer.set(Some(signed.customer));
                     let target = match signed.case_id {
                         Some(id) => format!("/portal/cases/{}", crate::connector::trato::encode_component(&id)),
@@ -55,7 +59,12 @@ pub fn SignInPage() -> impl IntoView {
             }
             busy.set(false);
         });
-    }
+    };
+    let navigate_shared: Navigate = std::sync::Arc::new(navigate.clone());
+    redeem(navigate_shared.clone());
+    // A link pasted into a tab that already shows this page only changes the fragment.
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| redeem(navigate_shared.clone()));
+    on_cleanup(move || listener.remove());
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -23,8 +23,10 @@ test('the desk login page loads without errors and passes axe', async () => {
 
 test('the portal entry point loads without errors and passes axe', async () => {
   const page = await openPage(context);
-  await page.goto(`${BASE}/portal/`);
-  await page.getByRole('heading', { level: 1, name: 'Portal de clientes' }).waitFor();
+  const response = await page.goto(`${BASE}/portal/`);
+  assert.match(response.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval'/);
+  await page.getByRole('heading', { level: 1, name: 'Centro de ayuda' }).waitFor();
+  await page.getByRole('link', { name: 'Cómo descargar una factura' }).waitFor();
   await assertAccessible(page);
   assertNoErrors(page);
   await page.close();

@@ -63,11 +63,11 @@ export async function signIn(page, { email, password, base = BASE } = DEMO) {
 
 /**
  * Starts a backend of the test's own (the demo data, the built faces) that the test can stop and restart: on
- * `port` (0 for any free one) with the SQLite file `db`. Returns its URL and `stop()`.
+ * `port` (0 for any free one) with the SQLite file `db` and `extra` arguments. Returns its URL and `stop()`.
  */
-export async function startServer({ db, port = 0 }) {
+export async function startServer({ db, port = 0, extra = [] }) {
   const { spawn } = await import('node:child_process');
-  const args = ['--db', db, '--listen', `127.0.0.1:${port}`, '--static', process.env.TRATO_DIST, '--demo'];
+  const args = ['--db', db, '--listen', `127.0.0.1:${port}`, '--static', process.env.TRATO_DIST, '--demo', ...extra];
   const child = spawn(process.env.TRATO_SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     child.stdout.once('data', (data) => {

@@ -1,0 +1,208 @@
+// The customer portal and the desk's case queue, end to end: a customer signs in through the mailed link, is
+// offered an article while typing a subject, opens a case with an attachment and sees its number; a rep answers
+// publicly and adds an internal note; the customer sees the answer but never the note, and rates the resolved
+// case. Every page passes axe-core; hostile text stays text.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, openPage, assertNoErrors, assertAccessible, signIn, startServer, DEMO } from './helpers.mjs';
+
+const CUSTOMER = 'elena@cliente-dos.example';
+const HOSTILE = '<img src=x onerror="window.pwned=1"> No puedo descargar la factura';
+let server;
+let mailDir;
+let customerContext;
+let repContext;
+
+before(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trato-portal-'));
+  mailDir = join(dir, 'mail');
+  server = await startServer({ db: join(dir, 'trato.sqlite'), extra: ['--mail-dir', mailDir] });
+  customerContext = await launch();
+  repContext = await launch();
+});
+
+after(async () => {
+  await customerContext?.close();
+  await repContext?.close();
+  await server?.stop();
+});
+
+/** The newest sign-in link mailed to `to`. */
+function lastLink(to) {
+  const mails = readdirSync(mailDir).sort().map((f) => readFileSync(join(mailDir, f), 'utf8'))
+    .filter((text) => text.includes(`To: ${to}\r\n`));
+  assert.ok(mails.length > 0, `a mail to ${to}`);
+  const link = /(http:\/\/\S+\/portal\/signin#token=\S+)/.exec(mails.at(-1));
+  assert.ok(link, 'the mail has a sign-in link');
+  return link[1];
+}
+
+test('a customer signs in by mail, opens a case with a suggestion and a file; a rep answers; the customer rates it', async () => {
+  const base = server.url;
+  let customer = await openPage(customerContext);
+
+  // Sign in through the mailed link.
+  await customer.goto(`${base}/portal/signin`);
+  await customer.getByRole('heading', { level: 1, name: 'Entrar en el portal de clientes' }).waitFor();
+  await assertAccessible(customer);
+  await customer.getByLabel('Correo electrónico').fill(CUSTOMER);
+  await customer.getByRole('button', { name: 'Enviarme el enlace' }).click();
+  await customer.getByText(`Si ${CUSTOMER} tiene acceso al portal`).waitFor();
+  const link = lastLink(CUSTOMER);
+  assert.ok(!link.includes('?'), 'the secret is in the fragment, never in a query string');
+  // As from a mail program: the link opens in a new tab.
+  await customer.close();
+  customer = await openPage(customerContext);
+  await customer.goto(link);
+  await customer.getByRole('heading', { level: 1, name: 'Mis casos' }).waitFor();
+  assert.ok(!customer.url().includes('token'), 'the token is gone from the address bar');
+  await customer.getByText('Solicitud de catálogo de vinos 2027').waitFor();
+  await assertAccessible(customer);
+  // The same link cannot be used twice.
+  const other = await openPage(repContext);
+  await other.goto(link);
+  await other.getByText('Este enlace ya se ha usado o ha caducado').waitFor();
+  await other.close();
+
+  // A new case: typing the subject suggests an article; opening it is recorded.
+  await customer.getByRole('link', { name: 'Nuevo caso' }).first().click();
+  await customer.getByRole('heading', { level: 1, name: 'Nuevo caso' }).waitFor();
+  await customer.getByLabel('Asunto').pressSequentially(HOSTILE, { delay: 5 });
+  const suggestion = customer.getByRole('button', { name: 'Cómo descargar una factura' });
+  await suggestion.waitFor();
+  await suggestion.click();
+  assert.equal(await suggestion.getAttribute('aria-expanded'), 'true');
+  await customer.getByText('Pulsa Descargar factura').waitFor();
+  await assertAccessible(customer);
+  await customer.getByLabel('Descripción').fill('Sale un error al pulsar «Descargar factura».\n<script>window.pwned=2</script>');
+  await customer.locator('#case-files').setInputFiles({ name: 'captura.txt', mimeType: 'text/plain', buffer: Buffer.from('Error 500 al descargar') });
+  await customer.locator('.attached').getByText('captura.txt').waitFor();
+  await customer.getByLabel('Prioridad').selectOption('high');
+  await customer.getByRole('button', { name: 'Enviar caso' }).click();
+  await customer.getByText('Caso #1005 creado').waitFor();
+  const heading = customer.getByRole('heading', { level: 1 });
+  assert.match(await heading.textContent(), /#1005 <img src=x onerror="window\.pwned=1"> No puedo descargar/);
+  assert.equal(await customer.locator('h1 img, .thread script').count(), 0, 'hostile text renders as text');
+  await customer.getByRole('link', { name: /captura\.txt/ }).waitFor();
+  await assertAccessible(customer);
+  const caseUrl = customer.url().split('?')[0];
+
+  // The rep: queue, case page, internal note and public reply, resolve.
+  const rep = await openPage(repContext);
+  await signIn(rep, { ...DEMO, base });
+  await rep.getByRole('link', { name: 'Casos' }).click();
+  await rep.getByRole('heading', { level: 1, name: 'Cola de casos' }).waitFor();
+  const row = rep.getByRole('link', { name: /#1005/ });
+  await row.waitFor();
+  await assertAccessible(rep);
+  await row.click();
+  await rep.getByRole('heading', { level: 1, name: /#1005/ }).waitFor();
+  await rep.getByText('Elena Vidal').first().waitFor();
+  await assertAccessible(rep);
+  await rep.getByLabel('Nota interna').check();
+  await rep.getByLabel('Nota para el equipo (el cliente no la verá)').fill('Nota interna: el PDF falla con Safari.');
+  await rep.getByRole('button', { name: 'Añadir nota interna' }).click();
+  await rep.locator('.message.internal').getByText('el PDF falla con Safari').waitFor();
+  await rep.getByLabel('Respuesta al cliente').check();
+  await rep.getByLabel('Respuesta (se envía al cliente)').fill('Ya está arreglado: prueba de nuevo, por favor.');
+  await rep.getByRole('button', { name: 'Enviar respuesta' }).click();
+  await rep.locator('.message.rep').getByText('Ya está arreglado').waitFor();
+  await rep.getByLabel('Estado').selectOption('resolved');
+  await rep.getByText('Guardado', { exact: true }).waitFor();
+  assertNoErrors(rep);
+
+  // The customer sees the answer, never the note, and rates the case.
+  await customer.goto(caseUrl);
+  await customer.getByText('Ya está arreglado: prueba de nuevo, por favor.').waitFor();
+  assert.equal(await customer.getByText('el PDF falla con Safari').count(), 0, 'the internal note is never shown');
+  await customer.locator('.case-facts').getByText('Resuelto').waitFor();
+  await customer.getByText('¿Qué tal te hemos atendido?').waitFor();
+  await assertAccessible(customer);
+  await customer.locator('label.score', { hasText: '5' }).click();
+  await customer.getByLabel('Comentario (opcional)').fill('Muy rápidos');
+  await customer.getByRole('button', { name: 'Enviar valoración' }).click();
+  await customer.getByText('Tu valoración: 5 de 5.').waitFor();
+  assert.equal(await customer.evaluate(() => window.pwned), undefined, 'no injected script ran');
+  assertNoErrors(customer);
+
+  // The rep sees the rating.
+  await rep.reload();
+  await rep.getByText('Valoración del cliente: 5 de 5').waitFor();
+  await rep.close();
+  await customer.close();
+});
+
+test('the help center, an article, orders and the profile work and pass axe', async () => {
+  const base = server.url;
+  const page = await openPage(customerContext);
+  await page.goto(`${base}/portal`);
+  await page.getByRole('heading', { level: 1, name: 'Centro de ayuda' }).waitFor();
+  await page.getByLabel('Buscar en la ayuda').fill('contrasena');
+  await page.getByRole('button', { name: 'Buscar', exact: true }).click();
+  await page.getByRole('link', { name: 'Entrar en el portal sin contraseña' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Entrar en el portal sin contraseña' }).waitFor();
+  await assertAccessible(page);
+  await page.getByRole('button', { name: 'Sí' }).click();
+  await page.getByText('¡Gracias por tu opinión!').waitFor();
+
+  await page.getByRole('link', { name: 'Mis pedidos' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Mis pedidos' }).waitFor();
+  await page.getByText('PV-2026-0120').click();
+  await page.getByText('Rioja crianza, caja de 6').waitFor();
+  // 10 × 54,00 € + 21 % IVA = 653,40 €
+  await page.locator('.order-lines tfoot').getByText(/653,40/).waitFor();
+  assert.equal(await page.getByText('PV-2026-0101').count(), 0, 'another company\'s orders are not listed');
+  await assertAccessible(page);
+
+  await page.getByRole('link', { name: 'Perfil' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Perfil' }).waitFor();
+  await assertAccessible(page);
+  await page.getByLabel('Teléfono').fill('+34 600 111 222');
+  await page.getByLabel('Idioma preferido').selectOption('en');
+  await page.getByRole('button', { name: 'Guardar' }).click();
+  await page.getByText('Profile saved.').waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.getByLabel('Preferred language').selectOption('es');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Perfil guardado.').waitFor();
+
+  // Keyboard only: the sign-out button is reachable and signs out.
+  await page.getByRole('button', { name: 'Cerrar sesión' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Entrar en el portal de clientes' }).waitFor();
+  await page.goto(`${base}/portal/orders`);
+  await page.getByRole('heading', { level: 1, name: 'Entrar en el portal de clientes' }).waitFor();
+  assertNoErrors(page);
+  await page.close();
+});
+
+test('the desk knowledge base editor publishes an article that the portal then suggests', async () => {
+  const base = server.url;
+  const rep = await openPage(repContext);
+  await signIn(rep, { ...DEMO, base });
+  await rep.goto(`${base}/kb`);
+  await rep.getByRole('heading', { level: 1, name: 'Base de conocimiento' }).waitFor();
+  await assertAccessible(rep);
+  await rep.getByRole('button', { name: 'Nuevo artículo' }).click();
+  await rep.getByLabel('Título').fill('Pedidos urgentes en domingo');
+  await rep.getByLabel('Contenido').fill('## Domingos\n- Llama al **900 000 000**.\n<script>alert(1)</script>');
+  await rep.locator('section strong', { hasText: '900 000 000' }).waitFor();
+  await rep.getByText('<script>alert(1)</script>').first().waitFor();
+  await rep.getByLabel('Publicar en el portal').check();
+  await assertAccessible(rep);
+  await rep.getByRole('button', { name: 'Guardar' }).click();
+  await rep.getByRole('button', { name: 'Pedidos urgentes en domingo' }).waitFor();
+  assertNoErrors(rep);
+  await rep.close();
+
+  const page = await openPage(customerContext);
+  await page.goto(`${base}/portal`);
+  await page.getByLabel('Buscar en la ayuda').fill('domingo');
+  await page.getByRole('button', { name: 'Buscar', exact: true }).click();
+  await page.getByRole('link', { name: 'Pedidos urgentes en domingo' }).waitFor();
+  assertNoErrors(page);
+  await page.close();
+});
