@@ -150,7 +150,9 @@ pub fn dev(args: &[String]) -> Result {
     let db = data.join("trato.sqlite").to_string_lossy().into_owned();
     let static_dir = out.to_string_lossy().into_owned();
     let binary = root().join("target/release/trato-server");
-    let server_args = ["--db", &db, "--listen", "127.0.0.1:8080", "--demo", "--static", &static_dir];
+    let mail = data.join("mail").to_string_lossy().into_owned();
+    let server_args =
+        ["--db", &db, "--listen", "127.0.0.1:8080", "--demo", "--static", &static_dir, "--mail-dir", &mail];
     let (mut child, url, output) = start_server(&binary, &server_args)?;
     println!("\nTrato is running (Ctrl+C stops it):");
     println!("  desk    {url}/");
@@ -158,6 +160,7 @@ pub fn dev(args: &[String]) -> Result {
     println!("  widget  {url}/demo/  (a demo web site with the chat widget)");
     println!("  API     {url}/api/v1/  (see protocol/PROTOCOL.md)");
     println!("\nDatabase: {db} (delete it for a fresh demo dataset)");
+    println!("Outgoing mail (portal sign-in links, case notices): {mail}/*.eml");
     // The server prints the demo logins itself; forward what it says until it stops.
     for line in output.lines().map_while(std::result::Result::ok) {
         println!("{line}");
