@@ -2,7 +2,7 @@
 //! knowledge base, orders and profile. Sans-IO: [`request`] builds a request value and [`response`] reads the
 //! answer; [`PortalClient`](crate::client::PortalClient) runs them over a transport.
 
-use super::support::{encode_filename, parse, Upload};
+use super::support::{encode_filename, parse, query_string, Upload};
 use super::trato::encode_component;
 use super::{ConnectorError, HttpRequest, HttpResponse, Method};
 use trato_protocol::*;
@@ -117,21 +117,6 @@ fn post(rest: &str) -> HttpRequest {
     HttpRequest::new(Method::Post, path(rest)).header(CSRF_HEADER, CSRF_VALUE)
 }
 
-/// The query string of `pairs` whose value is present (with the leading `?` when not empty).
-fn query(pairs: &[(&str, Option<String>)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_ref().filter(|v| !v.trim().is_empty()).map(|v| format!("{k}={}", encode_component(v)))
-        })
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
-}
-
 /// The request that performs `op`.
 pub fn request(op: &PortalOp) -> HttpRequest {
     let case = |id: &str| format!("cases/{}", encode_component(id));
@@ -145,7 +130,7 @@ pub fn request(op: &PortalOp) -> HttpRequest {
         }
         PortalOp::Cases { status, search } => HttpRequest::new(
             Method::Get,
-            path(&format!("cases{}", query(&[("status", status.clone()), ("q", search.clone())]))),
+            path(&format!("cases{}", query_string(&[("status", status.clone()), ("q", search.clone())]))),
         ),
         PortalOp::Case(id) => HttpRequest::new(Method::Get, path(&case(id))),
         PortalOp::CreateCase(new) => post("cases").json(new),
@@ -161,7 +146,7 @@ pub fn request(op: &PortalOp) -> HttpRequest {
             Method::Get,
             path(&format!(
                 "kb/articles{}",
-                query(&[
+                query_string(&[
                     ("q", search.clone()),
                     ("category", category.clone()),
                     ("limit", limit.map(|l| l.to_string()))

@@ -25,24 +25,29 @@ pub struct CaseFilter {
 impl CaseFilter {
     /// The filter as a query string (with the leading `?` when not empty).
     pub fn query(&self) -> String {
-        let pairs = [
-            ("status", &self.status),
-            ("priority", &self.priority),
-            ("assignee", &self.assignee),
-            ("sla", &self.sla),
-            ("q", &self.search),
-        ];
-        let parts: Vec<String> = pairs
-            .iter()
-            .filter_map(|(k, v)| {
-                v.as_ref().filter(|v| !v.trim().is_empty()).map(|v| format!("{k}={}", encode_component(v)))
-            })
-            .collect();
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", parts.join("&"))
-        }
+        query_string(&[
+            ("status", self.status.clone()),
+            ("priority", self.priority.clone()),
+            ("assignee", self.assignee.clone()),
+            ("sla", self.sla.clone()),
+            ("q", self.search.clone()),
+        ])
+    }
+}
+
+/// The query string of the `pairs` whose value is present and not blank, encoded, with the leading `?` when not
+/// empty.
+pub fn query_string(pairs: &[(&str, Option<String>)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_ref().filter(|v| !v.trim().is_empty()).map(|v| format!("{k}={}", encode_component(v)))
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
     }
 }
 

@@ -94,9 +94,9 @@ pub fn App() -> impl IntoView {
                 // One route for the board and its deal panel (`/deals/{id}`), so opening a panel keeps the board.
                 <Routes fallback=|| view! { <board::BoardPage /> }>
                     <Route path=path!("/login") view=login::LoginPage />
-                    <Route path=path!("/cases") view=|| view! { <support::SupportShell><support::CaseQueuePage /></support::SupportShell> } />
-                    <Route path=path!("/cases/:id") view=|| view! { <support::SupportShell><support::CaseDeskPage /></support::SupportShell> } />
-                    <Route path=path!("/kb") view=|| view! { <support::SupportShell><support::KnowledgeBaseEditor /></support::SupportShell> } />
+                    <Route path=path!("/cases") view=|| view! { <shell::SignedInShell><support::CaseQueuePage /></shell::SignedInShell> } />
+                    <Route path=path!("/cases/:id") view=|| view! { <shell::SignedInShell><support::CaseDeskPage /></shell::SignedInShell> } />
+                    <Route path=path!("/kb") view=|| view! { <shell::SignedInShell><support::KnowledgeBaseEditor /></shell::SignedInShell> } />
                     <Route path=path!("/*rest") view=board::BoardPage />
                 </Routes>
             </Show>

@@ -6,7 +6,7 @@ use super::{use_store, SessionState};
 use crate::i18n::{intl, Key};
 use crate::ui::locale::{use_i18n, LanguageSwitch};
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{Redirect, A};
 
 /// Top bar shown above every signed-in desk page.
 #[component]
@@ -88,5 +88,22 @@ pub fn TopBar() -> impl IntoView {
                 </button>
             </div>
         </dialog>
+    }
+}
+
+/// A signed-in desk page: the top bar above the page, or the sign-in page for a signed-out visitor.
+#[component]
+pub fn SignedInShell(children: ChildrenFn) -> impl IntoView {
+    let state = expect_context::<SessionState>();
+    move || {
+        if state.session.with(Option::is_none) {
+            view! { <Redirect path="/login" /> }.into_any()
+        } else {
+            view! {
+                <TopBar />
+                {children()}
+            }
+            .into_any()
+        }
     }
 }

@@ -10,7 +10,7 @@ mod moves;
 mod panel;
 mod toolbar;
 
-use super::shell::TopBar;
+use super::shell::SignedInShell;
 use super::{use_store, SessionState, Store};
 use crate::domain::board::{summarize, StageSummary};
 use crate::domain::filter;
@@ -23,7 +23,6 @@ use crate::store::{BoardData, StoreEvent};
 use crate::ui::error::ErrorMessage;
 use crate::ui::locale::use_i18n;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use std::sync::Arc;
@@ -203,17 +202,10 @@ fn join_money(locale: Locale, totals: &Totals) -> String {
 /// The board routes (`/` and `/deals/{id}`); sends signed-out visitors to the sign-in page.
 #[component]
 pub fn BoardPage() -> impl IntoView {
-    let state = expect_context::<SessionState>();
-    move || {
-        if state.session.with(Option::is_none) {
-            view! { <Redirect path="/login" /> }.into_any()
-        } else {
-            view! {
-                <TopBar />
-                <Board />
-            }
-            .into_any()
-        }
+    view! {
+        <SignedInShell>
+            <Board />
+        </SignedInShell>
     }
 }
 

@@ -10,31 +10,12 @@ pub use case::CaseDeskPage;
 pub use kb::KnowledgeBaseEditor;
 pub use queue::CaseQueuePage;
 
-use super::shell::TopBar;
-use super::{use_store, SessionState, Store};
+use super::{use_store, Store};
 use crate::connector::support::{SupportOp, SupportReply};
 use crate::connector::ConnectorError;
 use crate::ui::files::Uploader;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use std::rc::Rc;
-
-/// A signed-in support page: the top bar and the page, or the sign-in page for a signed-out visitor.
-#[component]
-pub fn SupportShell(children: ChildrenFn) -> impl IntoView {
-    let state = expect_context::<SessionState>();
-    move || {
-        if state.session.with(Option::is_none) {
-            view! { <Redirect path="/login" /> }.into_any()
-        } else {
-            view! {
-                <TopBar />
-                {children()}
-            }
-            .into_any()
-        }
-    }
-}
 
 /// The desk's store as a copyable handle (support pages only exist inside the desk, which provides it).
 type StoreValue = StoredValue<Option<Store>, LocalStorage>;
