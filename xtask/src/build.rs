@@ -27,7 +27,13 @@ pub fn build_faces(release: bool) -> Result<PathBuf> {
             args.push("--release");
         }
         args.extend(["--dist", &target_text, "--public-url", public_url]);
-        exec(cmd("trunk", &args))?;
+        let mut trunk = cmd("trunk", &args);
+        if release {
+            // Type-erased views: Leptos compiles each component once instead of once per concrete view type,
+            // which makes the release wasm much smaller.
+            trunk.env("RUSTFLAGS", "--cfg erase_components");
+        }
+        exec(trunk)?;
         externalize_bootstrap(&target.join("index.html"), public_url)?;
         if face == "desk" {
             write_service_worker(&target)?;
