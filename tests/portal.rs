@@ -290,6 +290,11 @@ async fn a_case_from_the_portal_to_the_desk_and_back() {
         ack.last().unwrap().contains("1005") && ack.last().unwrap().contains("#token="),
         "acknowledged with a link"
     );
+    // The mailed link opens this very case.
+    match server.portal().run(PortalOp::Redeem(server.last_token("elena@cliente-dos.example"))).await.unwrap() {
+        PortalReply::SignedIn(signed) => assert_eq!(signed.case_id.as_deref(), Some(created.case.id.as_str())),
+        other => panic!("{other:?}"),
+    }
     // The upload is now part of the case; it cannot be attached twice.
     let again = new_case("otra vez", vec![photo.id.clone()]);
     assert!(matches!(thread(&elena, PortalOp::CreateCase(again)).await, Err(ConnectorError::Invalid { .. })));
