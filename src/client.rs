@@ -2,6 +2,7 @@
 
 use crate::connector::portal::{self, PortalOp, PortalReply};
 use crate::connector::support::{SupportOp, SupportReply};
+use crate::connector::widget::{self, WidgetOp, WidgetReply};
 use crate::connector::{Capabilities, Connector, ConnectorError, ListQuery, Operation, RecordOp, RecordReply, Reply};
 use crate::transport::Transport;
 use trato_protocol::*;
@@ -247,5 +248,24 @@ impl<T: Transport> PortalClient<T> {
     pub async fn run(&self, op: PortalOp) -> Result<PortalReply, ConnectorError> {
         let response = self.transport.send(portal::request(&op)).await?;
         portal::response(&op, &response)
+    }
+}
+
+/// Runs the chat widget's operations over a transport, with the visitor's token once there is one.
+#[derive(Clone, Debug)]
+pub struct WidgetClient<T> {
+    transport: T,
+}
+
+impl<T: Transport> WidgetClient<T> {
+    /// A widget client over `transport`.
+    pub fn new(transport: T) -> Self {
+        WidgetClient { transport }
+    }
+
+    /// Runs one operation as the visitor holding `token`.
+    pub async fn run(&self, op: WidgetOp, token: Option<&str>) -> Result<WidgetReply, ConnectorError> {
+        let response = self.transport.send(widget::request(&op, token)).await?;
+        widget::response(&op, &response)
     }
 }

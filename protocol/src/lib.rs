@@ -4,11 +4,13 @@
 //! documents every endpoint. This crate is plain data plus the validation rules both sides apply, so a client
 //! can check a form before sending it and the server enforces the very same limits.
 
+pub mod chat;
 pub mod error;
 pub mod records;
 pub mod support;
 pub mod validate;
 
+pub use chat::*;
 pub use error::{ApiError, ErrorCode, FieldErrors};
 pub use records::*;
 pub use support::*;

@@ -260,21 +260,13 @@ pub async fn portal_list(
     Ok(json_body(&cases))
 }
 
-/// `POST /portal/cases`: opens a case, acknowledges it by mail and answers with its number at once.
-pub async fn portal_create(
-    State(state): State<AppState>,
-    session: CustomerSession,
-    ApiJson(new): ApiJson<NewCase>,
-) -> Result<Response, Failure> {
-    check(new.errors())?;
-    let conn = state.db();
-    let tx = conn.unchecked_transaction()?;
+/// Opens a case for a customer (inside the caller's transaction) and acknowledges it by mail; returns its id.
+pub fn open_case(conn: &Connection, state: &AppState, customer: &Customer, new: &NewCase) -> Result<String, Failure> {
     let now = clock::now();
     let id = db::new_id("case");
-    let number: i64 = tx.query_row("SELECT COALESCE(MAX(number), 1000) + 1 FROM cases", [], |row| row.get(0))?;
+    let number: i64 = conn.query_row("SELECT COALESCE(MAX(number), 1000) + 1 FROM cases", [], |row| row.get(0))?;
     let due = clock::timestamp(OffsetDateTime::now_utc() + Duration::hours(new.priority.response_hours()));
-    let customer = &session.customer;
-    tx.execute(
+    conn.execute(
         "INSERT INTO cases (id, number, version, subject, category, status, priority, customer_id, account_id,
                             assignee_id, created_at, updated_at, sla_due_at)
          VALUES (?1, ?2, 1, ?3, ?4, 'new', ?5, ?6, ?7, NULL, ?8, ?8, ?9)",
@@ -290,15 +282,28 @@ pub async fn portal_create(
             due
         ],
     )?;
-    add_message(&tx, &id, Writer::Customer(customer), &new.description, false, &new.attachment_ids, &now)?;
-    kb::case_submitted(&tx, &customer.id)?;
+    add_message(conn, &id, Writer::Customer(customer), &new.description, false, &new.attachment_ids, &now)?;
+    kb::case_submitted(conn, &customer.id)?;
     if customer.notify {
-        let company = portal_auth::company(&tx)?;
-        portal_auth::mail_customer(&tx, &state, customer, Some(&id), |link| {
+        let company = portal_auth::company(conn)?;
+        portal_auth::mail_customer(conn, state, customer, Some(&id), |link| {
             let kind = MailKind::CaseReceived { number: number as u64, subject: new.subject.trim(), link };
             render(&kind, &customer.locale, &customer.name, &company)
         })?;
     }
+    Ok(id)
+}
+
+/// `POST /portal/cases`: opens a case, acknowledges it by mail and answers with its number at once.
+pub async fn portal_create(
+    State(state): State<AppState>,
+    session: CustomerSession,
+    ApiJson(new): ApiJson<NewCase>,
+) -> Result<Response, Failure> {
+    check(new.errors())?;
+    let conn = state.db();
+    let tx = conn.unchecked_transaction()?;
+    let id = open_case(&tx, &state, &session.customer, &new)?;
     tx.commit()?;
     let case = load(&conn, &id)?.ok_or_else(|| Failure::not_found("case"))?;
     let thread = CaseThread { messages: messages(&conn, &id, false)?, case };

@@ -21,7 +21,7 @@ pub fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
 }
 
 /// Current schema version, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 /// Record tables in the order the changes feed lists kinds.
 pub const RECORD_TABLES: [&str; 6] = ["pipelines", "accounts", "contacts", "deals", "activities", "views"];
@@ -73,6 +73,7 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Version 4: portal customers and their sign-in, cases, attachments, the knowledge base, orders, mail.
+/// Version 5: chat sites, visitors, conversations and messages.
 const SUPPORT_TABLES: &str = "
     CREATE TABLE IF NOT EXISTS customers (
         id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE COLLATE NOCASE, phone TEXT,
@@ -122,6 +123,22 @@ const SUPPORT_TABLES: &str = "
         account_id TEXT NOT NULL, customer_id TEXT NOT NULL, ordered_on TEXT NOT NULL, expected_on TEXT,
         currency TEXT NOT NULL, tax_bp INTEGER NOT NULL, lines TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS orders_account ON orders(account_id, ordered_on);
+    CREATE TABLE IF NOT EXISTS sites (
+        key TEXT PRIMARY KEY, name TEXT NOT NULL, allowed_origins TEXT NOT NULL, business_hours TEXT,
+        enforce_identity INTEGER NOT NULL DEFAULT 0, identity_secret TEXT NOT NULL, prechat INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE IF NOT EXISTS visitors (
+        id TEXT PRIMARY KEY, site_key TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, name TEXT, email TEXT,
+        user_id TEXT, contact_id TEXT, created_at TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS conversations (
+        id TEXT PRIMARY KEY, site_key TEXT NOT NULL, visitor_id TEXT NOT NULL, status TEXT NOT NULL,
+        assignee_id TEXT, created_at TEXT NOT NULL, last_message_at TEXT NOT NULL, rating_score INTEGER,
+        rating_comment TEXT);
+    CREATE INDEX IF NOT EXISTS conversations_visitor ON conversations(visitor_id, status, created_at);
+    CREATE INDEX IF NOT EXISTS conversations_recent ON conversations(status, last_message_at);
+    CREATE TABLE IF NOT EXISTS chat_messages (
+        id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, author TEXT NOT NULL, author_name TEXT NOT NULL,
+        body TEXT NOT NULL, client_id TEXT, created_at TEXT NOT NULL, read_at TEXT);
+    CREATE INDEX IF NOT EXISTS chat_messages_conversation ON chat_messages(conversation_id, created_at);
     CREATE TABLE IF NOT EXISTS mail_outbox (
         id TEXT PRIMARY KEY, to_addr TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
         created_at TEXT NOT NULL, sent_at TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT);

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod cases;
+pub mod chat;
 pub mod clock;
 pub mod db;
 pub mod demo;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// What happens to outgoing mail besides the outbox table.
     pub mail: Arc<mail::MailConfig>,
+    /// Live chat events and rep presence.
+    pub hub: chat::Hub,
 }
 
 impl AppState {
@@ -100,7 +103,11 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         secure_cookies: config.secure_cookies,
         public_url: public_url.trim_end_matches('/').into(),
         mail: Arc::new(config.mail.clone()),
+        hub: chat::Hub::default(),
     };
+    if config.demo.is_some() {
+        chat::ensure_demo_site(&state.db(), &state.public_url).map_err(std::io::Error::other)?;
+    }
     mail::start_relay(state.clone());
     let app = web::router(state, config.static_dir.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {

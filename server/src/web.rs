@@ -2,8 +2,8 @@
 
 use crate::error::Failure;
 use crate::resources::{create, delete, get as get_one, list, method_not_allowed, restore, unknown_path, update};
-use crate::{auth, cases, kb, orders, portal_auth, AppState};
-use axum::extract::{DefaultBodyLimit, Request};
+use crate::{auth, cases, chat, kb, orders, portal_auth, AppState};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -24,10 +24,11 @@ pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-e
     img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
     form-action 'self'; frame-ancestors 'none'";
 
-/// Content-Security-Policy of the widget page (framed by sites; the allowed sites come with issue 05).
+/// Content-Security-Policy of the widget page, up to its `frame-ancestors` sources (the allowed origins of the
+/// site named by `?site=`, or `'none'`). `connect-src` includes the page's own WebSocket endpoint.
 pub const WIDGET_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
     img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
-    frame-ancestors 'self'";
+    frame-ancestors ";
 
 /// Content-Security-Policy of the demo host page, which frames the widget.
 pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; frame-src 'self'; \
@@ -83,6 +84,25 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/portal/kb/articles/{id}/opened", post(kb::portal_opened))
         .route("/portal/orders", get(orders::portal_list))
         .route("/portal/orders/{id}", get(orders::portal_get))
+        .route("/sites", get(chat::list_sites).post(chat::create_site))
+        .route("/widget/config", get(chat::config))
+        .route("/widget/session", post(chat::new_session))
+        .route("/widget/me", get(chat::me))
+        .route("/widget/prechat", post(chat::prechat))
+        .route("/widget/identify", post(chat::identify))
+        .route("/widget/conversation", get(chat::widget_conversation))
+        .route("/widget/messages", post(chat::widget_message))
+        .route("/widget/typing", post(chat::widget_typing))
+        .route("/widget/read", post(chat::widget_read))
+        .route("/widget/rating", post(chat::widget_rating))
+        .route("/widget/offline", post(chat::widget_offline))
+        .route("/widget/socket", get(chat::widget_socket))
+        .route("/inbox", get(chat::inbox))
+        .route("/inbox/socket", get(chat::inbox_socket))
+        .route("/inbox/{id}", get(chat::inbox_get).patch(chat::inbox_update))
+        .route("/inbox/{id}/messages", post(chat::inbox_message))
+        .route("/inbox/{id}/typing", post(chat::inbox_typing))
+        .route("/inbox/{id}/convert", post(chat::inbox_convert))
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(csrf_guard))
@@ -98,7 +118,7 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
             .nest_service("/demo", ServeDir::new(dir.join("demo")))
             .fallback_service(ServeDir::new(dir.join("desk")).fallback(ServeFile::new(dir.join("desk/index.html"))));
     }
-    app.layer(middleware::from_fn(security_headers))
+    app.layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(CatchPanicLayer::custom(|_| {
             Failure::new(ErrorCode::Internal, "The server could not complete the request.").into_response()
         }))
@@ -117,8 +137,19 @@ async fn csrf_guard(request: Request, next: Next) -> Response {
 }
 
 /// Adds CSP and other protective headers; API answers are never cached.
-async fn security_headers(request: Request, next: Next) -> Response {
+async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
+    // The widget page may only be framed by the origins of the site it is opened for (`?site=`).
+    let widget_ancestors = path.starts_with("/widget/").then(|| {
+        let site = request.uri().query().and_then(|q| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .ok()?
+                .into_iter()
+                .find(|(k, _)| k == "site")
+                .map(|(_, v)| v)
+        });
+        chat::frame_ancestors(&state.db(), site.as_deref())
+    });
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -131,8 +162,12 @@ async fn security_headers(request: Request, next: Next) -> Response {
     let csp = if path.starts_with("/api/") {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         "default-src 'none'; frame-ancestors 'none'"
-    } else if path.starts_with("/widget/") {
-        WIDGET_CSP
+    } else if let Some(ancestors) = widget_ancestors {
+        let csp = format!("{WIDGET_CSP}{ancestors}");
+        if let Ok(value) = HeaderValue::from_str(&csp) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+        return response;
     } else if path.starts_with("/demo/") {
         DEMO_CSP
     } else {

@@ -9,6 +9,7 @@ pub mod http;
 pub mod portal;
 pub mod support;
 pub mod trato;
+pub mod widget;
 
 pub use error::ConnectorError;
 pub use http::{HttpRequest, HttpResponse, Method};

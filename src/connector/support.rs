@@ -93,6 +93,38 @@ pub enum SupportOp {
     Articles(Option<String>),
     /// A new article.
     CreateArticle(NewArticle),
+    /// The chat inbox: conversations, open ones first.
+    Inbox,
+    /// One conversation with its messages (marks the visitor's messages read).
+    InboxConversation(String),
+    /// A rep's chat answer.
+    InboxReply {
+        /// Conversation id.
+        id: String,
+        /// The message.
+        message: NewChatMessage,
+    },
+    /// The rep is typing or stopped.
+    InboxTyping {
+        /// Conversation id.
+        id: String,
+        /// Typing now.
+        typing: bool,
+    },
+    /// Assign, close or reopen a conversation.
+    UpdateConversation {
+        /// Conversation id.
+        id: String,
+        /// Changes.
+        patch: ConversationPatch,
+    },
+    /// Turn a conversation into a contact, deal or case.
+    ConvertConversation {
+        /// Conversation id.
+        id: String,
+        /// `contact`, `deal` or `case`.
+        to: String,
+    },
     /// Edit, publish or unpublish an article.
     UpdateArticle {
         /// Article id.
@@ -121,6 +153,18 @@ pub enum SupportReply {
     Articles(Vec<Article>),
     /// One article.
     Article(Article),
+    /// Conversations.
+    Conversations(Vec<Conversation>),
+    /// A conversation with its messages.
+    Conversation(Box<ConversationView>),
+    /// A changed conversation.
+    ConversationUpdated(Box<Conversation>),
+    /// A stored chat message.
+    ChatMessage(ChatMessage),
+    /// What a conversation became.
+    Converted(Converted),
+    /// Nothing to return.
+    Done,
 }
 
 fn mutating(method: Method, path: String) -> HttpRequest {
@@ -137,6 +181,10 @@ fn versioned(request: HttpRequest, version: Option<u64>) -> HttpRequest {
 /// Percent-encodes a file name for [`FILENAME_HEADER`].
 pub fn encode_filename(name: &str) -> String {
     encode_component(name)
+}
+
+fn inbox(id: &str, rest: &str) -> String {
+    format!("{API_PREFIX}/inbox/{}{rest}", encode_component(id))
 }
 
 /// The request that performs `op`.
@@ -158,6 +206,16 @@ pub fn request(op: &SupportOp) -> HttpRequest {
             HttpRequest::new(Method::Get, format!("{API_PREFIX}/kb/articles{query}"))
         }
         SupportOp::CreateArticle(new) => mutating(Method::Post, format!("{API_PREFIX}/kb/articles")).json(new),
+        SupportOp::Inbox => HttpRequest::new(Method::Get, format!("{API_PREFIX}/inbox")),
+        SupportOp::InboxConversation(id) => HttpRequest::new(Method::Get, inbox(id, "")),
+        SupportOp::InboxReply { id, message } => mutating(Method::Post, inbox(id, "/messages")).json(message),
+        SupportOp::InboxTyping { id, typing } => {
+            mutating(Method::Post, inbox(id, "/typing")).json(&Typing { typing: *typing })
+        }
+        SupportOp::UpdateConversation { id, patch } => mutating(Method::Patch, inbox(id, "")).json(patch),
+        SupportOp::ConvertConversation { id, to } => {
+            mutating(Method::Post, inbox(id, "/convert")).json(&Convert { to: to.clone() })
+        }
         SupportOp::UpdateArticle { id, version, patch } => {
             versioned(mutating(Method::Patch, format!("{API_PREFIX}/kb/articles/{}", encode_component(id))), *version)
                 .json(patch)
@@ -184,6 +242,18 @@ pub fn response(op: &SupportOp, response: &HttpResponse) -> Result<SupportReply,
         SupportOp::Categories => SupportReply::Categories(parse(response)?),
         SupportOp::Articles(_) => SupportReply::Articles(parse(response)?),
         SupportOp::CreateArticle(_) | SupportOp::UpdateArticle { .. } => SupportReply::Article(parse(response)?),
+        SupportOp::Inbox => SupportReply::Conversations(parse(response)?),
+        SupportOp::InboxConversation(_) => SupportReply::Conversation(Box::new(parse(response)?)),
+        SupportOp::InboxReply { .. } => SupportReply::ChatMessage(parse(response)?),
+        SupportOp::UpdateConversation { .. } => SupportReply::ConversationUpdated(Box::new(parse(response)?)),
+        SupportOp::ConvertConversation { .. } => SupportReply::Converted(parse(response)?),
+        SupportOp::InboxTyping { .. } => {
+            if response.is_success() {
+                SupportReply::Done
+            } else {
+                return Err(error_from(response));
+            }
+        }
     })
 }
 
