@@ -422,6 +422,15 @@ pub async fn identify(
     let email = body.email.as_deref().map(str::trim).filter(|e| validate::is_email(e));
     let name = body.name.as_deref().map(str::trim).filter(|n| !n.is_empty() && n.chars().count() <= 200);
     let visitor = set_visitor(&conn, &session.visitor.id, name, email, Some(&body.user_id))?;
+    if signed {
+        // The same signed user on a new session (another device, or a frame whose storage was partitioned
+        // away): their earlier conversations follow them. Unsigned ids are never trusted for this.
+        conn.execute(
+            "UPDATE conversations SET visitor_id = ?1 WHERE visitor_id IN
+               (SELECT id FROM visitors WHERE site_key = ?2 AND user_id = ?3 AND id <> ?1)",
+            params![visitor.id, session.site, body.user_id],
+        )?;
+    }
     Ok(json_body(&visitor))
 }
 

@@ -77,6 +77,16 @@ pub fn App() -> impl IntoView {
             }
         }
     });
+    // The live chat feed runs while a rep is signed in to a backend with chat (the rep then counts as online).
+    let feed = support::feed::provide_feed();
+    let chat = store.capabilities().chat;
+    let feed_started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if chat && state.session.with(Option::is_some) && !feed_started.get_value() {
+            feed_started.set_value(true);
+            support::feed::connect(feed);
+        }
+    });
     leptos::task::spawn_local(async move {
         match store.session().await {
             Ok(session) => state.session.set(session),
@@ -96,6 +106,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=login::LoginPage />
                     <Route path=path!("/cases") view=|| view! { <shell::SignedInShell><support::CaseQueuePage /></shell::SignedInShell> } />
                     <Route path=path!("/cases/:id") view=|| view! { <shell::SignedInShell><support::CaseDeskPage /></shell::SignedInShell> } />
+                    <Route path=path!("/inbox") view=|| view! { <shell::SignedInShell><support::InboxPage /></shell::SignedInShell> } />
+                    <Route path=path!("/inbox/:id") view=|| view! { <shell::SignedInShell><support::InboxPage /></shell::SignedInShell> } />
                     <Route path=path!("/kb") view=|| view! { <shell::SignedInShell><support::KnowledgeBaseEditor /></shell::SignedInShell> } />
                     <Route path=path!("/*rest") view=board::BoardPage />
                 </Routes>

@@ -64,8 +64,17 @@ pub fn TopBar() -> impl IntoView {
             <nav class="desk-nav" aria-label=move || i18n.t(Key::DeskNav)>
                 <A href="/" exact=true>{move || i18n.t(Key::Pipeline)}</A>
                 {capabilities.cases.then(|| view! { <A href="/cases">{move || i18n.t(Key::Cases)}</A> })}
+                {capabilities.chat.then(|| view! { <A href="/inbox">{move || i18n.t(Key::Inbox)}</A> })}
                 {capabilities.knowledge_base.then(|| view! { <A href="/kb">{move || i18n.t(Key::KnowledgeBase)}</A> })}
             </nav>
+            {move || {
+                super::support::feed::use_feed()
+                    .and_then(|feed| feed.notice.get())
+                    .map(|notice| view! { <A href="/inbox" attr:class="chat-notice">{notice}</A> })
+            }}
+            <p class="visually-hidden" role="status">
+                {move || super::support::feed::use_feed().and_then(|feed| feed.notice.get())}
+            </p>
             <span class="spacer"></span>
             <LanguageSwitch />
             <span class="user" title=move || i18n.0.get().tf(Key::SignedInAs, &[("name", &user_name())])>{user_name}</span>

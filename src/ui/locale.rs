@@ -19,6 +19,11 @@ impl I18n {
     pub fn t(&self, key: Key) -> &'static str {
         self.0.get().t(key)
     }
+
+    /// The text of a key in the current locale, without tracking.
+    pub fn t_untracked(&self, key: Key) -> &'static str {
+        self.0.get_untracked().t(key)
+    }
 }
 
 /// The locale remembered from an earlier switch, else the browser's preferred languages.

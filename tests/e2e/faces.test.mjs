@@ -39,8 +39,10 @@ test('the widget entry point and its demo host page load without errors', async 
   await assertAccessible(page);
   assertNoErrors(page);
   await page.goto(`${BASE}/demo/`);
-  const frame = page.frameLocator('iframe.chat');
+  await page.getByRole('button', { name: 'Abrir chat' }).click();
+  const frame = page.frameLocator('iframe[data-trato-frame]');
   await frame.getByRole('heading', { level: 1, name: 'Chatea con nosotros' }).waitFor();
+  await assertAccessible(page);
   assertNoErrors(page);
   await page.close();
 });

@@ -51,8 +51,16 @@ pub fn run() -> Result {
     for (_, face, _) in FACES {
         let (raw, gz, files) = face_size(&dist.join(face))?;
         println!("{face:<8} {raw:>12} {gz:>12}   ({:.1} KB gzip)", gz as f64 / 1024.0);
-        for (name, raw, gz) in files {
+        for (name, raw, gz) in &files {
             println!("           {raw:>10} {gz:>10}  {name}");
+        }
+        if face == "widget" {
+            // What a host page pays before the visitor opens the chat, and what opening it adds.
+            let loader = files.iter().find(|f| f.0 == "embed.js").map(|f| f.2).unwrap_or(0);
+            let opened: usize = files.iter().filter(|f| f.0 != "embed.js").map(|f| f.2).sum();
+            println!("\n######## chat widget (budgets: embed.js 3 KB, opened widget 120 KB, gzip)");
+            println!("embed.js alone                 {loader:>8} bytes gzip ({:.2} KB)", loader as f64 / 1024.0);
+            println!("opened (page, boot, JS, wasm, CSS) {opened:>8} bytes gzip ({:.1} KB)", opened as f64 / 1024.0);
         }
     }
     Ok(())

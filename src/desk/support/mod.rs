@@ -3,10 +3,13 @@
 //! through the store's online support operations.
 
 mod case;
+pub mod feed;
+mod inbox;
 mod kb;
 mod queue;
 
 pub use case::CaseDeskPage;
+pub use inbox::InboxPage;
 pub use kb::KnowledgeBaseEditor;
 pub use queue::CaseQueuePage;
 
@@ -18,7 +21,7 @@ use leptos::prelude::*;
 use std::rc::Rc;
 
 /// The desk's store as a copyable handle (support pages only exist inside the desk, which provides it).
-type StoreValue = StoredValue<Option<Store>, LocalStorage>;
+pub type StoreValue = StoredValue<Option<Store>, LocalStorage>;
 
 fn store() -> StoreValue {
     StoredValue::new_local(use_store())

@@ -1,0 +1,293 @@
+//! The live chat inbox: conversations (unread, waiting time), a conversation with the visitor's details and
+//! history, reply with typing indicators both ways, assign, close or reopen, and turning the conversation into
+//! a contact, a deal or a case. Updates arrive through the desk's chat feed.
+
+use super::feed::use_feed;
+use super::{store, support, StoreValue};
+use crate::connector::support::{SupportOp, SupportReply};
+use crate::i18n::{intl, Key};
+use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::locale::use_i18n;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use trato_protocol::*;
+
+fn visitor_name(visitor: &Visitor, anonymous: &str) -> String {
+    visitor.name.clone().or_else(|| visitor.email.clone()).unwrap_or_else(|| anonymous.to_string())
+}
+
+/// The inbox page (`/inbox` and `/inbox/{id}`).
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let store = store();
+    let params = use_params_map();
+    let selected = move || params.with(|p| p.get("id"));
+    let list = RwSignal::new(None::<Vec<Conversation>>);
+    let view_ = RwSignal::new(None::<ConversationView>);
+    let visitor_typing = RwSignal::new(false);
+    // Kept here, so a live update of the conversation never loses what the rep is typing.
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let reload_list = move || {
+        leptos::task::spawn_local(async move {
+            match support(store, SupportOp::Inbox).await {
+                Ok(SupportReply::Conversations(found)) => {
+                    list.try_set(Some(found));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
+                }
+            }
+        });
+    };
+    let load = move |id: String| {
+        leptos::task::spawn_local(async move {
+            match support(store, SupportOp::InboxConversation(id)).await {
+                Ok(SupportReply::Conversation(found)) => {
+                    view_.try_set(Some(*found));
+                    reload_list();
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
+                }
+            }
+        });
+    };
+    reload_list();
+    Effect::new(move |_| match selected() {
+        Some(id) => load(id),
+        None => view_.set(None),
+    });
+    if let Some(feed) = use_feed() {
+        Effect::new(move |_| {
+            let Some(event) = feed.last.get() else { return };
+            let current = view_.with_untracked(|v| v.as_ref().map(|v| v.conversation.id.clone()));
+            match event {
+                ChatEvent::Message { message } => {
+                    if current.as_deref() == Some(message.conversation_id.as_str()) {
+                        visitor_typing.set(false);
+                        load(message.conversation_id);
+                    } else {
+                        reload_list();
+                    }
+                }
+                ChatEvent::Typing { conversation_id, author: ChatAuthor::Visitor, typing }
+                    if current.as_deref() == Some(conversation_id.as_str()) =>
+                {
+                    visitor_typing.set(typing);
+                }
+                ChatEvent::Conversation { conversation } => {
+                    if current.as_deref() == Some(conversation.id.as_str()) {
+                        view_.update(|v| {
+                            if let Some(v) = v {
+                                v.conversation = conversation;
+                            }
+                        });
+                    }
+                    reload_list();
+                }
+                _ => {}
+            }
+        });
+    }
+    view! {
+        <main id="main" class="support-page with-side inbox">
+            <section aria-labelledby="inbox-title">
+                <h1 id="inbox-title">{move || i18n.t(Key::InboxTitle)}</h1>
+                {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
+                {move || match list.get() {
+                    None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
+                    Some(items) if items.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoConversations)}</p> }.into_any(),
+                    Some(items) => view! {
+                        <ul class="case-list">
+                            {items.into_iter().map(|c| view! { <ConversationRow conversation=c /> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                }}
+            </section>
+            <section class="side" aria-label=move || i18n.t(Key::Conversation)>
+                {move || match view_.get() {
+                    None => view! { <p class="muted">{move || i18n.t(Key::PickConversation)}</p> }.into_any(),
+                    Some(current) => view! { <ConversationPane current=current typing=visitor_typing draft=draft store=store on_change=move |v| { view_.try_set(Some(v)); } /> }.into_any(),
+                }}
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn ConversationRow(conversation: Conversation) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/inbox/{}", crate::connector::trato::encode_component(&conversation.id));
+    let name = conversation.visitor.clone();
+    let waiting = conversation.waiting_since.clone();
+    let unread = conversation.unread;
+    let closed = conversation.status == ConversationStatus::Closed;
+    view! {
+        <li class="case-row">
+            <A href=href>{move || visitor_name(&name, i18n.t(Key::VisitorAnonymous))}</A>
+            {(unread > 0).then(|| view! {
+                <span class="badge status-new">{move || i18n.0.get().tf(Key::UnreadCount, &[("count", &unread.to_string())])}</span>
+            })}
+            {closed.then(|| view! { <span class="badge status-closed">{move || i18n.t(Key::Closed)}</span> })}
+            {waiting.map(|w| view! {
+                <span class="muted">{move || i18n.0.get().tf(Key::WaitingFor, &[("when", &intl::date_time(i18n.locale(), &w))])}</span>
+            })}
+        </li>
+    }
+}
+
+/// One conversation: details, messages, reply, actions.
+#[component]
+fn ConversationPane(
+    current: ConversationView,
+    typing: RwSignal<bool>,
+    draft: RwSignal<String>,
+    store: StoreValue,
+    on_change: impl Fn(ConversationView) + Copy + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let conversation = current.conversation.clone();
+    let id = StoredValue::new(conversation.id.clone());
+    let notice = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let last_typing = StoredValue::new(0.0f64);
+    let reps = RwSignal::new(Vec::<User>::new());
+    leptos::task::spawn_local(async move {
+        if let Some(store) = store.try_get_value().flatten() {
+            if let Ok(list) = store.reps().await {
+                reps.try_set(list);
+            }
+        }
+    });
+    let refresh = move || {
+        let Some(id) = id.try_get_value() else { return };
+        leptos::task::spawn_local(async move {
+            if let Ok(SupportReply::Conversation(found)) = support(store, SupportOp::InboxConversation(id)).await {
+                on_change(*found);
+            }
+        });
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let body = draft.get_untracked();
+        if body.trim().is_empty() {
+            return;
+        }
+        draft.set(String::new());
+        let id = id.get_value();
+        leptos::task::spawn_local(async move {
+            let message = NewChatMessage { body, client_id: None };
+            match support(store, SupportOp::InboxReply { id: id.clone(), message }).await {
+                Ok(_) => {
+                    error.try_set(None);
+                    let _ = support(store, SupportOp::InboxTyping { id: id.clone(), typing: false }).await;
+                    refresh();
+                }
+                Err(e) => {
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
+                }
+            }
+        });
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        draft.set(event_target_value(&ev));
+        let now = js_sys::Date::now();
+        if now - last_typing.get_value() > 3_000.0 {
+            last_typing.set_value(now);
+            let id = id.get_value();
+            leptos::task::spawn_local(async move {
+                let _ = support(store, SupportOp::InboxTyping { id, typing: true }).await;
+            });
+        }
+    };
+    let update = move |patch: ConversationPatch| {
+        let id = id.get_value();
+        leptos::task::spawn_local(async move {
+            match support(store, SupportOp::UpdateConversation { id, patch }).await {
+                Ok(_) => refresh(),
+                Err(e) => {
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
+                }
+            }
+        });
+    };
+    let convert = move |to: &'static str, label: Key| {
+        let id = id.get_value();
+        leptos::task::spawn_local(async move {
+            match support(store, SupportOp::ConvertConversation { id, to: to.into() }).await {
+                Ok(_) => {
+                    error.try_set(None);
+                    let locale = i18n.0.get_untracked();
+                    notice.try_set(Some(locale.tf(Key::Converted, &[("kind", locale.t(label))])));
+                }
+                Err(e) => {
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
+                }
+            }
+        });
+    };
+    let visitor = conversation.visitor.clone();
+    let closed = conversation.status == ConversationStatus::Closed;
+    let assignee = conversation.assignee_id.clone();
+    let rating = conversation.rating.clone();
+    view! {
+        <h2>{visitor_name(&visitor, i18n.t_untracked(Key::VisitorAnonymous))}</h2>
+        <dl class="case-facts">
+            {visitor.email.clone().map(|e| view! { <dt>{move || i18n.t(Key::Email)}</dt><dd>{e}</dd> })}
+            {visitor.user_id.clone().map(|u| view! { <dt>{move || i18n.t(Key::SiteUserId)}</dt><dd>{u}</dd> })}
+        </dl>
+        {rating.map(|r| view! { <p>{move || i18n.0.get().tf(Key::CustomerRating, &[("score", &r.score.to_string())])}</p> })}
+        <ol class="chat-log">
+            {current.messages.into_iter().map(|m| {
+                let mine = m.author == ChatAuthor::Rep;
+                let at = m.created_at.clone();
+                view! {
+                    <li class=if mine { "bubble mine" } else { "bubble theirs" }>
+                        <span class="bubble-author">{if mine { m.author_name.clone() } else { visitor_name(&visitor, i18n.t_untracked(Key::VisitorAnonymous)) }}</span>
+                        <p class="message-body">{m.body.clone()}</p>
+                        <span class="bubble-meta">{move || intl::date_time(i18n.locale(), &at)}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        <p class="chat-status" role="status">{move || typing.get().then(|| i18n.t(Key::VisitorTyping))}</p>
+        {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
+        <p class="notice" role="status">{move || notice.get()}</p>
+        <form class="composer" on:submit=on_submit>
+            <label class="field">
+                <span>{move || i18n.t(Key::ChatReply)}</span>
+                <textarea rows="3" maxlength=MAX_CHAT_MESSAGE.to_string() prop:value=move || draft.get() on:input=on_input></textarea>
+            </label>
+            <button type="submit" class="primary">{move || i18n.t(Key::Send)}</button>
+        </form>
+        <label class="field">
+            <span>{move || i18n.t(Key::AssigneeLabel)}</span>
+            <select on:change=move |ev| update(ConversationPatch { assignee_id: Some(event_target_value(&ev)), ..Default::default() })>
+                <option value="" selected=assignee.is_none()>{move || i18n.t(Key::Unassigned)}</option>
+                <For each=move || reps.get() key=|u| u.id.clone() let:rep>
+                    <option value=rep.id.clone() selected=assignee.as_deref() == Some(rep.id.as_str())>{rep.name.clone()}</option>
+                </For>
+            </select>
+        </label>
+        <div class="case-buttons">
+            {if closed {
+                view! { <button type="button" class="secondary" on:click=move |_| update(ConversationPatch { status: Some(ConversationStatus::Open), ..Default::default() })>{move || i18n.t(Key::ReopenConversation)}</button> }.into_any()
+            } else {
+                view! { <button type="button" class="secondary" on:click=move |_| update(ConversationPatch { status: Some(ConversationStatus::Closed), ..Default::default() })>{move || i18n.t(Key::CloseConversation)}</button> }.into_any()
+            }}
+        </div>
+        <fieldset class="reply-kind">
+            <legend>{move || i18n.t(Key::ConvertTo)}</legend>
+            <button type="button" class="secondary" on:click=move |_| convert("contact", Key::ConvertContact)>{move || i18n.t(Key::ConvertContact)}</button>
+            <button type="button" class="secondary" on:click=move |_| convert("deal", Key::ConvertDeal)>{move || i18n.t(Key::ConvertDeal)}</button>
+            <button type="button" class="secondary" on:click=move |_| convert("case", Key::ConvertCase)>{move || i18n.t(Key::ConvertCase)}</button>
+        </fieldset>
+    }
+}
