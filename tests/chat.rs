@@ -171,10 +171,18 @@ async fn identify_needs_a_valid_signature_when_the_site_enforces_it() {
         mac.update(b"cliente-42");
         mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
-    match widget.run(identify(Some(signature)), Some(&token)).await.unwrap() {
+    match widget.run(identify(Some(signature.clone())), Some(&token)).await.unwrap() {
         WidgetReply::Visitor(visitor) => assert_eq!(visitor.user_id.as_deref(), Some("cliente-42")),
         other => panic!("{other:?}"),
     }
+    widget.run(message("Primera visita", "c-1"), Some(&token)).await.unwrap();
+    // A new session (another device, or a frame that lost its storage) identified with the same signed user id
+    // gets the earlier conversation back; an unsigned claim never would.
+    let (again, new_token) = server.visitor(&site.key).await;
+    assert_eq!(conversation(&again, &new_token).await, None);
+    again.run(identify(Some(signature)), Some(&new_token)).await.unwrap();
+    let view = conversation(&again, &new_token).await.expect("the conversation follows the signed user");
+    assert_eq!(view.messages[0].body, "Primera visita");
 }
 
 #[tokio::test]
