@@ -296,9 +296,10 @@ pub struct Converted {
     pub id: String,
 }
 
-/// A realtime event on a socket (`/widget/socket` for a visitor, `/inbox/socket` for reps).
+/// A realtime event on a socket (`/widget/socket` for a visitor, `/inbox/socket` for reps), externally tagged:
+/// `{"message": {"message": {...}}}` (cheaper to read in the widget than a tag field inside the object).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ChatEvent {
     /// A new message.
     Message {
