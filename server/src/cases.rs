@@ -4,7 +4,7 @@
 //! another customer answers exactly like a case that does not exist (404).
 
 use crate::auth::Rep;
-use crate::error::{json_body, ApiJson, Failure};
+use crate::error::{check, json_body, ApiJson, Failure};
 use crate::mail_text::{render, MailKind};
 use crate::portal_auth::{self, CustomerSession};
 use crate::{clock, db, kb, AppState};
@@ -100,14 +100,6 @@ fn invalid(field: &str, message: &str) -> Failure {
     let mut fields = FieldErrors::new();
     fields.insert(field.into(), message.into());
     Failure(ApiError::validation(fields))
-}
-
-fn check(errors: FieldErrors) -> Result<(), Failure> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Failure(ApiError::validation(errors)))
-    }
 }
 
 /// Who writes a message or uploads a file.

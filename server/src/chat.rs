@@ -9,7 +9,7 @@
 //!   rep sockets everything. Reps connected to the inbox socket count as online.
 
 use crate::auth::Rep;
-use crate::error::{json_body, ApiJson, Failure};
+use crate::error::{check, json_body, ApiJson, Failure};
 use crate::portal_auth::{rate_limit, ClientIp};
 use crate::{clock, db, AppState};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -379,10 +379,7 @@ pub async fn prechat(
     session: VisitorSession,
     ApiJson(body): ApiJson<PreChat>,
 ) -> Result<Response, Failure> {
-    let errors = body.errors();
-    if !errors.is_empty() {
-        return Err(Failure(ApiError::validation(errors)));
-    }
+    check(body.errors())?;
     let conn = state.db();
     let visitor = set_visitor(&conn, &session.visitor.id, Some(body.name.trim()), Some(body.email.trim()), None)?;
     Ok(json_body(&visitor))
@@ -567,10 +564,7 @@ pub async fn widget_message(
     ClientIp(ip): ClientIp,
     ApiJson(new): ApiJson<NewChatMessage>,
 ) -> Result<Response, Failure> {
-    let errors = new.errors();
-    if !errors.is_empty() {
-        return Err(Failure(ApiError::validation(errors)));
-    }
+    check(new.errors())?;
     let conn = state.db();
     let open: Option<String> = conn
         .query_row(
@@ -655,10 +649,7 @@ pub async fn widget_rating(
     session: VisitorSession,
     ApiJson(rating): ApiJson<Rating>,
 ) -> Result<Response, Failure> {
-    let errors = rating.errors();
-    if !errors.is_empty() {
-        return Err(Failure(ApiError::validation(errors)));
-    }
+    check(rating.errors())?;
     let conn = state.db();
     let id = current_conversation(&conn, &session.visitor.id)?.ok_or_else(|| Failure::not_found("conversation"))?;
     let changed = conn.execute(
@@ -738,10 +729,7 @@ pub async fn widget_offline(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<OfflineMessage>,
 ) -> Result<Response, Failure> {
-    let errors = body.errors();
-    if !errors.is_empty() {
-        return Err(Failure(ApiError::validation(errors)));
-    }
+    check(body.errors())?;
     let conn = state.db();
     rate_limit(&conn, "conversation_ip", &ip, CONVERSATIONS_PER_IP)?;
     let tx = conn.unchecked_transaction()?;
@@ -881,10 +869,7 @@ pub async fn inbox_message(
     Path(id): Path<String>,
     ApiJson(new): ApiJson<NewChatMessage>,
 ) -> Result<Response, Failure> {
-    let errors = new.errors();
-    if !errors.is_empty() {
-        return Err(Failure(ApiError::validation(errors)));
-    }
+    check(new.errors())?;
     let conn = state.db();
     let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
     let message = add_message(&conn, &id, ChatAuthor::Rep, &rep.user.name, &new)?;

@@ -47,6 +47,15 @@ impl IntoResponse for Failure {
     }
 }
 
+/// `Ok` when there are no field errors, else a 422 with them.
+pub fn check(errors: trato_protocol::FieldErrors) -> Result<(), Failure> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure(ApiError::validation(errors)))
+    }
+}
+
 /// A JSON response body with the right content type.
 pub fn json_body<T: serde::Serialize>(value: &T) -> Response {
     let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
