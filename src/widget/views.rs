@@ -214,6 +214,8 @@ fn ConversationView() -> impl IntoView {
         }
         draft.set(String::new());
         chat.error.set(None);
+        // Sent: the next keystroke starts a new "typing" at once.
+        last_typing.set_value(0.0);
         send(chat, body, new_client_id());
     };
     let on_submit = move |ev: SubmitEvent| {

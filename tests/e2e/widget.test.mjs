@@ -100,8 +100,16 @@ test('a visitor chats with a rep live, across a reload, with unread counts while
   await rep.getByLabel('Respuesta').fill('¡Hola Rosa! Sí, tenemos garrafas de 5 litros.');
   await rep.getByRole('button', { name: 'Enviar', exact: true }).click();
 
-  // The visitor sees the answer without reloading.
+  // The visitor sees the answer without reloading, and that the rep has read the message.
   await frame.getByText('¡Hola Rosa! Sí, tenemos garrafas de 5 litros.').waitFor();
+  await frame.getByText('Visto', { exact: true }).waitFor();
+  // Typing shows on the other side, both ways.
+  await frame.getByLabel('Tu mensaje').pressSequentially('Perfe', { delay: 20 });
+  await rep.getByText('El visitante está escribiendo…').waitFor();
+  await frame.getByLabel('Tu mensaje').fill('');
+  await rep.getByLabel('Respuesta').pressSequentially('Un mom', { delay: 20 });
+  await frame.getByText('Te están escribiendo…').waitFor();
+  await rep.getByLabel('Respuesta').fill('');
   assert.equal(await frame.locator('.chat-log img').count(), 0, 'hostile text stays text in the widget');
 
   // Closed widget: a new answer shows up as an unread count on the launcher.

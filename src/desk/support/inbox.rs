@@ -181,6 +181,7 @@ fn ConversationPane(
             return;
         }
         draft.set(String::new());
+        last_typing.set_value(0.0);
         let id = id.get_value();
         leptos::task::spawn_local(async move {
             let message = NewChatMessage { body, client_id: None };
