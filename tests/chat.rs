@@ -28,9 +28,9 @@ impl Server {
         client
     }
 
-    async fn site(&self, rep: &Client<TratoConnector, NativeTransport>, enforce: bool) -> Site {
+    async fn site(&self, enforce: bool) -> Site {
         let transport = NativeTransport::new(&self.base);
-        // The rep's cookie lives in the client's jar; create the site with a fresh login through raw requests.
+        // Sites are created by a signed-in rep through the raw API.
         let login = HttpRequest::new(Method::Post, "/api/v1/auth/login")
             .header(CSRF_HEADER, CSRF_VALUE)
             .json(&LoginRequest { email: REPS[0].2.into(), password: DEMO_PASSWORD.into() });
@@ -44,7 +44,6 @@ impl Server {
         let create = HttpRequest::new(Method::Post, "/api/v1/sites").header(CSRF_HEADER, CSRF_VALUE).json(&body);
         let response = transport.send(create).await.unwrap();
         assert_eq!(response.status, 201, "{}", response.body);
-        let _ = rep;
         serde_json::from_str(&response.body).unwrap()
     }
 
@@ -72,7 +71,7 @@ async fn conversation(widget: &WidgetClient<NativeTransport>, token: &str) -> Op
 async fn a_visitor_and_a_rep_chat_and_other_visitors_see_nothing() {
     let server = server().await;
     let rep = server.rep().await;
-    let site = server.site(&rep, false).await;
+    let site = server.site(false).await;
     let (widget, token) = server.visitor(&site.key).await;
     match widget.run(WidgetOp::Config(site.key.clone()), None).await.unwrap() {
         WidgetReply::Config(config) => {
@@ -149,8 +148,7 @@ async fn a_visitor_and_a_rep_chat_and_other_visitors_see_nothing() {
 #[tokio::test]
 async fn identify_needs_a_valid_signature_when_the_site_enforces_it() {
     let server = server().await;
-    let rep = server.rep().await;
-    let site = server.site(&rep, true).await;
+    let site = server.site(true).await;
     let (widget, token) = server.visitor(&site.key).await;
     let identify = |hmac: Option<String>| {
         WidgetOp::Identify(Identify {
@@ -188,8 +186,7 @@ async fn identify_needs_a_valid_signature_when_the_site_enforces_it() {
 #[tokio::test]
 async fn the_widget_page_may_only_be_framed_by_the_sites_origins() {
     let server = server().await;
-    let rep = server.rep().await;
-    let site = server.site(&rep, false).await;
+    let site = server.site(false).await;
     let transport = NativeTransport::new(&server.base);
     // The page itself is not built in native tests; the policy is on every /widget/ answer.
     let csp = |path: String| {
@@ -217,7 +214,7 @@ async fn the_widget_page_may_only_be_framed_by_the_sites_origins() {
 async fn new_sessions_and_conversations_are_rate_limited_and_offline_messages_become_leads() {
     let server = server().await;
     let rep = server.rep().await;
-    let site = server.site(&rep, false).await;
+    let site = server.site(false).await;
     let widget = WidgetClient::new(NativeTransport::new(&server.base));
     let mut tokens = vec![];
     for _ in 0..20 {
