@@ -9,6 +9,7 @@ use crate::ui::case_labels::{category_key, priority_key, status_key};
 use crate::ui::error::{describe, ErrorMessage};
 use crate::ui::files::{FilePicker, Uploader};
 use crate::ui::locale::use_i18n;
+use crate::ui::rating::RatingFields;
 use crate::ui::thread::Thread;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -294,39 +295,12 @@ fn CaseActions(thread: RwSignal<Option<CaseThread>>) -> impl IntoView {
                 .into_any(),
                 None => view! {
                     <form class="rating-form" on:submit=on_rate>
-                        <fieldset>
-                            <legend>{move || i18n.t(Key::RateTitle)}</legend>
-                            <div class="scores">
-                                {(1..=5u8).map(|n| view! {
-                                    <label class="score">
-                                        <input type="radio" name="score" value=n.to_string() on:change=move |_| score.set(n) />
-                                        <span>{n}</span>
-                                        <span class="visually-hidden">{move || i18n.t(score_key(n))}</span>
-                                    </label>
-                                }).collect_view()}
-                            </div>
-                            <p class="muted">{move || i18n.t(Key::RateHint)}</p>
-                        </fieldset>
-                        <label class="field">
-                            <span>{move || i18n.t(Key::RateComment)}</span>
-                            <textarea rows="2" maxlength=MAX_COMMENT.to_string() bind:value=comment></textarea>
-                        </label>
+                        <RatingFields legend=Key::RateTitle name="score" score=score comment=comment />
                         <button type="submit" class="primary" disabled=move || busy.get()>{move || i18n.t(Key::SendRating)}</button>
                     </form>
                 }
                 .into_any(),
             })
         }}
-    }
-}
-
-/// The words for a score, for screen readers.
-fn score_key(score: u8) -> Key {
-    match score {
-        1 => Key::Score1,
-        2 => Key::Score2,
-        3 => Key::Score3,
-        4 => Key::Score4,
-        _ => Key::Score5,
     }
 }

@@ -4,6 +4,8 @@
 pub mod case_labels;
 pub mod error;
 pub mod files;
+pub mod live;
 pub mod locale;
 pub mod markup;
+pub mod rating;
 pub mod thread;

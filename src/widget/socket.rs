@@ -1,23 +1,10 @@
-//! The realtime connection: a WebSocket to `/api/v1/widget/socket` whose first message is the visitor's token.
-//! It reconnects with growing pauses and backfills whatever was missed meanwhile.
+//! The realtime connection: a live socket (`ui::live`) to `/api/v1/widget/socket` whose first message is the
+//! visitor's token; each reconnect backfills whatever was missed meanwhile.
 
 use super::Chat;
 use crate::connector::widget::WidgetOp;
 use leptos::prelude::*;
-use std::cell::Cell;
-use std::rc::Rc;
 use trato_protocol::*;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-
-/// Longest pause between reconnection attempts.
-const MAX_PAUSE_MS: u32 = 30_000;
-
-fn socket_url() -> Option<String> {
-    let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
-    Some(format!("{scheme}://{}{API_PREFIX}/widget/socket", location.host().ok()?))
-}
 
 fn handle(chat: Chat, event: ChatEvent) {
     match event {
@@ -48,48 +35,28 @@ fn handle(chat: Chat, event: ChatEvent) {
     }
 }
 
-/// Opens the connection and keeps it open.
+/// Opens the connection and keeps it open; every reconnect backfills what was missed.
 pub fn connect(chat: Chat) {
-    let pause = Rc::new(Cell::new(1_000u32));
-    open(chat, pause, false);
-}
-
-fn open(chat: Chat, pause: Rc<Cell<u32>>, reconnect: bool) {
-    let (Some(url), Some(token)) = (socket_url(), chat.token.get_untracked()) else { return };
-    let Ok(socket) = web_sys::WebSocket::new(&url) else { return };
-    let hello = serde_json::to_string(&SocketHello { token: Some(token) }).unwrap_or_default();
-    let sender = socket.clone();
-    let pause_on_open = pause.clone();
-    let on_open = Closure::<dyn Fn()>::new(move || {
-        let _ = sender.send_with_str(&hello);
-        pause_on_open.set(1_000);
-        chat.connected.set(true);
-        if reconnect {
-            leptos::task::spawn_local(async move { chat.backfill().await });
-        }
+    let Some(token) = chat.token.get_untracked() else { return };
+    crate::ui::live::keep_open(crate::ui::live::Live {
+        path: "/api/v1/widget/socket",
+        hello: serde_json::to_string(&SocketHello { token: Some(token) }).ok(),
+        on_open: Box::new(move |reconnect| {
+            chat.connected.set(true);
+            if reconnect {
+                leptos::task::spawn_local(async move { chat.backfill().await });
+            }
+        }),
+        on_text: Box::new(move |text| {
+            if let Ok(event) = serde_json::from_str::<ChatEvent>(&text) {
+                handle(chat, event);
+            }
+        }),
+        on_down: Box::new(move || {
+            chat.connected.try_set(false);
+        }),
+        wanted: Box::new(|| true),
     });
-    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        let Some(text) = event.data().as_string() else { return };
-        if let Ok(event) = serde_json::from_str::<ChatEvent>(&text) {
-            handle(chat, event);
-        }
-    });
-    let on_close = Closure::<dyn Fn()>::new(move || {
-        chat.connected.set(false);
-        let wait = pause.get();
-        pause.set((wait * 2).min(MAX_PAUSE_MS));
-        let pause = pause.clone();
-        leptos::task::spawn_local(async move {
-            crate::store::desk::sleep(wait).await;
-            open(chat, pause, true);
-        });
-    });
-    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    on_open.forget();
-    on_message.forget();
-    on_close.forget();
 }
 
 /// Tells the rep the visitor is typing (at most every few seconds) and stops after a pause.

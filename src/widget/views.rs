@@ -5,6 +5,7 @@ use super::{describe_error, socket, Chat, Shown};
 use crate::connector::widget::{WidgetOp, WidgetReply};
 use crate::i18n::{intl, Key};
 use crate::ui::locale::use_i18n;
+use crate::ui::rating::RatingFields;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use trato_protocol::*;
@@ -323,22 +324,7 @@ fn ChatRating() -> impl IntoView {
             fallback=move || view! { <p class="notice">{move || i18n.t(Key::ThanksForRating)}</p> }
         >
             <form class="widget-form" on:submit=on_submit>
-                <fieldset>
-                    <legend>{move || i18n.t(Key::RateChat)}</legend>
-                    <div class="scores">
-                        {(1..=5u8).map(|n| view! {
-                            <label class="score">
-                                <input type="radio" name="chat-score" value=n.to_string() on:change=move |_| score.set(n) />
-                                <span>{n}</span>
-                            </label>
-                        }).collect_view()}
-                    </div>
-                    <p class="muted">{move || i18n.t(Key::RateHint)}</p>
-                </fieldset>
-                <label class="field">
-                    <span>{move || i18n.t(Key::RateComment)}</span>
-                    <textarea rows="2" maxlength=MAX_COMMENT.to_string() bind:value=comment></textarea>
-                </label>
+                <RatingFields legend=Key::RateChat name="chat-score" score=score comment=comment />
                 <button type="submit" class="secondary">{move || i18n.t(Key::SendRating)}</button>
             </form>
         </Show>

@@ -5,11 +5,7 @@
 use crate::i18n::Key;
 use crate::ui::locale::use_i18n_untracked;
 use leptos::prelude::*;
-use std::cell::Cell;
-use std::rc::Rc;
 use trato_protocol::*;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// The feed as the screens see it.
 #[derive(Clone, Copy)]
@@ -34,53 +30,36 @@ pub fn provide_feed() -> ChatFeed {
     feed
 }
 
-/// Connects the feed and keeps it connected (with growing pauses after a drop).
+/// Connects the feed and keeps it connected while the desk lives.
 pub fn connect(feed: ChatFeed) {
-    open(feed, Rc::new(Cell::new(1_000)));
+    crate::ui::live::keep_open(crate::ui::live::Live {
+        path: "/api/v1/inbox/socket",
+        hello: None,
+        on_open: Box::new(|_| {}),
+        on_text: Box::new(move |text| {
+            if let Ok(event) = serde_json::from_str::<ChatEvent>(&text) {
+                receive(feed, event);
+            }
+        }),
+        on_down: Box::new(|| {}),
+        wanted: Box::new(move || feed.last.try_get_untracked().is_some()),
+    });
 }
 
-fn open(feed: ChatFeed, pause: Rc<Cell<u32>>) {
-    let Some(location) = web_sys::window().map(|w| w.location()) else { return };
-    let scheme = if location.protocol().ok().as_deref() == Some("https:") { "wss" } else { "ws" };
-    let Ok(host) = location.host() else { return };
-    let Ok(socket) = web_sys::WebSocket::new(&format!("{scheme}://{host}{API_PREFIX}/inbox/socket")) else { return };
-    let reset = pause.clone();
-    let on_open = Closure::<dyn Fn()>::new(move || reset.set(1_000));
-    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        let Some(text) = event.data().as_string() else { return };
-        let Ok(event) = serde_json::from_str::<ChatEvent>(&text) else { return };
-        if let ChatEvent::Conversation { conversation } = &event {
-            let new = feed.known.try_update_value(|known| {
-                let new = !known.contains(&conversation.id);
-                if new {
-                    known.push(conversation.id.clone());
-                }
-                new
-            });
-            if new == Some(true) && conversation.status == ConversationStatus::Open {
-                let locale = use_i18n_untracked();
-                let name = conversation.visitor.name.clone().unwrap_or_else(|| locale.t(Key::VisitorAnonymous).into());
-                feed.notice.set(Some(locale.tf(Key::NewConversation, &[("name", &name)])));
+fn receive(feed: ChatFeed, event: ChatEvent) {
+    if let ChatEvent::Conversation { conversation } = &event {
+        let new = feed.known.try_update_value(|known| {
+            let new = !known.contains(&conversation.id);
+            if new {
+                known.push(conversation.id.clone());
             }
-        }
-        feed.last.set(Some(event));
-    });
-    let on_close = Closure::<dyn Fn()>::new(move || {
-        let wait = pause.get();
-        pause.set((wait * 2).min(30_000));
-        let pause = pause.clone();
-        if feed.last.try_get_untracked().is_none() {
-            return; // the desk is gone
-        }
-        leptos::task::spawn_local(async move {
-            crate::store::desk::sleep(wait).await;
-            open(feed, pause);
+            new
         });
-    });
-    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    on_open.forget();
-    on_message.forget();
-    on_close.forget();
+        if new == Some(true) && conversation.status == ConversationStatus::Open {
+            let locale = use_i18n_untracked();
+            let name = conversation.visitor.name.clone().unwrap_or_else(|| locale.t(Key::VisitorAnonymous).into());
+            feed.notice.try_set(Some(locale.tf(Key::NewConversation, &[("name", &name)])));
+        }
+    }
+    feed.last.try_set(Some(event));
 }
