@@ -101,18 +101,24 @@ fn record_reply<R: Record, N, P>(
     })
 }
 
+/// The parts of the protocol's error body the client uses; anything else in it is ignored.
+#[derive(Default, serde::Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    fields: FieldErrors,
+}
+
 /// Turns a non-2xx answer into a typed error, reading the protocol's error body leniently (a proxy may answer
 /// with HTML or nothing at all).
 pub fn error_from(response: &HttpResponse) -> ConnectorError {
-    let body: serde_json::Value = serde_json::from_str(&response.body).unwrap_or_default();
-    let message = body["message"]
-        .as_str()
+    let body: ErrorBody = serde_json::from_str(&response.body).unwrap_or_default();
+    let message = body
+        .message
         .map(|m| m.chars().take(500).collect::<String>())
         .unwrap_or_else(|| format!("HTTP {}", response.status));
-    let fields: FieldErrors = body["fields"]
-        .as_object()
-        .map(|map| map.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
-        .unwrap_or_default();
+    let fields = body.fields;
     match response.status {
         401 => ConnectorError::Unauthorized(message),
         403 => ConnectorError::Forbidden(message),

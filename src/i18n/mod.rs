@@ -8,12 +8,18 @@ pub mod intl;
 
 macro_rules! keys {
     ($($key:ident),* $(,)?) => {
-        /// A translatable text.
+        /// A translatable text: its Spanish and English versions. Every key is a constant, so each face's binary
+        /// carries only the texts that face uses (the widget must stay small).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        #[allow(missing_docs)]
-        pub enum Key { $($key),* }
+        pub struct Key {
+            es: &'static str,
+            en: &'static str,
+        }
 
+        #[allow(non_upper_case_globals, missing_docs)]
         impl Key {
+            $(pub const $key: Key = Key { es: es::$key, en: en::$key };)*
+
             /// Every key, for completeness tests.
             pub const ALL: &'static [Key] = &[$(Key::$key),*];
         }
@@ -438,8 +444,8 @@ impl Locale {
     /// The text of `key` in this locale.
     pub fn t(self, key: Key) -> &'static str {
         match self {
-            Locale::Es => es::text(key),
-            Locale::En => en::text(key),
+            Locale::Es => key.es,
+            Locale::En => key.en,
         }
     }
 

@@ -84,6 +84,10 @@ struct Inner<C, T> {
     started: Cell<bool>,
     closed: Cell<bool>,
     syncing: Cell<bool>,
+    /// A pull wrote records without telling the screens one by one: they must reload from the cache.
+    reload_owed: Cell<bool>,
+    /// A pull wrote records other tabs have not heard about.
+    change_owed: Cell<bool>,
 }
 
 /// The desk's data store over one backend (see the module docs).
@@ -157,6 +161,8 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
                 started: Cell::new(false),
                 closed: Cell::new(false),
                 syncing: Cell::new(false),
+                reload_owed: Cell::new(false),
+                change_owed: Cell::new(false),
             }),
         }
     }
@@ -660,10 +666,23 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         }
     }
 
+    /// Pulls every [`SYNC_EVERY_MS`] (or when woken); after a failed pull, tries again sooner, backing off from
+    /// 1 s, so a passing network or server hiccup does not leave the screens stale for long.
     async fn sync_loop(&self) {
+        let mut failures = 0u32;
         while !self.inner.closed.get() {
-            let _ = self.sync().await;
-            nap(&self.inner.wake_sync, SYNC_EVERY_MS).await;
+            let wait = match self.sync().await {
+                Ok(()) => {
+                    failures = 0;
+                    SYNC_EVERY_MS
+                }
+                Err(_) => {
+                    failures += 1;
+                    let ms = crate::store::outbox::backoff_ms(failures - 1, js_sys::Math::random(), None);
+                    (ms as u32).min(SYNC_EVERY_MS)
+                }
+            };
+            nap(&self.inner.wake_sync, wait).await;
         }
     }
 
@@ -677,6 +696,13 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         let result = self.pull().await;
         self.inner.syncing.set(false);
         self.set_status(|s| s.progress = None);
+        // Also after a pull that stopped half-way: what it wrote is in the cache and must be shown.
+        if self.inner.reload_owed.replace(false) {
+            self.emit(StoreEvent::Reload);
+        }
+        if self.inner.change_owed.replace(false) {
+            self.broadcast("changed");
+        }
         result
     }
 
@@ -685,7 +711,6 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         let mut cursor = cache.meta("cursor").await.ok().flatten();
         let first = cursor.is_none();
         let mut received = 0u64;
-        let mut wrote = false;
         let mut reload = false;
         loop {
             let page = self.inner.client.changes(cursor.as_deref(), Some(SYNC_PAGE)).await;
@@ -728,10 +753,14 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
                     }
                 }
             }
-            wrote |= !batch.put.is_empty() || !batch.delete.is_empty();
+            let wrote = !batch.put.is_empty() || !batch.delete.is_empty();
             batch.meta.push(("cursor".into(), page.cursor.clone()));
             if let Err(error) = cache.write(&batch).await {
                 return Err(ConnectorError::Unsupported(error.to_string()));
+            }
+            if wrote {
+                self.inner.change_owed.set(true);
+                self.inner.reload_owed.set(self.inner.reload_owed.get() || first || reload);
             }
             if !reload {
                 if !deals.is_empty() || !removed.is_empty() {
@@ -755,12 +784,6 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
             }
         }
         self.set_status(|s| s.synced = true);
-        if wrote && (first || reload) {
-            self.emit(StoreEvent::Reload);
-        }
-        if wrote {
-            self.broadcast("changed");
-        }
         Ok(())
     }
 

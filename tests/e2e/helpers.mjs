@@ -20,7 +20,7 @@ export async function launch() {
     locale: 'es-ES',
     args: [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
     ],
   });
 }
@@ -61,6 +61,12 @@ export async function signIn(page, { email, password, base = BASE } = DEMO) {
   await page.getByRole('heading', { level: 1, name: 'Embudo de ventas' }).waitFor();
 }
 
+/** Backends started by `startServer` and still running; killed when this test file's process exits. */
+const spawned = new Set();
+process.once('exit', () => {
+  for (const child of spawned) child.kill('SIGKILL');
+});
+
 /**
  * Starts a backend of the test's own (the demo data, the built faces) that the test can stop and restart: on
  * `port` (0 for any free one) with the SQLite file `db` and `extra` arguments. Returns its URL and `stop()`.
@@ -69,6 +75,10 @@ export async function startServer({ db, port = 0, extra = [] }) {
   const { spawn } = await import('node:child_process');
   const args = ['--db', db, '--listen', `127.0.0.1:${port}`, '--static', process.env.TRATO_DIST, '--demo', ...extra];
   const child = spawn(process.env.TRATO_SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // A test that fails half-way never reaches its `stop()`: the backend must not keep this file's process alive
+  // (Node would then wait for the file's whole time-out), and it dies with the process.
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
   const url = await new Promise((resolve, reject) => {
     child.stdout.once('data', (data) => {
       const found = /listening on (\S+)/.exec(String(data));
@@ -78,6 +88,8 @@ export async function startServer({ db, port = 0, extra = [] }) {
     child.once('exit', (code) => reject(new Error(`backend exited with ${code}`)));
   });
   child.stdout.resume();
+  child.stdout.unref();
+  child.unref();
   const stop = () => new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     child.once('exit', resolve);

@@ -11,7 +11,9 @@ pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
+/// Times the steps, printing each one's time as it ends (so a run cut short still says where the time went).
 struct Timer {
+    started: Instant,
     steps: Vec<(String, f64)>,
     current: Option<(String, Instant)>,
 }
@@ -24,14 +26,16 @@ impl Timer {
     }
     fn finish(&mut self) {
         if let Some((name, start)) = self.current.take() {
-            self.steps.push((name, start.elapsed().as_secs_f64()));
+            let seconds = start.elapsed().as_secs_f64();
+            println!("######## {name}: {seconds:.1} s (run so far {:.1} s)", self.started.elapsed().as_secs_f64());
+            self.steps.push((name, seconds));
         }
     }
 }
 
 /// Runs the whole suite.
 pub fn run() -> Result {
-    let mut timer = Timer { steps: vec![], current: None };
+    let mut timer = Timer { started: Instant::now(), steps: vec![], current: None };
     timer.step("setup");
     setup::run_all()?;
 
@@ -80,7 +84,9 @@ fn end_to_end(dist: &std::path::Path) -> Result {
 }
 
 fn end_to_end_files(dist: &std::path::Path, files: &[String]) -> Result {
-    let mut args = vec!["--test", "--test-concurrency=1", "--test-timeout=180000"];
+    // Node applies `--test-timeout` to each file as a whole too, so it is generous: a slow CI machine must not
+    // time out a file of passing tests. A stuck step still fails fast on Playwright's own 30 s waits.
+    let mut args = vec!["--test", "--test-concurrency=1", "--test-timeout=600000"];
     args.extend(files.iter().map(String::as_str));
     let mut node = cmd("node", &args);
     // Offline tests start, stop and restart backends of their own.
