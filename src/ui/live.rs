@@ -62,7 +62,7 @@ fn open(live: Rc<Live>, pause: Rc<Cell<u32>>, reconnect: bool) {
         let wait = pause.get();
         pause.set((wait * 2).min(MAX_PAUSE_MS));
         let (live, pause) = (live.clone(), pause.clone());
-        leptos::task::spawn_local(async move {
+        wasm_bindgen_futures::spawn_local(async move {
             crate::store::desk::sleep(wait).await;
             open(live, pause, true);
         });

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use trato_protocol::MAX_COMMENT;
 
 /// The words for a score, for screen readers.
-fn score_key(score: u8) -> Key {
+pub fn score_key(score: u8) -> Key {
     match score {
         1 => Key::Score1,
         2 => Key::Score2,

@@ -5,7 +5,6 @@
 use super::Chat;
 use crate::connector::widget::WidgetOp;
 use js_sys::{Object, Reflect};
-use leptos::prelude::*;
 use std::cell::RefCell;
 use trato_protocol::Identify;
 use wasm_bindgen::prelude::*;
@@ -63,7 +62,7 @@ fn text(value: &JsValue, key: &str) -> Option<String> {
 
 /// Listens to the host page and says `ready`.
 pub fn listen(chat: Chat) {
-    let host = chat.host.get_value();
+    let host = chat.with(|s| s.host.clone());
     let valid_host = host.starts_with("https://") || host.starts_with("http://");
     if !valid_host {
         return;
@@ -87,17 +86,20 @@ pub fn listen(chat: Chat) {
         if Reflect::get(&data, &"trato".into()).ok().and_then(|v| v.as_f64()) != Some(1.0) {
             return;
         }
+        let chat = chat.clone();
         match text(&data, "type").as_deref() {
             Some("open") => {
-                chat.open.set(true);
-                chat.unread.set(0);
-                if chat.token.get_untracked().is_some() {
-                    leptos::task::spawn_local(async move {
+                chat.update(|s| {
+                    s.open = true;
+                    s.unread = 0;
+                });
+                if chat.with(|s| s.token.is_some()) {
+                    wasm_bindgen_futures::spawn_local(async move {
                         let _ = chat.run(WidgetOp::Read).await;
                     });
                 }
             }
-            Some("close") => chat.open.set(false),
+            Some("close") => chat.update(|s| s.open = false),
             Some("identify") => {
                 let Ok(identity) = Reflect::get(&data, &"identity".into()) else { return };
                 let Some(user_id) = text(&identity, "userId") else { return };
@@ -107,14 +109,14 @@ pub fn listen(chat: Chat) {
                     email: text(&identity, "email"),
                     hmac: text(&identity, "hmac"),
                 };
-                leptos::task::spawn_local(async move {
+                wasm_bindgen_futures::spawn_local(async move {
                     match chat.run(WidgetOp::Identify(identify)).await {
                         Ok(crate::connector::widget::WidgetReply::Visitor(visitor)) => {
-                            chat.visitor.set(Some(visitor));
+                            chat.update(|s| s.visitor = Some(visitor));
                             chat.backfill().await;
                         }
                         Ok(_) => {}
-                        Err(error) => chat.error.set(Some(super::describe_error(&error))),
+                        Err(error) => chat.set_error(Some(&error)),
                     }
                 });
             }

@@ -9,6 +9,7 @@
 //!   which the site's `frame-ancestors` list already vouches for) and `window.parent` only.
 
 mod bridge;
+mod dom;
 mod socket;
 mod views;
 
@@ -17,14 +18,29 @@ use crate::connector::widget::{WidgetOp, WidgetReply};
 use crate::connector::ConnectorError;
 use crate::i18n::{Key, Locale};
 use crate::transport::BrowserTransport;
-use crate::ui::locale::provide_i18n;
-use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
 use trato_protocol::*;
 
-/// Mounts the widget into `<body>`.
+/// Starts the widget: draws the panel into `<body>` and connects.
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(WidgetApp);
+    let locale = query_param("lang")
+        .as_deref()
+        .and_then(Locale::from_tag)
+        .unwrap_or_else(crate::ui::locale::initial_locale);
+    let chat = Chat(Rc::new(Inner {
+        state: RefCell::new(State {
+            site: query_param("site").unwrap_or_default(),
+            host: query_param("host").unwrap_or_default(),
+            locale,
+            ..State::default()
+        }),
+        panel: RefCell::new(None),
+    }));
+    views::mount(&chat);
+    bridge::listen(chat.clone());
+    wasm_bindgen_futures::spawn_local(begin(chat));
 }
 
 /// A message as the widget shows it: stored, or still on its way.
@@ -38,62 +54,143 @@ pub struct Shown {
     pub failed: bool,
 }
 
-/// Everything the widget's views share.
-#[derive(Clone, Copy)]
-pub struct Chat {
+/// Everything the widget knows.
+#[derive(Clone, Debug, Default)]
+pub struct State {
     /// The site key.
-    pub site: StoredValue<String>,
+    pub site: String,
     /// The host page's origin.
-    pub host: StoredValue<String>,
+    pub host: String,
+    /// The language of the texts.
+    pub locale: Locale,
     /// The visitor's token.
-    pub token: RwSignal<Option<String>>,
+    pub token: Option<String>,
     /// The site's configuration.
-    pub config: RwSignal<Option<WidgetConfig>>,
+    pub config: Option<WidgetConfig>,
     /// The visitor.
-    pub visitor: RwSignal<Option<Visitor>>,
+    pub visitor: Option<Visitor>,
     /// The current conversation.
-    pub conversation: RwSignal<Option<Conversation>>,
+    pub conversation: Option<Conversation>,
     /// Its messages.
-    pub messages: RwSignal<Vec<Shown>>,
+    pub messages: Vec<Shown>,
     /// The rep is typing.
-    pub rep_typing: RwSignal<bool>,
+    pub rep_typing: bool,
     /// The host shows the chat.
-    pub open: RwSignal<bool>,
+    pub open: bool,
     /// Rep messages not seen yet.
-    pub unread: RwSignal<u32>,
+    pub unread: u32,
     /// The last problem to show.
-    pub error: RwSignal<Option<String>>,
-    /// The realtime connection is up.
-    pub connected: RwSignal<bool>,
+    pub error: Option<String>,
+    /// A form is being sent.
+    pub busy: bool,
+    /// The visitor left a message (nobody was there).
+    pub message_left: bool,
+    /// When the visitor last said "typing" (ms since the epoch; 0 after a send).
+    pub last_typing: f64,
 }
 
+impl State {
+    /// Whether the conversation has ended.
+    pub fn closed(&self) -> bool {
+        self.conversation.as_ref().is_some_and(|c| c.status == ConversationStatus::Closed)
+    }
+
+    fn has_open(&self) -> bool {
+        self.conversation.as_ref().is_some_and(|c| c.status == ConversationStatus::Open)
+    }
+
+    /// What the panel shows.
+    pub fn screen(&self) -> Screen {
+        if self.config.is_none() || self.token.is_none() {
+            Screen::Loading
+        } else if self.config.as_ref().is_some_and(|c| !c.online) && !self.has_open() && !self.closed() {
+            if self.message_left {
+                Screen::MessageLeft
+            } else {
+                Screen::Offline
+            }
+        } else if self.config.as_ref().is_some_and(|c| c.prechat)
+            && self.visitor.as_ref().is_some_and(|v| v.email.is_none())
+            && !self.has_open()
+        {
+            Screen::PreChat
+        } else {
+            Screen::Conversation
+        }
+    }
+}
+
+/// The panel's screens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// Connecting (or a problem connecting).
+    Loading,
+    /// Nobody is there: leave a message.
+    Offline,
+    /// The message was left.
+    MessageLeft,
+    /// Name and e-mail first.
+    PreChat,
+    /// The conversation.
+    Conversation,
+}
+
+struct Inner {
+    state: RefCell<State>,
+    panel: RefCell<Option<views::Panel>>,
+}
+
+/// The widget: its state and the panel that shows it. Every change goes through [`Chat::update`], which redraws
+/// what changed.
+#[derive(Clone)]
+pub struct Chat(Rc<Inner>);
+
 impl Chat {
+    /// Reads the state.
+    pub fn with<R>(&self, read: impl FnOnce(&State) -> R) -> R {
+        read(&self.0.state.borrow())
+    }
+
+    /// Changes the state and redraws.
+    pub fn update(&self, change: impl FnOnce(&mut State)) {
+        change(&mut self.0.state.borrow_mut());
+        views::refresh(self);
+    }
+
+    /// A text in the widget's language.
+    pub fn t(&self, key: Key) -> &'static str {
+        self.with(|s| s.locale.t(key))
+    }
+
+    /// Shows a problem (or clears it).
+    pub fn set_error(&self, error: Option<&ConnectorError>) {
+        let message = error.map(|e| crate::ui::error::describe(self.with(|s| s.locale), e));
+        self.update(|s| s.error = message);
+    }
+
     /// Runs an operation as the visitor.
     pub async fn run(&self, op: WidgetOp) -> Result<WidgetReply, ConnectorError> {
-        let token = self.token.get_untracked();
+        let token = self.with(|s| s.token.clone());
         WidgetClient::new(BrowserTransport::new("")).run(op, token.as_deref()).await
     }
 
     /// Adds or replaces a message (matched by id, or by the client id of an optimistic one).
     pub fn upsert(&self, message: ChatMessage) {
-        self.messages.update(|list| {
-            let found = list.iter_mut().find(|s| {
-                s.message.id == message.id
-                    || (message.client_id.is_some() && s.message.client_id == message.client_id && s.pending)
+        self.update(|s| {
+            let found = s.messages.iter_mut().find(|shown| {
+                shown.message.id == message.id
+                    || (message.client_id.is_some() && shown.message.client_id == message.client_id && shown.pending)
             });
             match found {
-                Some(shown) => {
-                    *shown = Shown { message, pending: false, failed: false };
-                }
-                None => list.push(Shown { message, pending: false, failed: false }),
+                Some(shown) => *shown = Shown { message, pending: false, failed: false },
+                None => s.messages.push(Shown { message, pending: false, failed: false }),
             }
         });
     }
 
     /// Time of the newest stored message, for backfills.
     pub fn last_stored(&self) -> Option<String> {
-        self.messages
-            .with_untracked(|list| list.iter().filter(|s| !s.pending).map(|s| s.message.created_at.clone()).max())
+        self.with(|s| s.messages.iter().filter(|m| !m.pending).map(|m| m.message.created_at.clone()).max())
     }
 
     /// Reloads the conversation (all of it, or what came after the newest stored message).
@@ -103,17 +200,17 @@ impl Chat {
             Ok(WidgetReply::Conversation(Some(view))) => {
                 let view = *view;
                 if after.is_none() {
-                    self.messages.set(vec![]);
+                    self.update(|s| s.messages.clear());
                 }
                 for message in view.messages {
                     self.note_incoming(&message);
                     self.upsert(message);
                 }
                 bridge::tell_active(view.conversation.status == ConversationStatus::Open);
-                self.conversation.set(Some(view.conversation));
+                self.update(|s| s.conversation = Some(view.conversation));
             }
             Ok(_) => {}
-            Err(error) => self.error.set(Some(describe_error(&error))),
+            Err(error) => self.set_error(Some(&error)),
         }
     }
 
@@ -122,25 +219,20 @@ impl Chat {
         if message.author != ChatAuthor::Rep || message.read_at.is_some() {
             return;
         }
-        let known = self.messages.with_untracked(|list| list.iter().any(|s| s.message.id == message.id));
-        if known {
+        if self.with(|s| s.messages.iter().any(|m| m.message.id == message.id)) {
             return;
         }
-        if self.open.get_untracked() {
-            let chat = *self;
-            leptos::task::spawn_local(async move {
+        if self.with(|s| s.open) {
+            let chat = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
                 let _ = chat.run(WidgetOp::Read).await;
             });
         } else {
-            self.unread.update(|n| *n += 1);
-            bridge::tell_unread(self.unread.get_untracked());
+            self.update(|s| s.unread += 1);
+            bridge::tell_unread(self.with(|s| s.unread));
         }
         bridge::tell_message(&message.body);
     }
-}
-
-fn describe_error(error: &ConnectorError) -> String {
-    crate::ui::error::describe(crate::ui::locale::use_i18n_untracked(), error)
 }
 
 fn query_param(name: &str) -> Option<String> {
@@ -164,69 +256,38 @@ fn store_token(site: &str, token: &str) {
 
 /// Starts a session: the stored token when it still works, else a new one.
 async fn begin(chat: Chat) {
-    let site = chat.site.get_value();
+    let site = chat.with(|s| s.site.clone());
     if site.is_empty() {
         // Opened without a site (not through embed.js): nothing to connect to.
-        chat.error.set(Some(crate::ui::locale::use_i18n_untracked().t(Key::WidgetNoSite).into()));
+        let message = chat.t(Key::WidgetNoSite).to_string();
+        chat.update(|s| s.error = Some(message));
         return;
     }
     match chat.run(WidgetOp::Config(site.clone())).await {
-        Ok(WidgetReply::Config(config)) => chat.config.set(Some(config)),
+        Ok(WidgetReply::Config(config)) => chat.update(|s| s.config = Some(config)),
         Ok(_) => {}
-        Err(error) => {
-            chat.error.set(Some(describe_error(&error)));
-            return;
-        }
+        Err(error) => return chat.set_error(Some(&error)),
     }
     if let Some(token) = stored_token(&site) {
-        chat.token.set(Some(token));
-        if let Ok(WidgetReply::Visitor(visitor)) = chat.run(WidgetOp::Me).await {
-            chat.visitor.set(Some(visitor));
-        } else {
-            chat.token.set(None);
+        chat.update(|s| s.token = Some(token));
+        match chat.run(WidgetOp::Me).await {
+            Ok(WidgetReply::Visitor(visitor)) => chat.update(|s| s.visitor = Some(visitor)),
+            _ => chat.update(|s| s.token = None),
         }
     }
-    if chat.token.get_untracked().is_none() {
+    if chat.with(|s| s.token.is_none()) {
         match chat.run(WidgetOp::NewSession(site.clone())).await {
             Ok(WidgetReply::Session(session)) => {
                 store_token(&site, &session.token);
-                chat.token.set(Some(session.token));
-                chat.visitor.set(Some(session.visitor));
+                chat.update(|s| {
+                    s.token = Some(session.token);
+                    s.visitor = Some(session.visitor);
+                });
             }
             Ok(_) => {}
-            Err(error) => {
-                chat.error.set(Some(describe_error(&error)));
-                return;
-            }
+            Err(error) => return chat.set_error(Some(&error)),
         }
     }
     chat.backfill().await;
     socket::connect(chat);
-}
-
-/// Root component of the widget.
-#[component]
-pub fn WidgetApp() -> impl IntoView {
-    let i18n = provide_i18n(Key::WidgetTitle);
-    if let Some(locale) = query_param("lang").as_deref().and_then(Locale::from_tag) {
-        i18n.0.set(locale);
-    }
-    let chat = Chat {
-        site: StoredValue::new(query_param("site").unwrap_or_default()),
-        host: StoredValue::new(query_param("host").unwrap_or_default()),
-        token: RwSignal::new(None),
-        config: RwSignal::new(None),
-        visitor: RwSignal::new(None),
-        conversation: RwSignal::new(None),
-        messages: RwSignal::new(vec![]),
-        rep_typing: RwSignal::new(false),
-        open: RwSignal::new(false),
-        unread: RwSignal::new(0),
-        error: RwSignal::new(None),
-        connected: RwSignal::new(false),
-    };
-    provide_context(chat);
-    bridge::listen(chat);
-    leptos::task::spawn_local(begin(chat));
-    view! { <views::ChatPanel /> }
 }

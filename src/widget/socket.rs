@@ -3,22 +3,21 @@
 
 use super::Chat;
 use crate::connector::widget::WidgetOp;
-use leptos::prelude::*;
 use trato_protocol::*;
 
-fn handle(chat: Chat, event: ChatEvent) {
+fn handle(chat: &Chat, event: ChatEvent) {
     match event {
         ChatEvent::Message { message } => {
             if message.author == ChatAuthor::Rep {
-                chat.rep_typing.set(false);
+                chat.update(|s| s.rep_typing = false);
             }
             chat.note_incoming(&message);
             chat.upsert(message);
         }
-        ChatEvent::Typing { author: ChatAuthor::Rep, typing, .. } => chat.rep_typing.set(typing),
+        ChatEvent::Typing { author: ChatAuthor::Rep, typing, .. } => chat.update(|s| s.rep_typing = typing),
         ChatEvent::Typing { .. } => {}
-        ChatEvent::Read { reader: ChatAuthor::Rep, up_to, .. } => chat.messages.update(|list| {
-            for shown in list.iter_mut() {
+        ChatEvent::Read { reader: ChatAuthor::Rep, up_to, .. } => chat.update(|s| {
+            for shown in s.messages.iter_mut() {
                 if shown.message.author == ChatAuthor::Visitor
                     && shown.message.read_at.is_none()
                     && shown.message.created_at <= up_to
@@ -30,46 +29,46 @@ fn handle(chat: Chat, event: ChatEvent) {
         ChatEvent::Read { .. } => {}
         ChatEvent::Conversation { conversation } => {
             super::bridge::tell_active(conversation.status == ConversationStatus::Open);
-            chat.conversation.set(Some(conversation));
+            chat.update(|s| s.conversation = Some(conversation));
         }
     }
 }
 
 /// Opens the connection and keeps it open; every reconnect backfills what was missed.
 pub fn connect(chat: Chat) {
-    let Some(token) = chat.token.get_untracked() else { return };
+    let Some(token) = chat.with(|s| s.token.clone()) else { return };
+    let (opened, received) = (chat.clone(), chat.clone());
     crate::ui::live::keep_open(crate::ui::live::Live {
         path: "/api/v1/widget/socket",
         hello: serde_json::to_string(&SocketHello { token: Some(token) }).ok(),
         on_open: Box::new(move |reconnect| {
-            chat.connected.set(true);
             if reconnect {
-                leptos::task::spawn_local(async move { chat.backfill().await });
+                let chat = opened.clone();
+                wasm_bindgen_futures::spawn_local(async move { chat.backfill().await });
             }
         }),
         on_text: Box::new(move |text| {
             if let Ok(event) = serde_json::from_str::<ChatEvent>(&text) {
-                handle(chat, event);
+                handle(&received, event);
             }
         }),
-        on_down: Box::new(move || {
-            chat.connected.try_set(false);
-        }),
+        on_down: Box::new(|| {}),
         wanted: Box::new(|| true),
     });
 }
 
 /// Tells the rep the visitor is typing (at most every few seconds) and stops after a pause.
-pub fn typing(chat: Chat, last: StoredValue<f64>) {
+pub fn typing(chat: &Chat) {
     let now = js_sys::Date::now();
-    if chat.token.get_untracked().is_none() || now - last.get_value() < 3_000.0 {
+    if chat.with(|s| s.token.is_none() || now - s.last_typing < 3_000.0) {
         return;
     }
-    last.set_value(now);
-    leptos::task::spawn_local(async move {
+    chat.update(|s| s.last_typing = now);
+    let chat = chat.clone();
+    wasm_bindgen_futures::spawn_local(async move {
         let _ = chat.run(WidgetOp::Typing(true)).await;
         crate::store::desk::sleep(4_000).await;
-        if js_sys::Date::now() - last.try_get_value().unwrap_or(0.0) >= 3_900.0 {
+        if js_sys::Date::now() - chat.with(|s| s.last_typing) >= 3_900.0 {
             let _ = chat.run(WidgetOp::Typing(false)).await;
         }
     });
