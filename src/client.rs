@@ -3,7 +3,12 @@
 use crate::connector::portal::{self, PortalOp, PortalReply};
 use crate::connector::support::{SupportOp, SupportReply};
 use crate::connector::widget::{self, WidgetOp, WidgetReply};
-use crate::connector::{Capabilities, Connector, ConnectorError, ListQuery, Operation, RecordOp, RecordReply, Reply};
+use crate::connector::{
+    Capabilities, Connector, ConnectorError, ListQuery, Operation, RecordOp, RecordReply, Reply, Step,
+};
+
+/// Most requests one operation may take (a connector's follow-ups included).
+const MAX_ROUNDS: u8 = 6;
 use crate::transport::Transport;
 use trato_protocol::*;
 
@@ -84,11 +89,18 @@ impl<C: Connector, T: Transport> Client<C, T> {
         self.connector.capabilities()
     }
 
-    /// Runs one operation: build the request, send it, read the answer.
+    /// Runs one operation: build the request, send it, read the answer (sending the follow-up requests the
+    /// connector asks for, a few at most).
     pub async fn run(&self, op: Operation) -> Result<Reply, ConnectorError> {
-        let request = self.connector.request(&op)?;
-        let response = self.transport.send(request).await?;
-        self.connector.response(&op, response)
+        let mut request = self.connector.request(&op)?;
+        for round in 0..MAX_ROUNDS {
+            let response = self.transport.send(request).await?;
+            match self.connector.response(&op, round, response)? {
+                Step::Reply(reply) => return Ok(reply),
+                Step::Next(next) => request = next,
+            }
+        }
+        Err(ConnectorError::Malformed(format!("{op:?} took more than {MAX_ROUNDS} requests")))
     }
 
     async fn one<R>(&self, op: Operation) -> Result<R, ConnectorError>

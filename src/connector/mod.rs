@@ -9,6 +9,7 @@ pub mod http;
 pub mod portal;
 pub mod support;
 pub mod trato;
+pub mod tryton;
 pub mod widget;
 
 pub use error::ConnectorError;
@@ -175,12 +176,23 @@ pub enum Reply {
     Support(support::SupportReply),
 }
 
+/// What a connector makes of a response.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)] // Short-lived: one per response, never stored.
+pub enum Step {
+    /// The operation's answer.
+    Reply(Reply),
+    /// The operation needs another request first (for example a backend whose `create` answers only an id is
+    /// followed by a read of that record); its response comes back to [`Connector::response`] with the next round.
+    Next(HttpRequest),
+}
+
 /// A backend protocol, without I/O.
 pub trait Connector {
     /// What this backend supports.
     fn capabilities(&self) -> Capabilities;
-    /// The request that performs `op`, or an error when the backend cannot do it.
+    /// The first request that performs `op`, or an error when the backend cannot do it.
     fn request(&self, op: &Operation) -> Result<HttpRequest, ConnectorError>;
-    /// Reads the backend's answer to `op`.
-    fn response(&self, op: &Operation, response: HttpResponse) -> Result<Reply, ConnectorError>;
+    /// Reads the backend's answer to round `round` (0 for the first request) of `op`.
+    fn response(&self, op: &Operation, round: u8, response: HttpResponse) -> Result<Step, ConnectorError>;
 }

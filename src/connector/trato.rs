@@ -5,7 +5,7 @@
 
 use super::{
     Capabilities, Connector, ConnectorError, HttpRequest, HttpResponse, ListQuery, Method, Operation, RecordOp,
-    RecordReply, Reply,
+    RecordReply, Reply, Step,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -176,11 +176,11 @@ impl Connector for TratoConnector {
         })
     }
 
-    fn response(&self, op: &Operation, response: HttpResponse) -> Result<Reply, ConnectorError> {
+    fn response(&self, op: &Operation, _round: u8, response: HttpResponse) -> Result<Step, ConnectorError> {
         if !response.is_success() {
             return Err(error_from(&response));
         }
-        Ok(match op {
+        Ok(Step::Reply(match op {
             Operation::Login { .. } => Reply::Session(parse(&response)?),
             Operation::CurrentSession => match parse::<SessionState>(&response)?.session {
                 Some(session) => Reply::Session(session),
@@ -197,7 +197,7 @@ impl Connector for TratoConnector {
             Operation::RestoreDeal { .. } => Reply::Deals(RecordReply::One(parse(&response)?)),
             Operation::Changes { .. } => Reply::Changes(parse(&response)?),
             Operation::Support(op) => Reply::Support(super::support::response(op, &response)?),
-        })
+        }))
     }
 }
 
@@ -255,7 +255,7 @@ mod tests {
     #[test]
     fn malformed_success_bodies_are_reported_not_panicked() {
         let op = Operation::ListPipelines;
-        let result = TratoConnector.response(&op, response(200, "{\"items\": 5}"));
+        let result = TratoConnector.response(&op, 0, response(200, "{\"items\": 5}"));
         assert!(matches!(result, Err(ConnectorError::Malformed(_))));
     }
 }

@@ -25,10 +25,8 @@ use trato_protocol::*;
 /// Starts the widget: draws the panel into `<body>` and connects.
 pub fn start() {
     console_error_panic_hook::set_once();
-    let locale = query_param("lang")
-        .as_deref()
-        .and_then(Locale::from_tag)
-        .unwrap_or_else(crate::ui::locale::initial_locale);
+    let locale =
+        query_param("lang").as_deref().and_then(Locale::from_tag).unwrap_or_else(crate::ui::locale::initial_locale);
     let chat = Chat(Rc::new(Inner {
         state: RefCell::new(State {
             site: query_param("site").unwrap_or_default(),

@@ -96,9 +96,10 @@ pub fn refresh(chat: &Chat) {
         let (shown, submit) = match screen {
             Screen::Loading => (vec![loading(&state)], None),
             Screen::Offline => offline_form(chat, &state),
-            Screen::MessageLeft => {
-                (vec![El::new("p").class("notice").attr("role", "status").text(state.locale.t(Key::MessageLeft)).0], None)
-            }
+            Screen::MessageLeft => (
+                vec![El::new("p").class("notice").attr("role", "status").text(state.locale.t(Key::MessageLeft)).0],
+                None,
+            ),
             Screen::PreChat => pre_chat_form(chat, &state),
             Screen::Conversation => {
                 let (shown, parts) = conversation(chat, state.locale);
@@ -188,12 +189,12 @@ fn pre_chat_form(chat: &Chat, state: &State) -> (Vec<Element>, Option<Element>) 
 /// Leave a message when nobody is there or the site is closed.
 fn offline_form(chat: &Chat, state: &State) -> (Vec<Element>, Option<Element>) {
     let t = |key| state.locale.t(key);
-    let known = |pick: fn(&Visitor) -> Option<&String>| {
-        state.visitor.as_ref().and_then(pick).cloned().unwrap_or_default()
-    };
+    let known =
+        |pick: fn(&Visitor) -> Option<&String>| state.visitor.as_ref().and_then(pick).cloned().unwrap_or_default();
     let (name_field, name) = field(t(Key::NameLabel), text_input("text", "name", &known(|v| v.name.as_ref())));
     let (email_field, email) = field(t(Key::Email), text_input("email", "email", &known(|v| v.email.as_ref())));
-    let area = El::new("textarea").attr("rows", "4").attr("required", "").attr("maxlength", &MAX_CHAT_MESSAGE.to_string());
+    let area =
+        El::new("textarea").attr("rows", "4").attr("required", "").attr("maxlength", &MAX_CHAT_MESSAGE.to_string());
     let (body_field, body) = field(t(Key::YourMessage), area);
     let button = El::new("button").attr("type", "submit").class("primary").text(t(Key::LeaveMessage)).0;
     let owner = chat.clone();
@@ -206,7 +207,8 @@ fn offline_form(chat: &Chat, state: &State) -> (Vec<Element>, Option<Element>) {
         .child(button.clone())
         .on("submit", move |event| {
             event.prevent_default();
-            let message = OfflineMessage { name: dom::value(&name), email: dom::value(&email), body: dom::value(&body) };
+            let message =
+                OfflineMessage { name: dom::value(&name), email: dom::value(&email), body: dom::value(&body) };
             if !message.errors().is_empty() {
                 let text = owner.t(Key::FixFields).to_string();
                 return owner.update(|s| s.error = Some(text));
@@ -266,8 +268,7 @@ fn send(chat: &Chat, body: String) {
 /// The conversation screen: the log, the status line, the ended part and the composer.
 fn conversation(chat: &Chat, locale: Locale) -> (Vec<Element>, ConversationParts) {
     let t = |key| locale.t(key);
-    let log =
-        El::new("ol").class("chat-log").attr("aria-live", "polite").attr("aria-label", t(Key::Conversation)).0;
+    let log = El::new("ol").class("chat-log").attr("aria-live", "polite").attr("aria-label", t(Key::Conversation)).0;
     let status = El::new("p").class("chat-status").attr("role", "status").0;
     let ended = El::new("div").attr("hidden", "").0;
     let draft = El::new("textarea")

@@ -2,7 +2,8 @@
 //!
 //! - `setup`: installs what is missing (wasm32 target, trunk, wasm-bindgen-cli, wasm-opt, Chromium, npm packages).
 //! - `dev`: setup, build the three faces, run the reference backend with demo data on 127.0.0.1:8080.
-//! - `test`: setup, formatting, clippy (native and wasm32), native tests, browser tests, release builds, end-to-end.
+//! - `test`: setup, formatting, clippy (native and wasm32), a real Tryton, native tests, browser tests, release builds,
+//!   end-to-end.
 //! - `bench`: release builds and the gzip size of each face.
 //! - `e2e [file...]`: release builds and the end-to-end tests only (all, or the named files), for quick rounds.
 
@@ -10,6 +11,7 @@ mod bench;
 mod build;
 mod setup;
 mod test;
+mod tryton;
 mod util;
 
 fn main() {

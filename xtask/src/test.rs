@@ -52,6 +52,9 @@ pub fn run() -> Result {
     args.extend(["--", "-D", "warnings"]);
     exec(cmd("cargo", &args))?;
 
+    timer.step("Tryton 8.2 for the connector tests (installed once, then cached)");
+    crate::tryton::prepare()?;
+
     timer.step("native tests");
     exec(cmd("cargo", &["test", "--workspace"]))?;
 
@@ -97,6 +100,7 @@ fn end_to_end_files(dist: &std::path::Path, files: &[String]) -> Result {
 /// `cargo xtask e2e [file...]`: release builds, then the end-to-end tests (all, or the named files).
 pub fn end_to_end_only(files: &[String]) -> Result {
     setup::run_all()?;
+    crate::tryton::prepare()?;
     let dist = build_faces(true)?;
     exec(cmd("cargo", &["build", "-p", "trato-server"]))?;
     if files.is_empty() {
