@@ -89,6 +89,11 @@ impl<C: Connector, T: Transport> Client<C, T> {
         self.connector.capabilities()
     }
 
+    /// The connector.
+    pub fn connector(&self) -> &C {
+        &self.connector
+    }
+
     /// Runs one operation: build the request, send it, read the answer (sending the follow-up requests the
     /// connector asks for, a few at most).
     pub async fn run(&self, op: Operation) -> Result<Reply, ConnectorError> {

@@ -36,6 +36,8 @@ pub struct AppState {
     pub mail: Arc<mail::MailConfig>,
     /// Live chat events and rep presence.
     pub hub: chat::Hub,
+    /// Content-Security-Policy of the desk and portal pages (with the other backends the desk may reach).
+    pub page_csp: Arc<str>,
 }
 
 impl AppState {
@@ -62,6 +64,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Mail folder and SMTP relay.
     pub mail: mail::MailConfig,
+    /// Origins of other CRM backends (for example a Tryton server) the desk may connect to.
+    pub backends: Vec<String>,
 }
 
 impl Config {
@@ -76,6 +80,7 @@ impl Config {
             secure_cookies: false,
             public_url: None,
             mail: mail::MailConfig::default(),
+            backends: vec![],
         }
     }
 }
@@ -104,6 +109,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         public_url: public_url.trim_end_matches('/').into(),
         mail: Arc::new(config.mail.clone()),
         hub: chat::Hub::default(),
+        page_csp: web::page_csp(&config.backends).into(),
     };
     if config.demo.is_some() {
         chat::ensure_demo_site(&state.db(), &state.public_url).map_err(std::io::Error::other)?;

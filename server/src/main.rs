@@ -1,6 +1,6 @@
 //! `trato-server` command line: `trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo]
 //! [--demo-deals N] [--demo-open-deals N] [--secure-cookies]
-//! [--public-url URL] [--mail-dir DIR] [--smtp HOST:PORT] [--mail-from ADDR]`. Prints `listening on http://ADDR` once it accepts connections.
+//! [--public-url URL] [--mail-dir DIR] [--smtp HOST:PORT] [--mail-from ADDR] [--backend ORIGIN]...`. Prints `listening on http://ADDR` once it accepts connections.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -8,7 +8,7 @@ use trato_server::{demo::DemoSize, start, Config};
 
 fn usage() -> ! {
     eprintln!(
-        "usage: trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo] [--demo-deals N] [--demo-open-deals N] [--secure-cookies] [--public-url URL] [--mail-dir DIR] [--smtp HOST:PORT] [--mail-from ADDR]\n\
+        "usage: trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo] [--demo-deals N] [--demo-open-deals N] [--secure-cookies] [--public-url URL] [--mail-dir DIR] [--smtp HOST:PORT] [--mail-from ADDR] [--backend ORIGIN]...\n\
          \n  --db FILE         SQLite database (default trato.sqlite)\
          \n  --listen ADDR     address to bind (default 127.0.0.1:8080; port 0 picks a free one)\
          \n  --static DIR      serve the built faces from DIR (desk/, portal/, widget/, demo/)\
@@ -19,7 +19,8 @@ fn usage() -> ! {
          \n  --public-url URL  base URL of links in mails (default http://<listen address>)\
          \n  --mail-dir DIR    also write every outgoing mail to DIR as an .eml file\
          \n  --smtp HOST:PORT  deliver outgoing mail through this SMTP relay\
-         \n  --mail-from ADDR  sender address of outgoing mail"
+         \n  --mail-from ADDR  sender address of outgoing mail\
+         \n  --backend ORIGIN  another CRM backend the desk may connect to (for example a Tryton server; repeatable)"
     );
     std::process::exit(2)
 }
@@ -33,6 +34,7 @@ fn parse_args() -> Config {
         secure_cookies: false,
         public_url: None,
         mail: Default::default(),
+        backends: vec![],
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -55,6 +57,7 @@ fn parse_args() -> Config {
             "--mail-dir" => config.mail.dir = Some(PathBuf::from(value())),
             "--smtp" => config.mail.smtp = Some(value()),
             "--mail-from" => config.mail.from = Some(value()),
+            "--backend" => config.backends.push(value()),
             _ => usage(),
         }
     }

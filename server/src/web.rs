@@ -19,10 +19,28 @@ const MAX_BODY: usize = 1024 * 1024;
 /// Largest accepted upload body (an attachment plus some slack, so a too-large file gets a clear message).
 const UPLOAD_BODY: usize = MAX_ATTACHMENT + 64 * 1024;
 
-/// Content-Security-Policy of the desk and portal pages.
+/// Content-Security-Policy of the desk and portal pages, before `connect-src`'s extra sources.
 pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-    img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
-    form-action 'self'; frame-ancestors 'none'";
+    img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+    frame-ancestors 'none'; connect-src 'self'";
+
+/// The pages' Content-Security-Policy, letting the desk reach the other backends it is configured for (only
+/// well-formed `http(s)://host[:port]` origins; anything else is left out).
+pub fn page_csp(backends: &[String]) -> String {
+    let mut csp = PAGE_CSP.to_string();
+    for origin in backends {
+        let origin = origin.trim_end_matches('/');
+        let well_formed = (origin.starts_with("https://") || origin.starts_with("http://"))
+            && origin.split_once("://").is_some_and(|(_, host)| {
+                !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+            });
+        if well_formed {
+            csp.push(' ');
+            csp.push_str(origin);
+        }
+    }
+    csp
+}
 
 /// Content-Security-Policy of the widget page, up to its `frame-ancestors` sources (the allowed origins of the
 /// site named by `?site=`, or `'none'`). `connect-src` includes the page's own WebSocket endpoint.
@@ -171,8 +189,26 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
     } else if path.starts_with("/demo/") {
         DEMO_CSP
     } else {
-        PAGE_CSP
+        if let Ok(value) = HeaderValue::from_str(&state.page_csp) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+        return response;
     };
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_csp;
+
+    #[test]
+    fn other_backends_are_added_to_connect_src_only_when_well_formed() {
+        assert!(page_csp(&[]).ends_with("connect-src 'self'"));
+        let csp = page_csp(&["http://127.0.0.1:8000/".into(), "https://erp.example".into()]);
+        assert!(csp.ends_with("connect-src 'self' http://127.0.0.1:8000 https://erp.example"));
+        for hostile in ["javascript:alert(1)", "https://x; script-src *", "*", "https://"] {
+            assert!(page_csp(&[hostile.into()]).ends_with("connect-src 'self'"), "{hostile}");
+        }
+    }
 }

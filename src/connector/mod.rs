@@ -4,6 +4,7 @@
 //!
 //! Adding a backend means adding one module that implements [`Connector`] and declares its [`Capabilities`].
 
+pub mod backend;
 pub mod error;
 pub mod http;
 pub mod portal;

@@ -1,6 +1,8 @@
-//! The rep sign-in page.
+//! The rep sign-in page: which CRM backend (this server's Trato protocol, or a Tryton server with its address and
+//! database; the choice is remembered, never the password), then the rep's credentials.
 
-use super::{use_store, SessionState};
+use super::{backend, use_store, SessionState};
+use crate::connector::backend::BackendChoice;
 use crate::i18n::Key;
 use crate::ui::error::{describe, ErrorMessage};
 use crate::ui::locale::{use_i18n, LanguageSwitch};
@@ -18,6 +20,14 @@ pub fn LoginPage() -> impl IntoView {
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let remembered = backend::remembered();
+    let tryton = RwSignal::new(matches!(remembered, BackendChoice::Tryton { .. }));
+    let (url, database) = match remembered {
+        BackendChoice::Tryton { url, database } => (url, database),
+        BackendChoice::Trato => (String::new(), String::new()),
+    };
+    let url = RwSignal::new(url);
+    let database = RwSignal::new(database);
     let error = RwSignal::new(state.unreachable.get_untracked().then(|| i18n.t(Key::NetworkError).to_string()));
     let busy = RwSignal::new(false);
 
@@ -26,13 +36,25 @@ pub fn LoginPage() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
+        let choice = if tryton.get_untracked() {
+            BackendChoice::tryton(&url.get_untracked(), &database.get_untracked())
+        } else {
+            BackendChoice::Trato
+        };
+        if !choice.is_complete() {
+            error.set(Some(i18n.t_untracked(Key::BackendIncomplete).to_string()));
+            return;
+        }
         busy.set(true);
         error.set(None);
+        store.switch(backend::client_for(&choice), &backend::name(&choice));
         let store = store.clone();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match store.login(&email.get_untracked(), &password.get_untracked()).await {
                 Ok(session) => {
+                    backend::remember(&choice);
+                    backend::keep_session(&store.client(), &choice);
                     password.set(String::new());
                     state.session.set(Some(session));
                     navigate("/", Default::default());
@@ -62,8 +84,31 @@ pub fn LoginPage() -> impl IntoView {
                         .then(|| view! { <p class="alert" role="status">{move || i18n.t(Key::SessionExpired)}</p> })
                 }}
                 <label class="field">
-                    <span>{move || i18n.t(Key::Email)}</span>
-                    <input type="email" name="email" autocomplete="username" required bind:value=email />
+                    <span>{move || i18n.t(Key::BackendLabel)}</span>
+                    <select on:change=move |ev| tryton.set(event_target_value(&ev) == "tryton")>
+                        <option value="trato" selected=move || !tryton.get()>{move || i18n.t(Key::BackendTrato)}</option>
+                        <option value="tryton" selected=move || tryton.get()>{move || i18n.t(Key::BackendTryton)}</option>
+                    </select>
+                </label>
+                <Show when=move || tryton.get()>
+                    <label class="field">
+                        <span>{move || i18n.t(Key::BackendUrl)}</span>
+                        <input type="url" name="backend-url" placeholder="https://" required bind:value=url />
+                    </label>
+                    <label class="field">
+                        <span>{move || i18n.t(Key::BackendDatabase)}</span>
+                        <input type="text" name="backend-database" required bind:value=database />
+                    </label>
+                </Show>
+                <label class="field">
+                    <span>{move || i18n.t(if tryton.get() { Key::UserLogin } else { Key::Email })}</span>
+                    <input
+                        type=move || if tryton.get() { "text" } else { "email" }
+                        name="email"
+                        autocomplete="username"
+                        required
+                        bind:value=email
+                    />
                 </label>
                 <label class="field">
                     <span>{move || i18n.t(Key::Password)}</span>

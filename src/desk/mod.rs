@@ -1,13 +1,13 @@
 //! The desk face (reps): sign-in, the pipeline board, the case queue and knowledge base editing. Entry point [`start`], called by `src/bin/desk.rs`.
 
+mod backend;
 pub mod board;
 mod login;
 mod shell;
 mod status;
 pub mod support;
 
-use crate::client::Client;
-use crate::connector::trato::TratoConnector;
+use crate::connector::backend::AnyConnector;
 use crate::i18n::Key;
 use crate::store::{DeskStore, StoreEvent, SyncStatus};
 use crate::transport::BrowserTransport;
@@ -17,8 +17,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use trato_protocol::SessionInfo;
 
-/// The desk's store, over the Trato protocol on the page's own origin.
-pub type Store = DeskStore<TratoConnector, BrowserTransport>;
+/// The desk's store, over the backend the rep chose (the Trato protocol on the page's own origin by default).
+pub type Store = DeskStore<AnyConnector, BrowserTransport>;
 
 /// The store as kept in the reactive context (it holds browser objects, so it lives in local storage).
 pub type StoreHandle = StoredValue<Store, LocalStorage>;
@@ -58,8 +58,8 @@ fn register_service_worker() {
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n(Key::DeskTitle);
-    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-    let store = Store::new(Client::new(TratoConnector, BrowserTransport::new("")), &format!("trato@{origin}"));
+    let choice = backend::remembered();
+    let store = Store::new(backend::client_for(&choice), &backend::name(&choice));
     provide_context(StoredValue::new_local(store.clone()));
     let state = SessionState {
         session: RwSignal::new(None),
@@ -79,9 +79,10 @@ pub fn App() -> impl IntoView {
     });
     // The live chat feed runs while a rep is signed in to a backend with chat (the rep then counts as online).
     let feed = support::feed::provide_feed();
-    let chat = store.capabilities().chat;
     let feed_started = StoredValue::new(false);
+    let backend = StoredValue::new_local(store.clone());
     Effect::new(move |_| {
+        let chat = backend.with_value(|store| store.capabilities().chat);
         if chat && state.session.with(Option::is_some) && !feed_started.get_value() {
             feed_started.set_value(true);
             support::feed::connect(feed);

@@ -30,6 +30,7 @@ pub fn TopBar() -> impl IntoView {
         leptos::task::spawn_local(async move {
             // Signed out locally even when the server cannot be told; the cookie expires on its own.
             store.logout().await;
+            super::backend::forget_session();
             state.session.set(None);
             // A fresh page: nothing of the signed-out rep stays in memory either.
             if let Some(window) = web_sys::window() {

@@ -394,6 +394,13 @@ keys!(
     ChatReply,
     SiteUserId,
     WidgetNoSite,
+    BackendLabel,
+    BackendTrato,
+    BackendTryton,
+    BackendUrl,
+    BackendDatabase,
+    BackendIncomplete,
+    UserLogin,
 );
 
 /// A user-interface language.

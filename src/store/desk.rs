@@ -71,8 +71,8 @@ pub enum StoreEvent {
 type Listener = Rc<dyn Fn(&StoreEvent)>;
 
 struct Inner<C, T> {
-    client: Client<C, T>,
-    backend: String,
+    client: RefCell<Rc<Client<C, T>>>,
+    backend: RefCell<String>,
     cache: RefCell<Option<Rc<Cache>>>,
     db_name: RefCell<String>,
     listeners: RefCell<Vec<(usize, Listener)>>,
@@ -148,8 +148,8 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     pub fn new(client: Client<C, T>, backend: &str) -> Self {
         DeskStore {
             inner: Rc::new(Inner {
-                client,
-                backend: backend.into(),
+                client: RefCell::new(Rc::new(client)),
+                backend: RefCell::new(backend.into()),
                 cache: RefCell::new(None),
                 db_name: RefCell::new(String::new()),
                 listeners: RefCell::new(Vec::new()),
@@ -169,7 +169,19 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
 
     /// What the backend supports.
     pub fn capabilities(&self) -> Capabilities {
-        self.inner.client.capabilities()
+        self.client().capabilities()
+    }
+
+    /// The client of the current backend.
+    pub fn client(&self) -> Rc<Client<C, T>> {
+        self.inner.client.borrow().clone()
+    }
+
+    /// Talks to another backend from now on (the rep chose it at sign-in); `backend` names it as in [`Self::new`].
+    /// Only before the cache is open: a signed-in rep signs out first.
+    pub fn switch(&self, client: Client<C, T>, backend: &str) {
+        *self.inner.client.borrow_mut() = Rc::new(client);
+        *self.inner.backend.borrow_mut() = backend.into();
     }
 
     // ----- session -----
@@ -177,7 +189,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     /// The current session: `Ok(None)` when signed out; when the backend cannot be reached, the last session
     /// seen on this device (so the desk opens offline) or the error.
     pub async fn session(&self) -> Result<Option<SessionInfo>, ConnectorError> {
-        match self.inner.client.session().await {
+        match self.client().session().await {
             Ok(session) => {
                 remember_session(Some(&session));
                 Ok(Some(session))
@@ -195,7 +207,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
 
     /// Signs in.
     pub async fn login(&self, email: &str, password: &str) -> Result<SessionInfo, ConnectorError> {
-        let session = self.inner.client.login(email.trim(), password).await?;
+        let session = self.client().login(email.trim(), password).await?;
         remember_session(Some(&session));
         self.set_status(|s| s.signed_out = false);
         wake(&self.inner.wake_outbox);
@@ -205,7 +217,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     /// Signs out: tells the backend (when it can be reached) and deletes this rep's cache, queued changes
     /// included (the screen asks first when changes are pending), here and in the other tabs.
     pub async fn logout(&self) {
-        let _ = self.inner.client.logout().await;
+        let _ = self.client().logout().await;
         self.inner.closed.set(true);
         self.broadcast("logout");
         if let Some(cache) = self.inner.cache.borrow_mut().take() {
@@ -222,7 +234,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
 
     /// The name of the cache database for `user_id` on this backend.
     pub fn database_name(&self, user_id: &str) -> String {
-        format!("trato:{}:{}", self.inner.backend, user_id)
+        format!("trato:{}:{}", self.inner.backend.borrow(), user_id)
     }
 
     /// Opens the rep's cache (once) and returns what the board shows from it, before any network answer.
@@ -328,7 +340,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
                 }
             }
         }
-        self.inner.client.users().await
+        self.client().users().await
     }
 
     /// One deal from the cache.
@@ -439,7 +451,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
 
     /// Saves a view (online only: views are not queued).
     pub async fn save_view(&self, new: NewView, key: &str) -> Result<SavedView, ConnectorError> {
-        let view = self.inner.client.create_view(new, key).await?;
+        let view = self.client().create_view(new, key).await?;
         if let (Ok(cache), Ok(put)) = (self.cache(), row(Kind::Views, &view)) {
             let _ = cache.write(&Batch { put: vec![put], ..Default::default() }).await;
         }
@@ -448,7 +460,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
 
     /// Deletes a view (online only).
     pub async fn delete_view(&self, id: &str) -> Result<(), ConnectorError> {
-        self.inner.client.delete_view(id, None).await?;
+        self.client().delete_view(id, None).await?;
         if let Ok(cache) = self.cache() {
             let _ = cache.write(&Batch { delete: vec![(Kind::Views, id.into())], ..Default::default() }).await;
         }
@@ -459,7 +471,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     /// backend directly (online only; support data is not cached on the device yet), and fail with
     /// `Unsupported` on a backend without cases.
     pub async fn support(&self, op: SupportOp) -> Result<SupportReply, ConnectorError> {
-        self.inner.client.support(op).await
+        self.client().support(op).await
     }
 
     // ----- the rep's answers to held changes -----
@@ -713,7 +725,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         let mut received = 0u64;
         let mut reload = false;
         loop {
-            let page = self.inner.client.changes(cursor.as_deref(), Some(SYNC_PAGE)).await;
+            let page = self.client().changes(cursor.as_deref(), Some(SYNC_PAGE)).await;
             self.note_result(&page);
             let page = page?;
             received += page.changes.len() as u64;
@@ -779,7 +791,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
             }
         }
         if first || reload {
-            if let Ok(users) = self.inner.client.users().await {
+            if let Ok(users) = self.client().users().await {
                 let _ = cache.write(&Batch { users: Some(users), ..Default::default() }).await;
             }
         }
@@ -818,7 +830,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         if self.apply_renames(&cache, &mut entry).await {
             let _ = cache.write(&Batch { requeue: vec![entry.clone()], ..Default::default() }).await;
         }
-        let result = self.inner.client.run(entry.change.operation(&entry.key)).await;
+        let result = self.client().run(entry.change.operation(&entry.key)).await;
         self.note_result(&result);
         let jitter = js_sys::Math::random();
         match outcome(&entry.change, result, entry.attempts, jitter) {
@@ -856,9 +868,9 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     async fn current(&self, change: &Change) -> Result<Option<Value>, ConnectorError> {
         let id = change.id();
         let found = match change.kind() {
-            Kind::Deals => self.inner.client.deal(id).await.map(|r| value_of(&r)),
-            Kind::Activities => self.inner.client.activity(id).await.map(|r| value_of(&r)),
-            Kind::Accounts => self.inner.client.account(id).await.map(|r| value_of(&r)),
+            Kind::Deals => self.client().deal(id).await.map(|r| value_of(&r)),
+            Kind::Activities => self.client().activity(id).await.map(|r| value_of(&r)),
+            Kind::Accounts => self.client().account(id).await.map(|r| value_of(&r)),
             _ => Ok(None),
         };
         match found {

@@ -1,0 +1,118 @@
+// The desk against a real Tryton 8.2 server (a copy of the template database that `cargo xtask test` seeds, on
+// its own loopback port, with CORS for the desk's origin): sign in to Tryton, see its opportunities on the board,
+// move one from lead to opportunity and find it so in Tryton; what Tryton cannot do is not offered.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, openPage, assertNoErrors, assertAccessible, startServer } from './helpers.mjs';
+
+let trato;
+let tryton;
+let trytonUrl;
+let context;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port) {
+  const started = Date.now();
+  while (Date.now() - started < 60000) {
+    const open = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`trytond did not listen on ${port}`);
+}
+
+/** Calls Tryton's JSON-RPC as the seeded rep, the way any other Tryton client would. */
+async function rpc(method, params) {
+  const post = async (body, auth) => (await fetch(`${trytonUrl}/trato/rpc/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest', ...(auth ? { authorization: auth } : {}) },
+    body: JSON.stringify(body),
+  })).json();
+  const login = await post({ id: 1, method: 'common.db.login', params: ['lucia', { password: 'trato-demo' }] });
+  const [userId, token] = login.result;
+  const auth = `Session ${Buffer.from(`lucia:${userId}:${token}`).toString('base64')}`;
+  const answer = await post({ id: 2, method, params: [...params, {}] }, auth);
+  assert.equal(answer.error ?? null, null, `${method} failed`);
+  return answer.result;
+}
+
+before(async () => {
+  const port = await freePort();
+  trytonUrl = `http://127.0.0.1:${port}`;
+  trato = await startServer({ db: join(mkdtempSync(join(tmpdir(), 'trato-tt-')), 't.sqlite'), extra: ['--backend', trytonUrl] });
+  const dir = mkdtempSync(join(tmpdir(), 'trato-tryton-'));
+  copyFileSync(process.env.TRATO_TRYTON_TEMPLATE, join(dir, 'trato.sqlite'));
+  writeFileSync(join(dir, 'trytond.conf'),
+    `[database]\nuri = sqlite://\npath = ${dir}\n\n[web]\nlisten = 127.0.0.1:${port}\ncors =\n    ${trato.url}\n`);
+  tryton = spawn(process.env.TRATO_TRYTON_BIN, ['-c', join(dir, 'trytond.conf'), '-d', 'trato'], { stdio: 'ignore' });
+  await waitForPort(port);
+  context = await launch();
+});
+
+after(async () => {
+  await context?.close();
+  tryton?.kill('SIGKILL');
+  await trato?.stop();
+});
+
+test('the desk signs in to Tryton, shows its opportunities and moves one from lead to opportunity', async () => {
+  const page = await openPage(context);
+  await page.goto(`${trato.url}/login`);
+  await page.getByLabel('Servidor CRM').selectOption('tryton');
+  await page.getByLabel('Dirección del servidor Tryton').fill(trytonUrl);
+  await page.getByLabel('Base de datos').fill('trato');
+  await page.getByLabel('Usuario').fill('lucia');
+  await page.getByLabel('Contraseña').fill('trato-demo');
+  await assertAccessible(page);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Embudo de ventas' }).waitFor();
+
+  const lead = page.locator('article[data-deal="opp-1"]');
+  await lead.getByText('Renovación de estanterías').waitFor({ timeout: 60000 });
+  for (const name of ['Hornos para el obrador', 'Equipos de esterilización', 'Mobiliario de terraza']) {
+    await page.locator('article.card').getByText(name).waitFor();
+  }
+  await page.getByText('Lucía Martín').first().waitFor();
+  // Tryton has no cases, chat or knowledge base: the desk does not offer them.
+  for (const name of ['Casos', 'Chat', 'Base de conocimiento']) {
+    assert.equal(await page.getByRole('link', { name, exact: true }).count(), 0, `${name} is not offered`);
+  }
+  await assertAccessible(page);
+
+  await lead.focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Space');
+  await page.locator('.sync-status[data-pending="0"][data-online="true"]').waitFor({ timeout: 60000 });
+  const deadline = Date.now() + 30000;
+  let state;
+  do {
+    [{ state }] = await rpc('model.sale.opportunity.read', [[1], ['state']]);
+    if (state === 'opportunity') break;
+    await new Promise((r) => setTimeout(r, 300));
+  } while (Date.now() < deadline);
+  assert.equal(state, 'opportunity', 'the move reached Tryton');
+
+  // The choice (never the password) is remembered for the next visit.
+  const remembered = await page.evaluate(() => localStorage.getItem('trato.backend'));
+  assert.deepEqual(JSON.parse(remembered), { kind: 'tryton', url: trytonUrl, database: 'trato' });
+  assertNoErrors(page);
+  await page.close();
+});
