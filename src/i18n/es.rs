@@ -384,3 +384,4 @@ pub(super) const BackendUrl: &str = "Dirección del servidor Tryton";
 pub(super) const BackendDatabase: &str = "Base de datos";
 pub(super) const BackendIncomplete: &str = "Escribe la dirección del servidor (http:// o https://) y su base de datos.";
 pub(super) const UserLogin: &str = "Usuario";
+pub(super) const MoveRefused: &str = "«{deal}» no se ha movido: {reason}";

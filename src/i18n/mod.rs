@@ -401,6 +401,7 @@ keys!(
     BackendDatabase,
     BackendIncomplete,
     UserLogin,
+    MoveRefused,
 );
 
 /// A user-interface language.

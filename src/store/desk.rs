@@ -64,6 +64,14 @@ pub enum StoreEvent {
     Activities(Vec<String>),
     /// Too much changed to list (a large pull, another tab): read the board again.
     Reload,
+    /// The backend refused to move this deal along its workflow (a backend without free stages): the deal is back
+    /// where the backend has it; the backend's reason.
+    MoveRefused {
+        /// The deal.
+        deal_id: String,
+        /// The backend's message.
+        message: String,
+    },
     /// New sync status.
     Status(SyncStatus),
 }
@@ -848,8 +856,15 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
             }
             Outcome::SignedOut => Some(SYNC_EVERY_MS),
             Outcome::Park { reason, message, fields } => {
-                entry.state = EntryState::Parked { reason, message, fields };
+                let workflow_move = !self.capabilities().free_stages && entry.change.is_stage_move();
+                let (seq, deal_id) = (entry.seq, entry.change.id().to_string());
+                entry.state = EntryState::Parked { reason, message: message.clone(), fields };
                 let _ = cache.write(&Batch { requeue: vec![entry], ..Default::default() }).await;
+                if workflow_move {
+                    // A backend with a fixed workflow said no: put the deal back as it has it, and say why.
+                    let _ = self.discard(seq).await;
+                    self.emit(StoreEvent::MoveRefused { deal_id, message });
+                }
                 self.broadcast("changed");
                 None
             }

@@ -79,6 +79,11 @@ pub enum Change {
 }
 
 impl Change {
+    /// Whether this only moves a deal to another stage.
+    pub fn is_stage_move(&self) -> bool {
+        matches!(self, Change::UpdateDeal { patch, .. } if patch.stage_id.is_some() && patch.name.is_none() && patch.amount.is_none())
+    }
+
     /// The kind of record the change is about.
     pub fn kind(&self) -> Kind {
         match self {

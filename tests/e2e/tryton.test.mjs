@@ -72,7 +72,7 @@ after(async () => {
   await trato?.stop();
 });
 
-test('the desk signs in to Tryton, shows its opportunities and moves one from lead to opportunity', async () => {
+test('the desk signs in to Tryton, shows its opportunities, moves one from lead to opportunity, and a refused move is put back', async () => {
   const page = await openPage(context);
   await page.goto(`${trato.url}/login`);
   await page.getByLabel('Servidor CRM').selectOption('tryton');
@@ -109,6 +109,18 @@ test('the desk signs in to Tryton, shows its opportunities and moves one from le
     await new Promise((r) => setTimeout(r, 300));
   } while (Date.now() < deadline);
   assert.equal(state, 'opportunity', 'the move reached Tryton');
+
+  // A move Tryton's workflow does not allow (a lead cannot be converted) is put back, with Tryton's reason.
+  const terraza = page.locator('article[data-deal="opp-4"]');
+  await terraza.focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Space');
+  await page.locator('.toast').filter({ hasText: '«Mobiliario de terraza» no se ha movido' }).waitFor({ timeout: 60000 });
+  await page.locator('section[data-stage="lead"] article[data-deal="opp-4"]').waitFor();
+  const [{ state: kept }] = await rpc('model.sale.opportunity.read', [[4], ['state']]);
+  assert.equal(kept, 'lead');
 
   // The choice (never the password) is remembered for the next visit.
   const remembered = await page.evaluate(() => localStorage.getItem('trato.backend'));
