@@ -145,6 +145,14 @@ impl<C: Connector, T: Transport> Client<C, T> {
         }
     }
 
+    /// Quotes and orders (read only).
+    pub async fn orders(&self, query: ListQuery) -> Result<Page<support::Order>, ConnectorError> {
+        match self.run(Operation::Orders(query)).await? {
+            Reply::Orders(page) => Ok(page),
+            other => Err(unexpected(other)),
+        }
+    }
+
     /// All pipelines.
     pub async fn pipelines(&self) -> Result<Vec<Pipeline>, ConnectorError> {
         match self.run(Operation::ListPipelines).await? {

@@ -189,6 +189,16 @@ async fn every_state_move_is_tryton_s_button_and_a_refused_one_keeps_the_deal() 
         assert_eq!(moved.stage_id, stage);
         version = moved.meta.version;
     }
+    // Converting an opportunity makes a draft sale in Tryton: a quote, read only, on the deal's account.
+    let hornos = deal_named(&client, "Hornos para el obrador").await;
+    let converted = client.update_deal(&hornos.meta.id, Some(hornos.meta.version), move_to("converted")).await.unwrap();
+    assert_eq!(converted.stage_id, "converted");
+    let account = hornos.account_id.clone().unwrap();
+    let orders = client.orders(ListQuery::filter("account_id", &account)).await.unwrap();
+    assert_eq!(orders.items.len(), 1);
+    assert_eq!((orders.items[0].kind.as_str(), orders.items[0].status.as_str()), ("quote", "draft"));
+    assert_eq!(orders.items[0].total.currency, "EUR");
+    assert!(client.orders(ListQuery::filter("account_id", "party-6")).await.unwrap().items.is_empty());
     // Cancelled: back to lead is allowed only from lost/cancelled, and "won" has no button.
     assert!(matches!(
         client.update_deal(&id, Some(version), move_to("won")).await,

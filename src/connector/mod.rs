@@ -130,6 +130,8 @@ pub enum Operation {
     },
     /// Customer support: cases and the knowledge base (backends with [`Capabilities::cases`]).
     Support(support::SupportOp),
+    /// Quotes and orders, read only (filter `account_id` for one account's); backends with sales.
+    Orders(ListQuery),
     /// Records written since a cursor (every record when `since` is `None`), tombstones included.
     Changes {
         /// Cursor from the previous answer.
@@ -173,6 +175,8 @@ pub enum Reply {
     Views(RecordReply<SavedView>),
     /// A page of the changes feed.
     Changes(ChangesPage),
+    /// Quotes and orders.
+    Orders(Page<trato_protocol::support::Order>),
     /// A support answer.
     Support(support::SupportReply),
 }

@@ -144,6 +144,8 @@ impl Connector for TratoConnector {
 
     fn request(&self, op: &Operation) -> Result<HttpRequest, ConnectorError> {
         Ok(match op {
+            // Orders are the customers' (portal) view in the Trato protocol.
+            Operation::Orders(_) => return Err(ConnectorError::Unsupported("orders for reps".into())),
             Operation::Login { email, password } => mutating(Method::Post, format!("{API_PREFIX}/auth/login"))
                 .json(&LoginRequest { email: email.clone(), password: password.clone() }),
             Operation::Logout => mutating(Method::Post, format!("{API_PREFIX}/auth/logout")),
@@ -197,6 +199,7 @@ impl Connector for TratoConnector {
             Operation::RestoreDeal { .. } => Reply::Deals(RecordReply::One(parse(&response)?)),
             Operation::Changes { .. } => Reply::Changes(parse(&response)?),
             Operation::Support(op) => Reply::Support(super::support::response(op, &response)?),
+            Operation::Orders(_) => return Err(ConnectorError::Unsupported("orders for reps".into())),
         }))
     }
 }

@@ -53,6 +53,18 @@ const DEAL_FIELDS: [&str; 16] = [
     "_timestamp",
     "rec_name",
 ];
+const SALE_FIELDS: [&str; 10] = [
+    "number",
+    "rec_name",
+    "state",
+    "sale_date",
+    "create_date",
+    "untaxed_amount",
+    "tax_amount",
+    "total_amount",
+    "currency.code",
+    "currency.digits",
+];
 const PARTY_FIELDS: [&str; 7] = ["name", "email", "phone", "create_date", "write_date", "_timestamp", "rec_name"];
 
 /// A signed-in Tryton session.
@@ -395,6 +407,36 @@ pub fn contact_of(record: &Value) -> Contact {
         phone: Some(text(record, "phone")).filter(|p| !p.is_empty()),
         title: None,
         owner_id: None,
+    }
+}
+
+/// A sale as a quote or an order (read only; its lines are not read).
+pub fn order_of(record: &Value) -> support::Order {
+    let digits = record["currency."]["digits"].as_u64().unwrap_or(2) as u32;
+    let currency = record["currency."]["code"].as_str().unwrap_or("EUR").to_string();
+    let money = |field: &str| Money { minor: minor_units(&record[field], digits), currency: currency.clone() };
+    let state = text(record, "state");
+    let (kind, status) = match state.as_str() {
+        "draft" => ("quote", "draft"),
+        "quotation" => ("quote", "sent"),
+        "confirmed" => ("order", "confirmed"),
+        "processing" => ("order", "shipped"),
+        "done" => ("order", "delivered"),
+        "cancelled" => ("order", "cancelled"),
+        _ => ("order", "draft"),
+    };
+    let created = datetime(&record["create_date"]).unwrap_or_default();
+    support::Order {
+        id: format!("sale-{}", record["id"].as_i64().unwrap_or_default()),
+        number: record["number"].as_str().map(String::from).unwrap_or_else(|| text(record, "rec_name")),
+        kind: kind.into(),
+        status: status.into(),
+        ordered_on: date(&record["sale_date"]).unwrap_or_else(|| created.chars().take(10).collect()),
+        expected_on: None,
+        lines: vec![],
+        subtotal: money("untaxed_amount"),
+        tax: money("tax_amount"),
+        total: money("total_amount"),
     }
 }
 
@@ -759,6 +801,13 @@ impl Connector for TrytonConnector {
             Operation::Changes { since, limit } => {
                 self.changes_request(&Cursor::parse(since.as_deref()), limit.unwrap_or(DEFAULT_PAGE_SIZE))
             }
+            Operation::Orders(query) => {
+                let mut params = list_params(query, &SALE_FIELDS, "description");
+                if let Some((_, account)) = query.filters.iter().find(|(field, _)| field == "account_id") {
+                    params[0] = json!([["party", "=", tryton_id(account, "party")?]]);
+                }
+                self.call("model.sale.sale.search_read", params)
+            }
         })
     }
 
@@ -826,6 +875,11 @@ impl Connector for TrytonConnector {
             }
             Operation::Changes { since, limit } => {
                 self.changes_reply(Cursor::parse(since.as_deref()), limit.unwrap_or(DEFAULT_PAGE_SIZE), result)
+            }
+            Operation::Orders(query) => {
+                let records = result.as_array().ok_or_else(|| malformed("sales"))?;
+                let items = records.iter().map(order_of).collect();
+                Ok(Step::Reply(Reply::Orders(page(items, query, query.limit.unwrap_or(DEFAULT_PAGE_SIZE)))))
             }
             _ => Err(unsupported("such operation")),
         }
