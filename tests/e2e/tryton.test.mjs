@@ -128,3 +128,33 @@ test('the desk signs in to Tryton, shows its opportunities, moves one from lead 
   assertNoErrors(page);
   await page.close();
 });
+
+test('an edit that crosses one made in Tryton is the same conflict screen as with Trato', async () => {
+  const page = await openPage(context);
+  await page.goto(`${trato.url}/`);
+  const card = page.locator('article[data-deal="opp-3"]');
+  await card.waitFor({ timeout: 60000 });
+  await page.locator('.sync-status[data-pending="0"][data-online="true"]').waitFor({ timeout: 60000 });
+
+  await context.setOffline(true);
+  await card.click();
+  const field = page.locator('section[data-panel="opp-3"]').getByLabel('Nombre del trato');
+  await field.fill('Esterilizadores (Lucía)');
+  await field.press('Tab');
+  // Meanwhile someone renames it in Tryton itself.
+  await rpc('model.sale.opportunity.write', [[3], { description: 'Esterilizadores (Tryton)' }]);
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+
+  const dialog = page.getByRole('dialog', { name: /Conflicto en/ });
+  await dialog.waitFor({ timeout: 60000 });
+  await dialog.getByRole('cell', { name: 'Esterilizadores (Tryton)' }).waitFor();
+  await assertAccessible(page);
+  await dialog.getByRole('button', { name: 'Usar la del servidor' }).click();
+  await card.getByText('Esterilizadores (Tryton)').waitFor();
+  await page.locator('.sync-status[data-pending="0"][data-online="true"]').waitFor({ timeout: 60000 });
+  const [{ description }] = await rpc('model.sale.opportunity.read', [[3], ['description']]);
+  assert.equal(description, 'Esterilizadores (Tryton)', "taking the server's version keeps Tryton's edit");
+  assertNoErrors(page, [/ERR_INTERNET_DISCONNECTED/, /ERR_FAILED/, /Failed to fetch/]);
+  await page.close();
+});
