@@ -539,26 +539,21 @@ impl TrytonConnector {
     fn changes_request(&self, cursor: &Cursor, limit: u32) -> HttpRequest {
         match cursor.phase {
             0 => self.call("model.sale.opportunity.fields_get", vec![json!(["state"])]),
-            1 => self.call(
-                "model.party.party.search_read",
-                vec![
+            phase => {
+                let (model, fields) = if phase == 1 {
+                    ("party.party", &PARTY_FIELDS[..])
+                } else {
+                    ("sale.opportunity", &DEAL_FIELDS[..])
+                };
+                let params = vec![
                     changed_since(&cursor.since),
                     json!(cursor.offset),
                     json!(limit),
                     json!([["id", "ASC"]]),
-                    json!(PARTY_FIELDS),
-                ],
-            ),
-            _ => self.call(
-                "model.sale.opportunity.search_read",
-                vec![
-                    changed_since(&cursor.since),
-                    json!(cursor.offset),
-                    json!(limit),
-                    json!([["id", "ASC"]]),
-                    json!(DEAL_FIELDS),
-                ],
-            ),
+                    json!(fields),
+                ];
+                self.call(&format!("model.{model}.search_read"), params)
+            }
         }
     }
 
@@ -695,6 +690,21 @@ fn error_of(error: &Value) -> ConnectorError {
         "LoginException" | "RateLimitException" => ConnectorError::Unauthorized(message),
         _ => ConnectorError::Server { status: 200, message },
     }
+}
+
+/// Parties read as accounts or contacts: a page for a list, one record otherwise.
+fn party_reply<R, N, P>(
+    op: &RecordOp<N, P>,
+    result: &Value,
+    map: fn(&Value) -> R,
+) -> Result<RecordReply<R>, ConnectorError> {
+    let records = result.as_array().ok_or_else(|| malformed("parties"))?;
+    let mut items: Vec<R> = records.iter().map(map).collect();
+    Ok(match op {
+        RecordOp::List(query) => RecordReply::Page(page(items, query, query.limit.unwrap_or(DEFAULT_PAGE_SIZE))),
+        _ if items.is_empty() => return Err(ConnectorError::NotFound("no such party".into())),
+        _ => RecordReply::One(items.swap_remove(0)),
+    })
 }
 
 fn unsupported(what: &str) -> ConnectorError {
@@ -849,30 +859,8 @@ impl Connector for TrytonConnector {
             }
             Operation::ListPipelines => Ok(Step::Reply(Reply::Pipelines(vec![pipeline_of(&result)]))),
             Operation::Deals(op) => self.deal_response(op, round, result),
-            Operation::Accounts(op) => {
-                let records = result.as_array().ok_or_else(|| malformed("parties"))?;
-                let items: Vec<Account> = records.iter().map(account_of).collect();
-                Ok(Step::Reply(Reply::Accounts(match op {
-                    RecordOp::List(query) => {
-                        RecordReply::Page(page(items, query, query.limit.unwrap_or(DEFAULT_PAGE_SIZE)))
-                    }
-                    _ => RecordReply::One(
-                        items.into_iter().next().ok_or_else(|| ConnectorError::NotFound("no such party".into()))?,
-                    ),
-                })))
-            }
-            Operation::Contacts(op) => {
-                let records = result.as_array().ok_or_else(|| malformed("parties"))?;
-                let items: Vec<Contact> = records.iter().map(contact_of).collect();
-                Ok(Step::Reply(Reply::Contacts(match op {
-                    RecordOp::List(query) => {
-                        RecordReply::Page(page(items, query, query.limit.unwrap_or(DEFAULT_PAGE_SIZE)))
-                    }
-                    _ => RecordReply::One(
-                        items.into_iter().next().ok_or_else(|| ConnectorError::NotFound("no such party".into()))?,
-                    ),
-                })))
-            }
+            Operation::Accounts(op) => Ok(Step::Reply(Reply::Accounts(party_reply(op, &result, account_of)?))),
+            Operation::Contacts(op) => Ok(Step::Reply(Reply::Contacts(party_reply(op, &result, contact_of)?))),
             Operation::Changes { since, limit } => {
                 self.changes_reply(Cursor::parse(since.as_deref()), limit.unwrap_or(DEFAULT_PAGE_SIZE), result)
             }
