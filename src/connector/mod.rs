@@ -33,6 +33,10 @@ pub struct Capabilities {
     pub chat: bool,
     /// Knowledge base.
     pub knowledge_base: bool,
+    /// Activities (calls, meetings, tasks, notes) on deals.
+    pub activities: bool,
+    /// Saved board views.
+    pub saved_views: bool,
 }
 
 /// Filters, sort and page of a list request.

@@ -139,6 +139,8 @@ impl Connector for TratoConnector {
             cases: true,
             chat: true,
             knowledge_base: true,
+            activities: true,
+            saved_views: true,
         }
     }
 

@@ -736,6 +736,8 @@ impl Connector for TrytonConnector {
             cases: false,
             chat: false,
             knowledge_base: false,
+            activities: false,
+            saved_views: false,
         }
     }
 

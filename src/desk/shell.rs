@@ -22,6 +22,8 @@ pub fn TopBar() -> impl IntoView {
         cases: false,
         chat: false,
         knowledge_base: false,
+        activities: true,
+        saved_views: true,
     });
     let company = move || state.session.with(|s| s.as_ref().map(|s| s.company.clone()).unwrap_or_default());
     let user_name = move || state.session.with(|s| s.as_ref().map(|s| s.user.name.clone()).unwrap_or_default());

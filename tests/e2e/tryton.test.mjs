@@ -94,6 +94,8 @@ test('the desk signs in to Tryton, shows its opportunities, moves one from lead 
   for (const name of ['Casos', 'Chat', 'Base de conocimiento']) {
     assert.equal(await page.getByRole('link', { name, exact: true }).count(), 0, `${name} is not offered`);
   }
+  // Nor saved views, which Tryton cannot keep.
+  assert.equal(await page.getByRole('button', { name: 'Guardar vista' }).count(), 0, 'saved views are not offered');
   await assertAccessible(page);
 
   await lead.focus();
@@ -138,7 +140,11 @@ test('an edit that crosses one made in Tryton is the same conflict screen as wit
 
   await context.setOffline(true);
   await card.click();
-  const field = page.locator('section[data-panel="opp-3"]').getByLabel('Nombre del trato');
+  const panel = page.locator('section[data-panel="opp-3"]');
+  const field = panel.getByLabel('Nombre del trato');
+  await field.waitFor();
+  // Tryton has no activities: the panel offers no activity form or timeline.
+  assert.equal(await panel.getByRole('heading', { name: 'Registrar actividad' }).count(), 0);
   await field.fill('Esterilizadores (Lucía)');
   await field.press('Tab');
   // Meanwhile someone renames it in Tryton itself.

@@ -452,6 +452,24 @@ pub fn BoardView(
     }
 }
 
+impl BoardState {
+    /// What the backend supports (everything when there is no store, as in component tests).
+    pub fn capabilities(&self) -> crate::connector::Capabilities {
+        self.store.with_value(|store| store.as_ref().map(|s| s.capabilities())).unwrap_or(
+            crate::connector::Capabilities {
+                pipelines: true,
+                free_stages: true,
+                versioned_writes: true,
+                cases: true,
+                chat: true,
+                knowledge_base: true,
+                activities: true,
+                saved_views: true,
+            },
+        )
+    }
+}
+
 /// Keeps the board in step with the store: records pulled or settled in the background, reloads after large
 /// pulls or other tabs' changes, and backend ids replacing temporary ones.
 fn follow_store(state: BoardState, open_deal: Memo<Option<String>>) {

@@ -167,6 +167,8 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
     let next = step.clone();
     let delete_id = deal_id.clone();
     let close_after_delete = close.clone();
+    let with_activities = state.capabilities().activities;
+    let log_for = deal_id.clone();
     view! {
         <section class="deal-panel" aria-labelledby="panel-title" data-panel=deal_id.clone()>
             <div class="panel-head">
@@ -203,7 +205,9 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
             >
                 {move || i18n.t(Key::DeleteDeal)}
             </button>
-            <LogActivity deal_id=deal_id.clone() />
+            // A backend without activities (Tryton) gets no form and no timeline, rather than a refusal.
+            {with_activities.then(|| view! {
+            <LogActivity deal_id=log_for.clone() />
             <h3>{move || i18n.t(Key::Timeline)}</h3>
             {move || match activities.get() {
                 None => view! { <p class="muted" role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
@@ -221,6 +225,7 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
                         .into_any()
                 }
             }}
+            })}
         </section>
     }
 }

@@ -120,6 +120,7 @@ pub fn Toolbar() -> impl IntoView {
         });
     };
 
+    let with_views = state.capabilities().saved_views;
     view! {
         <form class="toolbar" role="search" aria-label=move || i18n.t(Key::Filters) on:submit=|ev| ev.prevent_default()>
             <label class="field">
@@ -221,6 +222,8 @@ pub fn Toolbar() -> impl IntoView {
                     {move || i18n.t(Key::ClearFilters)}
                 </button>
             </Show>
+            // A backend without saved views (Tryton) gets none of these controls.
+            {with_views.then(|| view! {
             <label class="field">
                 <span>{move || i18n.t(Key::ViewLabel)}</span>
                 <select on:change=on_view>
@@ -248,6 +251,7 @@ pub fn Toolbar() -> impl IntoView {
             <button type="button" class="secondary" aria-expanded=move || naming.get().to_string() on:click=move |_| naming.update(|n| *n = !*n)>
                 {move || i18n.t(Key::SaveView)}
             </button>
+            })}
         </form>
         <Show when=move || naming.get()>
             <form class="toolbar save-view" on:submit=on_save_view.clone()>
