@@ -383,3 +383,4 @@ pub(super) const BackendDatabase: &str = "Database";
 pub(super) const BackendIncomplete: &str = "Enter the server's address (http:// or https://) and its database.";
 pub(super) const UserLogin: &str = "User name";
 pub(super) const MoveRefused: &str = "“{deal}” was not moved: {reason}";
+pub(super) const NotSupportedHere: &str = "this CRM does not allow this change";

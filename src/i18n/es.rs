@@ -385,3 +385,4 @@ pub(super) const BackendDatabase: &str = "Base de datos";
 pub(super) const BackendIncomplete: &str = "Escribe la dirección del servidor (http:// o https://) y su base de datos.";
 pub(super) const UserLogin: &str = "Usuario";
 pub(super) const MoveRefused: &str = "«{deal}» no se ha movido: {reason}";
+pub(super) const NotSupportedHere: &str = "este CRM no permite este cambio";

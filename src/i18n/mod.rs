@@ -402,6 +402,7 @@ keys!(
     BackendIncomplete,
     UserLogin,
     MoveRefused,
+    NotSupportedHere,
 );
 
 /// A user-interface language.

@@ -69,8 +69,8 @@ pub enum StoreEvent {
     MoveRefused {
         /// The deal.
         deal_id: String,
-        /// The backend's message.
-        message: String,
+        /// The backend's message (`None` when the backend cannot make such a move at all).
+        message: Option<String>,
     },
     /// New sync status.
     Status(SyncStatus),
@@ -858,12 +858,13 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
             Outcome::Park { reason, message, fields } => {
                 let workflow_move = !self.capabilities().free_stages && entry.change.is_stage_move();
                 let (seq, deal_id) = (entry.seq, entry.change.id().to_string());
+                let said = (reason != crate::store::outbox::ParkReason::Unsupported).then(|| message.clone());
                 entry.state = EntryState::Parked { reason, message: message.clone(), fields };
                 let _ = cache.write(&Batch { requeue: vec![entry], ..Default::default() }).await;
                 if workflow_move {
                     // A backend with a fixed workflow said no: put the deal back as it has it, and say why.
                     let _ = self.discard(seq).await;
-                    self.emit(StoreEvent::MoveRefused { deal_id, message });
+                    self.emit(StoreEvent::MoveRefused { deal_id, message: said });
                 }
                 self.broadcast("changed");
                 None

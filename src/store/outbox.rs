@@ -246,6 +246,8 @@ pub enum ParkReason {
     Gone,
     /// The rep may not make this change.
     Forbidden,
+    /// The backend cannot do this at all (for example a move its workflow has no step for).
+    Unsupported,
     /// Anything else (an answer the client could not read).
     Other,
 }
@@ -366,6 +368,7 @@ pub fn outcome(change: &Change, result: Result<Reply, ConnectorError>, attempts:
             let reason = match error {
                 ConnectorError::NotFound(_) => ParkReason::Gone,
                 ConnectorError::Forbidden(_) => ParkReason::Forbidden,
+                ConnectorError::Unsupported(_) => ParkReason::Unsupported,
                 _ => ParkReason::Other,
             };
             Outcome::Park { reason, message: error.to_string(), fields: FieldErrors::new() }
@@ -537,8 +540,25 @@ mod tests {
             outcome(&change, Err(ConnectorError::NotFound("gone".into())), 0, 0.0),
             Outcome::Park { reason: ParkReason::Gone, .. }
         ));
+        assert!(matches!(
+            outcome(&change, Err(ConnectorError::Unsupported("no such move".into())), 0, 0.0),
+            Outcome::Park { reason: ParkReason::Unsupported, .. }
+        ));
         let delete = Change::DeleteDeal { id: "d1".into(), version: 1 };
         assert_eq!(outcome(&delete, Err(ConnectorError::NotFound("gone".into())), 0, 0.0), Outcome::Done(None));
+    }
+
+    #[test]
+    fn only_stage_changes_are_stage_moves() {
+        let patch = |stage: Option<&str>, name: Option<&str>| Change::UpdateDeal {
+            id: "d1".into(),
+            version: 1,
+            patch: DealPatch { stage_id: stage.map(Into::into), name: name.map(Into::into), ..Default::default() },
+        };
+        assert!(patch(Some("won"), None).is_stage_move());
+        assert!(!patch(None, Some("x")).is_stage_move());
+        assert!(!patch(Some("won"), Some("x")).is_stage_move());
+        assert!(!Change::DeleteDeal { id: "d1".into(), version: 1 }.is_stage_move());
     }
 
     #[test]

@@ -188,6 +188,7 @@ pub fn HeldNotice(deal_id: String) -> impl IntoView {
                         let mut reason = match reason {
                             ParkReason::Gone => locale.t(Key::GoneError).to_string(),
                             ParkReason::Forbidden => locale.t(Key::ForbiddenError).to_string(),
+                            ParkReason::Unsupported => locale.t(Key::NotSupportedHere).to_string(),
                             ParkReason::Invalid | ParkReason::Other => message.clone(),
                         };
                         for (field, problem) in fields {

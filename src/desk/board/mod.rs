@@ -520,7 +520,8 @@ fn follow_store(state: BoardState, open_deal: Memo<Option<String>>) {
         StoreEvent::MoveRefused { deal_id, message } => {
             let locale = crate::ui::locale::use_i18n_untracked();
             let name = state.deal(&deal_id).map(|d| d.name).unwrap_or_default();
-            state.show_toast(locale.tf(Key::MoveRefused, &[("deal", &name), ("reason", &message)]), false, true);
+            let reason = message.unwrap_or_else(|| locale.t(Key::NotSupportedHere).into());
+            state.show_toast(locale.tf(Key::MoveRefused, &[("deal", &name), ("reason", &reason)]), false, true);
         }
         StoreEvent::Status(_) => {}
     });
