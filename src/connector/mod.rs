@@ -39,6 +39,20 @@ pub struct Capabilities {
     pub saved_views: bool,
 }
 
+impl Capabilities {
+    /// Everything (the Trato protocol).
+    pub const ALL: Capabilities = Capabilities {
+        pipelines: true,
+        free_stages: true,
+        versioned_writes: true,
+        cases: true,
+        chat: true,
+        knowledge_base: true,
+        activities: true,
+        saved_views: true,
+    };
+}
+
 /// Filters, sort and page of a list request.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListQuery {

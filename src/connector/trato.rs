@@ -132,16 +132,7 @@ pub fn error_from(response: &HttpResponse) -> ConnectorError {
 
 impl Connector for TratoConnector {
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            pipelines: true,
-            free_stages: true,
-            versioned_writes: true,
-            cases: true,
-            chat: true,
-            knowledge_base: true,
-            activities: true,
-            saved_views: true,
-        }
+        Capabilities::ALL
     }
 
     fn request(&self, op: &Operation) -> Result<HttpRequest, ConnectorError> {

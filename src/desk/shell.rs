@@ -16,14 +16,10 @@ pub fn TopBar() -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     // What the backend cannot do is not offered.
     let capabilities = use_store().map(|s| s.capabilities()).unwrap_or(crate::connector::Capabilities {
-        pipelines: true,
-        free_stages: true,
-        versioned_writes: true,
         cases: false,
         chat: false,
         knowledge_base: false,
-        activities: true,
-        saved_views: true,
+        ..crate::connector::Capabilities::ALL
     });
     let company = move || state.session.with(|s| s.as_ref().map(|s| s.company.clone()).unwrap_or_default());
     let user_name = move || state.session.with(|s| s.as_ref().map(|s| s.user.name.clone()).unwrap_or_default());

@@ -53,6 +53,14 @@ async function rpc(method, params) {
   return answer.result;
 }
 
+/** Moves a card `steps` columns to the right by keyboard (pick up, arrows, drop). */
+async function moveRight(page, card, steps) {
+  await card.focus();
+  await page.keyboard.press('Space');
+  for (let i = 0; i < steps; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Space');
+}
+
 before(async () => {
   const port = await freePort();
   trytonUrl = `http://127.0.0.1:${port}`;
@@ -98,10 +106,7 @@ test('the desk signs in to Tryton, shows its opportunities, moves one from lead 
   assert.equal(await page.getByRole('button', { name: 'Guardar vista' }).count(), 0, 'saved views are not offered');
   await assertAccessible(page);
 
-  await lead.focus();
-  await page.keyboard.press('Space');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('Space');
+  await moveRight(page, lead, 1);
   await page.locator('.sync-status[data-pending="0"][data-online="true"]').waitFor({ timeout: 60000 });
   const deadline = Date.now() + 30000;
   let state;
@@ -114,22 +119,14 @@ test('the desk signs in to Tryton, shows its opportunities, moves one from lead 
 
   // A move Tryton's workflow does not allow (a lead cannot be converted) is put back, with Tryton's reason.
   const terraza = page.locator('article[data-deal="opp-4"]');
-  await terraza.focus();
-  await page.keyboard.press('Space');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('Space');
+  await moveRight(page, terraza, 2);
   await page.locator('.toast').filter({ hasText: '«Mobiliario de terraza» no se ha movido' }).waitFor({ timeout: 60000 });
   await page.locator('section[data-stage="lead"] article[data-deal="opp-4"]').waitFor();
   const [{ state: kept }] = await rpc('model.sale.opportunity.read', [[4], ['state']]);
   assert.equal(kept, 'lead');
   // "Won" has no button in Tryton (it follows the confirmed sale): that move is put back too, said in Spanish.
   const hornos = page.locator('article[data-deal="opp-2"]');
-  await hornos.focus();
-  await page.keyboard.press('Space');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('Space');
+  await moveRight(page, hornos, 2);
   await page.locator('.toast').filter({ hasText: '«Hornos para el obrador» no se ha movido: este CRM no permite este cambio' }).waitFor({ timeout: 60000 });
   await page.locator('section[data-stage="opportunity"] article[data-deal="opp-2"]').waitFor();
 

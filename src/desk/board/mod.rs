@@ -455,18 +455,9 @@ pub fn BoardView(
 impl BoardState {
     /// What the backend supports (everything when there is no store, as in component tests).
     pub fn capabilities(&self) -> crate::connector::Capabilities {
-        self.store.with_value(|store| store.as_ref().map(|s| s.capabilities())).unwrap_or(
-            crate::connector::Capabilities {
-                pipelines: true,
-                free_stages: true,
-                versioned_writes: true,
-                cases: true,
-                chat: true,
-                knowledge_base: true,
-                activities: true,
-                saved_views: true,
-            },
-        )
+        self.store
+            .with_value(|store| store.as_ref().map(|s| s.capabilities()))
+            .unwrap_or(crate::connector::Capabilities::ALL)
     }
 }
 
