@@ -1,17 +1,19 @@
-//! Rep authentication: argon2 password hashes, server-side sessions in an HttpOnly cookie, and the [`Rep`]
-//! extractor that every rep endpoint takes.
+//! Reps' sign-in: argon2id password hashes, server-side sessions in an HttpOnly cookie, failed-login throttling,
+//! and the [`Rep`] extractor that every rep endpoint takes.
 
 use crate::error::{json_body, ApiJson, Failure};
-use crate::{clock, db, AppState};
+use crate::session::{cookie, new_token, set_cookie, token_hash};
+use crate::state::AppState;
+use crate::{clock, db, users};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
+use axum::routing::{get, post};
+use axum::Router;
 use rusqlite::{params, Connection, OptionalExtension};
-use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 use trato_protocol::{ApiError, ErrorCode, LoginRequest, SessionInfo, User, SESSION_COOKIE};
 
@@ -21,6 +23,16 @@ const SESSION_DAYS: i64 = 14;
 const MAX_FAILED_LOGINS: i64 = 10;
 /// Window for counting failed sign-ins.
 const LOCKOUT_MINUTES: i64 = 15;
+
+/// The sign-in routes (under `/api/v1`).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/auth/me", get(me))
+        .route("/auth/session", get(current_session))
+        .route("/users", get(list_users))
+}
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> String {
@@ -35,7 +47,7 @@ fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-/// Creates a rep; used by the demo data and tests.
+/// Creates a rep with a password; used by the demo data and tests.
 pub fn create_user(
     conn: &Connection,
     id: &str,
@@ -44,37 +56,7 @@ pub fn create_user(
     password: &str,
     role: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO users (id, name, email, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, name, email, hash_password(password), role, clock::now()],
-    )?;
-    Ok(())
-}
-
-fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Reads a user by id.
-pub fn user(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
-    conn.query_row("SELECT id, name, email, role FROM users WHERE id = ?1", params![id], user_row).optional()
-}
-
-/// Whether a user with this id exists.
-pub fn user_exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
-    Ok(user(conn, id)?.is_some())
-}
-
-/// All reps, by name.
-pub fn users(conn: &Connection) -> rusqlite::Result<Vec<User>> {
-    let mut stmt = conn.prepare("SELECT id, name, email, role FROM users ORDER BY name, id")?;
-    let rows = stmt.query_map([], user_row)?;
-    rows.collect()
-}
-
-fn user_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
-    Ok(User { id: row.get(0)?, name: row.get(1)?, email: row.get(2)?, role: row.get(3)? })
+    users::insert(conn, id, name, email, &hash_password(password), role)
 }
 
 /// The signed-in rep, taken from the session cookie; rejects with 401 otherwise.
@@ -103,29 +85,20 @@ impl FromRequestParts<AppState> for Rep {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let unauthorized = || Failure::new(ErrorCode::Unauthorized, "Sign in to continue.");
-        let token = session_cookie(&parts.headers).ok_or_else(unauthorized)?;
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(unauthorized)?;
         let hash = token_hash(&token);
-        let conn = state.db();
-        let user_id: Option<String> = conn
-            .query_row(
-                "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-                params![hash, clock::now()],
-                |row| row.get(0),
-            )
+        let conn = state.read();
+        let user = conn
+            .prepare_cached(
+                "SELECT u.id, u.name, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+            )?
+            .query_row(params![hash, clock::now()], |row| {
+                Ok(User { id: row.get(0)?, name: row.get(1)?, email: row.get(2)?, role: row.get(3)? })
+            })
             .optional()?;
-        let user = match user_id {
-            Some(id) => user(&conn, &id)?,
-            None => None,
-        };
         user.map(|user| Rep { user, token_hash: hash }).ok_or_else(unauthorized)
     }
-}
-
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_string())
-    })
 }
 
 fn session_info(conn: &Connection, user: User) -> Result<SessionInfo, Failure> {
@@ -136,10 +109,8 @@ fn session_info(conn: &Connection, user: User) -> Result<SessionInfo, Failure> {
     })
 }
 
-fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={value}; Path=/api; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
-    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    set_cookie(SESSION_COOKIE, value, "/api", max_age, state.secure_cookies)
 }
 
 /// `POST /auth/login`: checks the password, opens a session and sets the cookie.
@@ -155,12 +126,7 @@ pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<LoginRe
     if failures >= MAX_FAILED_LOGINS {
         return Err(Failure::new(ErrorCode::RateLimited, "Too many failed sign-ins; try again later."));
     }
-    let found: Option<(String, String)> = conn
-        .query_row("SELECT id, password_hash FROM users WHERE email = ?1", params![email], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .optional()?;
-    let user_id = match found {
+    let user_id = match users::credentials(&conn, &email)? {
         Some((id, hash)) if body.password.len() <= 1024 && verify_password(&body.password, &hash) => id,
         _ => {
             conn.execute("INSERT INTO login_attempts (email, at) VALUES (?1, ?2)", params![email, clock::now()])?;
@@ -168,16 +134,16 @@ pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<LoginRe
         }
     };
     conn.execute("DELETE FROM login_attempts WHERE email = ?1", params![email])?;
-    let token_bytes: [u8; 32] = rand::random();
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(token_bytes);
+    let token = new_token();
     let expires = clock::timestamp(OffsetDateTime::now_utc() + Duration::days(SESSION_DAYS));
     conn.execute(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
         params![token_hash(&token), user_id, clock::now(), expires],
     )?;
-    let user = user(&conn, &user_id)?.ok_or_else(|| Failure(ApiError::new(ErrorCode::Internal, "user vanished")))?;
+    let user =
+        users::user(&conn, &user_id)?.ok_or_else(|| Failure(ApiError::new(ErrorCode::Internal, "user vanished")))?;
     let mut response = json_body(&session_info(&conn, user)?);
-    response.headers_mut().insert(header::SET_COOKIE, cookie(&state, &token, SESSION_DAYS * 86_400));
+    response.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, &token, SESSION_DAYS * 86_400));
     Ok(response)
 }
 
@@ -185,20 +151,20 @@ pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<LoginRe
 pub async fn logout(State(state): State<AppState>, rep: Rep) -> Result<Response, Failure> {
     state.db().execute("DELETE FROM sessions WHERE token_hash = ?1", params![rep.token_hash])?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(header::SET_COOKIE, cookie(&state, "", 0));
+    response.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
     Ok(response)
 }
 
 /// `GET /auth/me`: the signed-in rep.
 pub async fn me(State(state): State<AppState>, rep: Rep) -> Result<Response, Failure> {
-    Ok(json_body(&session_info(&state.db(), rep.user)?))
+    Ok(json_body(&session_info(&state.read(), rep.user)?))
 }
 
 /// `GET /auth/session`: `{"session": ...}` with the signed-in rep, or `{"session": null}` when signed out.
 /// Lets a client check for a session at start-up without provoking a 401.
 pub async fn current_session(State(state): State<AppState>, rep: Option<Rep>) -> Result<Response, Failure> {
     let session = match rep {
-        Some(rep) => Some(session_info(&state.db(), rep.user)?),
+        Some(rep) => Some(session_info(&state.read(), rep.user)?),
         None => None,
     };
     Ok(json_body(&trato_protocol::SessionState { session }))
@@ -206,5 +172,5 @@ pub async fn current_session(State(state): State<AppState>, rep: Option<Rep>) ->
 
 /// `GET /users`: every rep, for owner pickers and initials on cards.
 pub async fn list_users(State(state): State<AppState>, _rep: Rep) -> Result<Response, Failure> {
-    Ok(json_body(&users(&state.db())?))
+    Ok(json_body(&users::all(&state.read())?))
 }

@@ -2,7 +2,7 @@
 //! deals across stages and activities. Generated deterministically from a fixed seed; dates are relative to
 //! today so that close dates, overdue tasks and rotting deals look alive.
 
-use crate::{auth, clock, db};
+use crate::{auth, clock, db, records};
 use rusqlite::Connection;
 use time::{Duration, OffsetDateTime};
 use trato_protocol::*;
@@ -254,7 +254,7 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
     }
     let pipelines = pipelines(&ago(400, 1), &ago(400, 0));
     for pipeline in &pipelines {
-        db::put(&tx, pipeline)?;
+        records::insert(&tx, pipeline)?;
     }
     let mut rng = Rng(0x5472_6174_6f21);
     let rep_ids: Vec<&str> = REPS.iter().map(|r| r.0).collect();
@@ -295,7 +295,7 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
             city: Some(city.into()),
             owner_id: Some(rep_ids[i % rep_ids.len()].into()),
         };
-        db::put(&tx, &account)?;
+        records::insert(&tx, &account)?;
         accounts.push(account);
     }
 
@@ -331,7 +331,7 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
         if let Some(a) = account_index {
             contacts_by_account[a].push(id);
         }
-        db::put(&tx, &contact)?;
+        records::insert(&tx, &contact)?;
     }
 
     let mut positions = std::collections::HashMap::<String, f64>::new();
@@ -387,7 +387,7 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
             probability: None,
             next_activity: None,
         };
-        db::put(&tx, &deal)?;
+        records::insert(&tx, &deal)?;
         // Activities for the first few hundred deals: a note and a planned call or task.
         if activities < 900 {
             let note = Activity {
@@ -422,8 +422,8 @@ fn seed(conn: &Connection, size: &DemoSize) -> Result<(), crate::error::Failure>
                 from_stage_id: None,
                 to_stage_id: None,
             };
-            db::put(&tx, &note)?;
-            db::put(&tx, &task)?;
+            records::insert(&tx, &note)?;
+            records::insert(&tx, &task)?;
             activities += 2;
         }
     }

@@ -19,7 +19,7 @@ impl From<ApiError> for Failure {
 
 impl From<rusqlite::Error> for Failure {
     fn from(error: rusqlite::Error) -> Self {
-        eprintln!("database error: {error}");
+        tracing::error!(%error, "database error");
         Failure(ApiError::new(ErrorCode::Internal, "The server could not complete the request."))
     }
 }

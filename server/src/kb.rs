@@ -8,7 +8,8 @@
 use crate::auth::Rep;
 use crate::error::{json_body, ApiJson, Failure};
 use crate::portal_auth::{rate_limit, ClientIp, CustomerSession};
-use crate::{clock, db, AppState};
+use crate::state::AppState;
+use crate::{clock, db};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +17,20 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use time::{Duration, OffsetDateTime};
 use trato_protocol::*;
+
+/// The knowledge base routes (under `/api/v1`): the reps' editor and the customers' help center.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/kb/categories", get(desk_categories))
+        .route("/kb/articles", get(desk_articles).post(desk_create))
+        .route("/kb/articles/{id}", get(desk_article).patch(desk_update))
+        .route("/portal/kb/categories", get(portal_categories))
+        .route("/portal/kb/articles", get(portal_articles))
+        .route("/portal/kb/articles/{id}", get(portal_article))
+        .route("/portal/kb/articles/{id}/feedback", post(portal_feedback))
+        .route("/portal/kb/articles/{id}/opened", post(portal_opened))
+}
 
 /// A case submitted this long after opening a suggestion means the suggestion did not help.
 pub const DEFLECTION_WINDOW_MINUTES: i64 = 60;

@@ -2,124 +2,33 @@
 //!
 //! [`start`] opens the database, seeds demo data when asked and the database is empty, binds the listener and
 //! serves the API under `/api/v1` plus, optionally, the built client faces (desk at `/`, portal at `/portal/`,
-//! widget at `/widget/`, a widget demo host page at `/demo/`).
+//! widget at `/widget/`, a widget demo host page at `/demo/`). ARCHITECTURE.md maps the modules.
 
+pub mod app;
+pub mod attachments;
 pub mod auth;
 pub mod cases;
+pub mod changes;
 pub mod chat;
 pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod demo_support;
 pub mod error;
+pub mod idempotency;
 pub mod kb;
 pub mod mail;
 pub mod mail_text;
 pub mod orders;
 pub mod portal_auth;
-pub mod resources;
+pub mod records;
+pub mod rest;
+pub mod schema;
+pub mod session;
+pub mod state;
+pub mod statics;
+pub mod users;
 pub mod web;
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
-
-/// Shared state of every handler.
-#[derive(Clone)]
-pub struct AppState {
-    db: Arc<Mutex<rusqlite::Connection>>,
-    /// Whether the session cookie gets the `Secure` attribute (set behind HTTPS).
-    pub secure_cookies: bool,
-    /// Where the faces are reached from outside, for links in mails (for example `https://crm.example`).
-    pub public_url: Arc<str>,
-    /// What happens to outgoing mail besides the outbox table.
-    pub mail: Arc<mail::MailConfig>,
-    /// Live chat events and rep presence.
-    pub hub: chat::Hub,
-    /// Content-Security-Policy of the desk and portal pages (with the other backends the desk may reach).
-    pub page_csp: Arc<str>,
-}
-
-impl AppState {
-    /// The database connection; one writer at a time.
-    pub fn db(&self) -> MutexGuard<'_, rusqlite::Connection> {
-        self.db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-/// How to run the server.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// SQLite file; created when missing.
-    pub db_path: PathBuf,
-    /// Address to bind; port 0 picks a free port.
-    pub listen: SocketAddr,
-    /// Folder with the built faces (`desk/`, `portal/`, `widget/`, `demo/`), if the server should serve them.
-    pub static_dir: Option<PathBuf>,
-    /// Seed the Spanish demo dataset when the database has no users.
-    pub demo: Option<demo::DemoSize>,
-    /// Mark the session cookie `Secure`.
-    pub secure_cookies: bool,
-    /// Base URL for links in mails; `None` means `http://<bound address>`.
-    pub public_url: Option<String>,
-    /// Mail folder and SMTP relay.
-    pub mail: mail::MailConfig,
-    /// Origins of other CRM backends (for example a Tryton server) the desk may connect to.
-    pub backends: Vec<String>,
-}
-
-impl Config {
-    /// A configuration for tests: a fresh database file in the temp folder, an ephemeral loopback port, demo data.
-    pub fn for_tests() -> Config {
-        let name = format!("trato-test-{}.sqlite", db::new_id("db"));
-        Config {
-            db_path: std::env::temp_dir().join(name),
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            static_dir: None,
-            demo: Some(demo::DemoSize::default()),
-            secure_cookies: false,
-            public_url: None,
-            mail: mail::MailConfig::default(),
-            backends: vec![],
-        }
-    }
-}
-
-/// A started server.
-pub struct Running {
-    /// The address actually bound.
-    pub addr: SocketAddr,
-    /// The serving task.
-    pub task: tokio::task::JoinHandle<()>,
-}
-
-/// Opens the database, seeds demo data if asked, binds and starts serving in a background task.
-pub async fn start(config: Config) -> std::io::Result<Running> {
-    let conn = db::open(&config.db_path).map_err(std::io::Error::other)?;
-    if let Some(size) = &config.demo {
-        demo::seed_if_empty(&conn, size).map_err(std::io::Error::other)?;
-        demo_support::seed_if_empty(&conn).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
-    }
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let addr = listener.local_addr()?;
-    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let state = AppState {
-        db: Arc::new(Mutex::new(conn)),
-        secure_cookies: config.secure_cookies,
-        public_url: public_url.trim_end_matches('/').into(),
-        mail: Arc::new(config.mail.clone()),
-        hub: chat::Hub::default(),
-        page_csp: web::page_csp(&config.backends).into(),
-    };
-    if config.demo.is_some() {
-        chat::ensure_demo_site(&state.db(), &state.public_url).map_err(std::io::Error::other)?;
-    }
-    mail::start_relay(state.clone());
-    let app = web::router(state, config.static_dir.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, app).await {
-            eprintln!("server stopped: {error}");
-        }
-    });
-    Ok(Running { addr, task })
-}
+pub use app::{start, Config, Running};
+pub use state::AppState;

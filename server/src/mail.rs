@@ -2,9 +2,11 @@
 //! with a mail folder configured it is also written there as an `.eml` file (what `cargo xtask dev` and the
 //! end-to-end tests read); with an SMTP relay configured, a background task delivers the outbox through it.
 
-use crate::{clock, db, AppState};
+use crate::db::Db;
+use crate::{clock, db};
 use rusqlite::{params, Connection};
 use std::path::PathBuf;
+use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 /// Where mail goes besides the outbox table.
@@ -50,7 +52,7 @@ pub fn queue(conn: &Connection, config: &MailConfig, to: &str, subject: &str, bo
         let text = message_text(&mail, config.sender(), &now);
         let name = format!("{}-{id}.eml", now.replace([':', '.'], "-"));
         if let Err(error) = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(dir.join(name), text)) {
-            eprintln!("could not write mail to {}: {error}", dir.display());
+            tracing::error!(dir = %dir.display(), %error, "could not write mail");
         }
     }
     Ok(())
@@ -91,14 +93,14 @@ pub fn message_text(mail: &Mail, from: &str, date: &str) -> String {
 }
 
 /// Starts delivering the outbox through the SMTP relay, when one is configured.
-pub fn start_relay(state: AppState) {
-    let Some(relay) = state.mail.smtp.clone() else { return };
+pub fn start_relay(database: Arc<Db>, config: Arc<MailConfig>) {
+    let Some(relay) = config.smtp.clone() else { return };
     tokio::spawn(async move {
         loop {
-            let batch = pending(&state.db()).unwrap_or_default();
+            let batch = pending(&database.read()).unwrap_or_default();
             for mail in batch {
-                let result = send_smtp(&relay, state.mail.sender(), &mail).await;
-                let conn = state.db();
+                let result = send_smtp(&relay, config.sender(), &mail).await;
+                let conn = database.write();
                 let outcome = match &result {
                     Ok(()) => conn.execute(
                         "UPDATE mail_outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1",
@@ -110,7 +112,7 @@ pub fn start_relay(state: AppState) {
                     ),
                 };
                 if let Err(error) = outcome {
-                    eprintln!("mail outbox: {error}");
+                    tracing::error!(%error, "mail outbox");
                 }
             }
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;

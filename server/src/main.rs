@@ -66,6 +66,9 @@ fn parse_args() -> Config {
 
 #[tokio::main]
 async fn main() {
+    // Logs go to standard error (standard output starts with the address, for scripts); `RUST_LOG` filters them.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let config = parse_args();
     let demo = config.demo.is_some();
     match start(config).await {

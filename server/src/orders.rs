@@ -3,7 +3,7 @@
 
 use crate::error::{json_body, Failure};
 use crate::portal_auth::CustomerSession;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -127,4 +127,10 @@ pub async fn portal_get(
     let sql = format!("SELECT {COLUMNS} FROM orders WHERE id = ?4 AND {}", CustomerSession::VISIBLE_SQL);
     let order = conn.query_row(&sql, params![customer_id, account_id, admin, id], order_row).optional()?;
     Ok(json_body(&order.ok_or_else(|| Failure::not_found("order"))?))
+}
+
+/// The order routes (under `/api/v1`): a customer's quotes and orders.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/portal/orders", get(portal_list)).route("/portal/orders/{id}", get(portal_get))
 }

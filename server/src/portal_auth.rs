@@ -7,14 +7,14 @@
 
 use crate::error::{json_body, ApiJson, Failure};
 use crate::mail_text::{render, MailKind};
-use crate::{clock, db, mail, AppState};
+use crate::session::{cookie, new_token, set_cookie, token_hash};
+use crate::state::AppState;
+use crate::{clock, db, mail};
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use rusqlite::{params, Connection, OptionalExtension};
-use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use time::{Duration, OffsetDateTime};
 use trato_protocol::*;
@@ -64,7 +64,7 @@ impl FromRequestParts<AppState> for CustomerSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let unauthorized = || Failure::new(ErrorCode::Unauthorized, "Sign in to the portal to continue.");
-        let token = portal_cookie(&parts.headers).ok_or_else(unauthorized)?;
+        let token = cookie(&parts.headers, PORTAL_COOKIE).ok_or_else(unauthorized)?;
         let hash = token_hash(&token);
         let conn = state.db();
         let customer_id: Option<String> = conn
@@ -104,22 +104,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
         Ok(ClientIp(ip.unwrap_or_else(|| "unknown".into())))
     }
-}
-
-fn portal_cookie(headers: &HeaderMap) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        (name == PORTAL_COOKIE && !value.is_empty()).then(|| value.to_string())
-    })
-}
-
-fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn new_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Reads a customer by id.
@@ -273,23 +257,19 @@ pub async fn redeem(
         params![token_hash(&token), customer.id, now, expires],
     )?;
     let mut response = json_body(&PortalSignIn { customer, case_id });
-    response.headers_mut().insert(header::SET_COOKIE, cookie(&state, &token, SESSION_DAYS * 86_400));
+    response.headers_mut().insert(header::SET_COOKIE, portal_cookie(&state, &token, SESSION_DAYS * 86_400));
     Ok(response)
 }
 
-fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!(
-        "{PORTAL_COOKIE}={value}; Path={API_PREFIX}/portal; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
-    );
-    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+fn portal_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    set_cookie(PORTAL_COOKIE, value, &format!("{API_PREFIX}/portal"), max_age, state.secure_cookies)
 }
 
 /// `POST /portal/auth/logout`: ends the portal session.
 pub async fn logout(State(state): State<AppState>, session: CustomerSession) -> Result<Response, Failure> {
     state.db().execute("DELETE FROM portal_sessions WHERE token_hash = ?1", params![session.token_hash])?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(header::SET_COOKIE, cookie(&state, "", 0));
+    response.headers_mut().insert(header::SET_COOKIE, portal_cookie(&state, "", 0));
     Ok(response)
 }
 
@@ -332,4 +312,15 @@ pub async fn update_profile(
         params![current.id, current.name, current.phone, current.locale, current.notify],
     )?;
     Ok(json_body(&current))
+}
+
+/// The portal's sign-in and profile routes (under `/api/v1`).
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/portal/auth/link", post(request_link))
+        .route("/portal/auth/redeem", post(redeem))
+        .route("/portal/auth/logout", post(logout))
+        .route("/portal/auth/session", get(session))
+        .route("/portal/profile", get(profile).patch(update_profile))
 }

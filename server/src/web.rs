@@ -1,23 +1,24 @@
-//! The HTTP surface: API routes, CSRF guard, security headers, static faces, panic safety net.
+//! The HTTP surface in one place: every feature's router merged under `/api/v1` behind the CSRF guard and the
+//! body limit, the static faces, and the layers every answer goes through (a tracing span per request,
+//! security headers with the CSP of each face, and a panic catcher that answers the JSON error shape).
 
 use crate::error::Failure;
-use crate::resources::{create, delete, get as get_one, list, method_not_allowed, restore, unknown_path, update};
-use crate::{auth, cases, chat, kb, orders, portal_auth, AppState};
+use crate::rest::{method_not_allowed, unknown_path};
+use crate::state::AppState;
+use crate::{attachments, auth, cases, chat, kb, orders, portal_auth, rest, statics};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use std::path::PathBuf;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
 use trato_protocol::*;
 
 /// Largest accepted request body.
-const MAX_BODY: usize = 1024 * 1024;
-/// Largest accepted upload body (an attachment plus some slack, so a too-large file gets a clear message).
-const UPLOAD_BODY: usize = MAX_ATTACHMENT + 64 * 1024;
+pub const MAX_BODY: usize = 1024 * 1024;
 
 /// Content-Security-Policy of the desk and portal pages, before `connect-src`'s extra sources.
 pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
@@ -55,90 +56,29 @@ pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'se
 /// Builds the whole application.
 pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
     let api = Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/me", get(auth::me))
-        .route("/auth/session", get(auth::current_session))
-        .route("/users", get(auth::list_users))
-        .route("/changes", get(crate::resources::changes))
-        .route("/pipelines", get(list::<Pipeline>))
-        .route("/pipelines/{id}", get(get_one::<Pipeline>))
-        .route("/accounts", get(list::<Account>).post(create::<Account>))
-        .route("/accounts/{id}", get(get_one::<Account>).patch(update::<Account>).delete(delete::<Account>))
-        .route("/contacts", get(list::<Contact>).post(create::<Contact>))
-        .route("/contacts/{id}", get(get_one::<Contact>).patch(update::<Contact>).delete(delete::<Contact>))
-        .route("/deals", get(list::<Deal>).post(create::<Deal>))
-        .route("/deals/{id}", get(get_one::<Deal>).patch(update::<Deal>).delete(delete::<Deal>))
-        .route("/deals/{id}/restore", post(restore::<Deal>))
-        .route("/activities", get(list::<Activity>).post(create::<Activity>))
-        .route("/activities/{id}", get(get_one::<Activity>).patch(update::<Activity>).delete(delete::<Activity>))
-        .route("/views", get(list::<SavedView>).post(create::<SavedView>))
-        .route("/views/{id}", get(get_one::<SavedView>).patch(update::<SavedView>).delete(delete::<SavedView>))
-        .route("/cases", get(cases::queue))
-        .route("/cases/{id}", get(cases::desk_get).patch(cases::desk_update))
-        .route("/cases/{id}/messages", post(cases::desk_reply))
-        .route("/attachments", post(cases::desk_upload).layer(DefaultBodyLimit::max(UPLOAD_BODY)))
-        .route("/attachments/{id}", get(cases::desk_download))
-        .route("/kb/categories", get(kb::desk_categories))
-        .route("/kb/articles", get(kb::desk_articles).post(kb::desk_create))
-        .route("/kb/articles/{id}", get(kb::desk_article).patch(kb::desk_update))
-        .route("/portal/auth/link", post(portal_auth::request_link))
-        .route("/portal/auth/redeem", post(portal_auth::redeem))
-        .route("/portal/auth/logout", post(portal_auth::logout))
-        .route("/portal/auth/session", get(portal_auth::session))
-        .route("/portal/profile", get(portal_auth::profile).patch(portal_auth::update_profile))
-        .route("/portal/cases", get(cases::portal_list).post(cases::portal_create))
-        .route("/portal/cases/{id}", get(cases::portal_get))
-        .route("/portal/cases/{id}/messages", post(cases::portal_reply))
-        .route("/portal/cases/{id}/close", post(cases::portal_close))
-        .route("/portal/cases/{id}/reopen", post(cases::portal_reopen))
-        .route("/portal/cases/{id}/rating", post(cases::portal_rate))
-        .route("/portal/attachments", post(cases::portal_upload).layer(DefaultBodyLimit::max(UPLOAD_BODY)))
-        .route("/portal/attachments/{id}", get(cases::portal_download))
-        .route("/portal/kb/categories", get(kb::portal_categories))
-        .route("/portal/kb/articles", get(kb::portal_articles))
-        .route("/portal/kb/articles/{id}", get(kb::portal_article))
-        .route("/portal/kb/articles/{id}/feedback", post(kb::portal_feedback))
-        .route("/portal/kb/articles/{id}/opened", post(kb::portal_opened))
-        .route("/portal/orders", get(orders::portal_list))
-        .route("/portal/orders/{id}", get(orders::portal_get))
-        .route("/sites", get(chat::list_sites).post(chat::create_site))
-        .route("/widget/config", get(chat::config))
-        .route("/widget/session", post(chat::new_session))
-        .route("/widget/me", get(chat::me))
-        .route("/widget/prechat", post(chat::prechat))
-        .route("/widget/identify", post(chat::identify))
-        .route("/widget/conversation", get(chat::widget_conversation))
-        .route("/widget/messages", post(chat::widget_message))
-        .route("/widget/typing", post(chat::widget_typing))
-        .route("/widget/read", post(chat::widget_read))
-        .route("/widget/rating", post(chat::widget_rating))
-        .route("/widget/offline", post(chat::widget_offline))
-        .route("/widget/socket", get(chat::widget_socket))
-        .route("/inbox", get(chat::inbox))
-        .route("/inbox/socket", get(chat::inbox_socket))
-        .route("/inbox/{id}", get(chat::inbox_get).patch(chat::inbox_update))
-        .route("/inbox/{id}/messages", post(chat::inbox_message))
-        .route("/inbox/{id}/typing", post(chat::inbox_typing))
-        .route("/inbox/{id}/convert", post(chat::inbox_convert))
+        .merge(auth::router())
+        .merge(rest::router())
+        .merge(cases::router())
+        .merge(attachments::router())
+        .merge(kb::router())
+        .merge(portal_auth::router())
+        .merge(orders::router())
+        .merge(chat::router())
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(csrf_guard))
         .layer(DefaultBodyLimit::max(MAX_BODY));
     let mut app = Router::new().nest(API_PREFIX, api).route("/api/{*rest}", get(unknown_path).post(unknown_path));
     if let Some(dir) = static_dir {
-        app = app
-            .nest_service(
-                "/portal",
-                ServeDir::new(dir.join("portal")).fallback(ServeFile::new(dir.join("portal/index.html"))),
-            )
-            .nest_service("/widget", ServeDir::new(dir.join("widget")))
-            .nest_service("/demo", ServeDir::new(dir.join("demo")))
-            .fallback_service(ServeDir::new(dir.join("desk")).fallback(ServeFile::new(dir.join("desk/index.html"))));
+        app = statics::serve(app, &dir);
     }
     app.layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(CatchPanicLayer::custom(|_| {
             Failure::new(ErrorCode::Internal, "The server could not complete the request.").into_response()
+        }))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            // The path only: queries may hold what a rep searched for.
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
         }))
         .with_state(state)
 }
@@ -166,35 +106,25 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
                 .find(|(k, _)| k == "site")
                 .map(|(_, v)| v)
         });
-        chat::frame_ancestors(&state.db(), site.as_deref())
+        chat::frame_ancestors(&state.read(), site.as_deref())
     });
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    let shell = path == "/sw.js" || !path.contains('.') || path.ends_with(".html");
-    if shell && !path.starts_with("/api/") {
-        // The service worker and the pages must be checked on every visit, so a new build is picked up.
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    }
     let csp = if path.starts_with("/api/") {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        "default-src 'none'; frame-ancestors 'none'"
+        "default-src 'none'; frame-ancestors 'none'".to_string()
     } else if let Some(ancestors) = widget_ancestors {
-        let csp = format!("{WIDGET_CSP}{ancestors}");
-        if let Ok(value) = HeaderValue::from_str(&csp) {
-            headers.insert(header::CONTENT_SECURITY_POLICY, value);
-        }
-        return response;
+        format!("{WIDGET_CSP}{ancestors}")
     } else if path.starts_with("/demo/") {
-        DEMO_CSP
+        DEMO_CSP.to_string()
     } else {
-        if let Ok(value) = HeaderValue::from_str(&state.page_csp) {
-            headers.insert(header::CONTENT_SECURITY_POLICY, value);
-        }
-        return response;
+        state.page_csp.to_string()
     };
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
     response
 }
 

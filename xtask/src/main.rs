@@ -5,11 +5,13 @@
 //! - `test`: setup, formatting, clippy (native and wasm32), a real Tryton, native tests, browser tests, release builds,
 //!   end-to-end.
 //! - `bench`: release builds and the gzip size of each face.
+//! - `structure`: file lengths and import cycles (also a step of `test`).
 //! - `e2e [file...]`: release builds and the end-to-end tests only (all, or the named files), for quick rounds.
 
 mod bench;
 mod build;
 mod setup;
+mod structure;
 mod test;
 mod tryton;
 mod util;
@@ -22,8 +24,9 @@ fn main() {
         Some("test") => test::run(),
         Some("bench") => bench::run(),
         Some("e2e") => test::end_to_end_only(&args[1..]),
+        Some("structure") => structure::check(),
         _ => {
-            eprintln!("usage: cargo xtask <setup|dev|test|bench|e2e>");
+            eprintln!("usage: cargo xtask <setup|dev|test|bench|e2e|structure>");
             std::process::exit(2);
         }
     };

@@ -1,0 +1,163 @@
+//! The reps' inbox: conversations (open first, longest waiting first), answering, typing, assigning, closing,
+//! and converting a conversation into a contact, a lead or (for a portal customer) a case.
+
+use super::conversations::{add_message, load_conversation, mark_read, messages};
+use super::leads::create_lead;
+use super::visitors::set_visitor;
+use crate::auth::Rep;
+use crate::error::{check, json_body, ApiJson, Failure};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rusqlite::{params, OptionalExtension};
+use trato_protocol::*;
+
+/// `GET /inbox`: conversations, open ones first, the longest waiting first.
+pub async fn inbox(State(state): State<AppState>, _rep: Rep) -> Result<Response, Failure> {
+    let conn = state.db();
+    let ids: Vec<String> = {
+        let mut stmt =
+            conn.prepare("SELECT id FROM conversations ORDER BY status = 'open' DESC, last_message_at DESC LIMIT 200")?;
+        let rows = stmt.query_map([], |row| row.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut list = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(conversation) = load_conversation(&conn, &id)? {
+            list.push(conversation);
+        }
+    }
+    Ok(json_body(&list))
+}
+
+/// `GET /inbox/{id}`: a conversation with its messages; the visitor's messages are now read.
+pub async fn inbox_get(State(state): State<AppState>, _rep: Rep, Path(id): Path<String>) -> Result<Response, Failure> {
+    let conn = state.db();
+    let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
+    mark_read(&state, &conn, &id, &conversation.visitor.id, ChatAuthor::Rep)?;
+    let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
+    Ok(json_body(&ConversationView { messages: messages(&conn, &id, None)?, conversation }))
+}
+
+/// `POST /inbox/{id}/messages`: a rep answers.
+pub async fn inbox_message(
+    State(state): State<AppState>,
+    rep: Rep,
+    Path(id): Path<String>,
+    ApiJson(new): ApiJson<NewChatMessage>,
+) -> Result<Response, Failure> {
+    check(new.errors())?;
+    let conn = state.db();
+    let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
+    let message = add_message(&conn, &id, ChatAuthor::Rep, &rep.user.name, &new)?;
+    mark_read(&state, &conn, &id, &conversation.visitor.id, ChatAuthor::Rep)?;
+    if conversation.assignee_id.is_none() {
+        conn.execute("UPDATE conversations SET assignee_id = ?2 WHERE id = ?1", params![id, rep.user.id])?;
+    }
+    state.hub.send(&conversation.visitor.id, ChatEvent::Message { message: message.clone() });
+    let mut response = json_body(&message);
+    *response.status_mut() = StatusCode::CREATED;
+    Ok(response)
+}
+
+/// `POST /inbox/{id}/typing`.
+pub async fn inbox_typing(
+    State(state): State<AppState>,
+    _rep: Rep,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Typing>,
+) -> Result<Response, Failure> {
+    let conversation = load_conversation(&state.db(), &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
+    let event = ChatEvent::Typing { conversation_id: id, author: ChatAuthor::Rep, typing: body.typing };
+    state.hub.send(&conversation.visitor.id, event);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `PATCH /inbox/{id}`: assign, close or reopen.
+pub async fn inbox_update(
+    State(state): State<AppState>,
+    _rep: Rep,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<ConversationPatch>,
+) -> Result<Response, Failure> {
+    let conn = state.db();
+    load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
+    if let Some(assignee) = &patch.assignee_id {
+        let assignee = (!assignee.is_empty()).then_some(assignee.as_str());
+        if let Some(user) = assignee {
+            if !crate::users::exists(&conn, user)? {
+                let mut fields = FieldErrors::new();
+                fields.insert("assignee_id".into(), "no such user".into());
+                return Err(Failure(ApiError::validation(fields)));
+            }
+        }
+        conn.execute("UPDATE conversations SET assignee_id = ?2 WHERE id = ?1", params![id, assignee])?;
+    }
+    if let Some(status) = patch.status {
+        let text = if status == ConversationStatus::Closed { "closed" } else { "open" };
+        conn.execute("UPDATE conversations SET status = ?2 WHERE id = ?1", params![id, text])?;
+    }
+    let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
+    state.hub.send(&conversation.visitor.id, ChatEvent::Conversation { conversation: conversation.clone() });
+    Ok(json_body(&conversation))
+}
+
+/// `POST /inbox/{id}/convert`: the conversation becomes a contact, a deal (lead) or, for a portal customer, a case.
+pub async fn inbox_convert(
+    State(state): State<AppState>,
+    _rep: Rep,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Convert>,
+) -> Result<Response, Failure> {
+    let conn = state.db();
+    let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
+    let visitor = conversation.visitor;
+    let refuse = |message: &str| {
+        let mut fields = FieldErrors::new();
+        fields.insert("to".into(), message.into());
+        Failure(ApiError::validation(fields))
+    };
+    let Some(email) = visitor.email.clone() else { return Err(refuse("the visitor has not given an e-mail")) };
+    let name = visitor.name.clone().unwrap_or_else(|| email.clone());
+    let transcript: String = messages(&conn, &id, None)?
+        .iter()
+        .map(|m| format!("{}: {}", if m.author_name.is_empty() { &name } else { &m.author_name }, m.body))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let tx = conn.unchecked_transaction()?;
+    let converted = match body.to.as_str() {
+        "contact" => {
+            let contact =
+                set_visitor(&tx, &visitor.id, Some(&name), Some(&email), None)?.contact_id.unwrap_or_default();
+            Converted { kind: "contact".into(), id: contact }
+        }
+        "deal" => {
+            let contact =
+                set_visitor(&tx, &visitor.id, Some(&name), Some(&email), None)?.contact_id.unwrap_or_default();
+            let deal = create_lead(&tx, &format!("Conversación del chat: {name}"), &contact, &transcript)?;
+            Converted { kind: "deal".into(), id: deal }
+        }
+        "case" => {
+            let customer_id: Option<String> = tx
+                .query_row("SELECT id FROM customers WHERE email = ?1", params![email], |row| row.get(0))
+                .optional()?;
+            let customer = customer_id
+                .and_then(|cid| crate::portal_auth::customer(&tx, &cid).ok().flatten())
+                .ok_or_else(|| refuse("the visitor is not a portal customer"))?;
+            let first = messages(&tx, &id, None)?.into_iter().find(|m| m.author == ChatAuthor::Visitor);
+            let subject: String = first.map(|m| m.body).unwrap_or_else(|| name.clone()).chars().take(120).collect();
+            let new = NewCase {
+                subject,
+                description: transcript,
+                category: "other".into(),
+                priority: CasePriority::Normal,
+                attachment_ids: vec![],
+            };
+            Converted { kind: "case".into(), id: crate::cases::open_case(&tx, &state, &customer, &new)? }
+        }
+        _ => return Err(refuse("must be contact, deal or case")),
+    };
+    tx.commit()?;
+    Ok(json_body(&converted))
+}

@@ -1,0 +1,71 @@
+//! The built faces as static files: the desk at `/` (any unknown path is the desk's page, for its routes), the
+//! portal under `/portal/`, the widget under `/widget/` and the demo host page under `/demo/`. Files are sent
+//! precompressed (`.br` or `.gz` made at build time, chosen by `Accept-Encoding`); content-hashed files may be
+//! kept for a year, everything else (pages, `sw.js`, the widget loader) is checked on every visit.
+
+use crate::state::AppState;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use std::path::Path;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// `Cache-Control` of content-hashed files.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// `Cache-Control` of everything else served from the faces.
+pub const REVALIDATE: &str = "no-cache";
+
+/// Whether a file name carries a content hash (`desk-0123456789abcdef.js`, `desk-0123456789abcdef_bg.wasm`).
+pub fn is_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn dir(path: &Path) -> ServeDir<ServeFile> {
+    ServeDir::new(path)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(ServeFile::new(path.join("index.html")).precompressed_br().precompressed_gzip())
+}
+
+/// Adds the faces under `static_dir` to `app`.
+pub fn serve(app: Router<AppState>, static_dir: &Path) -> Router<AppState> {
+    let plain = |path: &Path| ServeDir::new(path).precompressed_br().precompressed_gzip();
+    app.nest_service("/portal", dir(&static_dir.join("portal")))
+        .nest_service("/widget", plain(&static_dir.join("widget")))
+        .nest_service("/demo", plain(&static_dir.join("demo")))
+        .fallback_service(dir(&static_dir.join("desk")))
+        .layer(middleware::from_fn(cache_headers))
+}
+
+/// Sets `Cache-Control` on the faces' files (the API sets its own).
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    if path.starts_with("/api/") || !response.status().is_success() {
+        return response;
+    }
+    let name = path.rsplit('/').next().unwrap_or("");
+    let value = if is_hashed(name) { IMMUTABLE } else { REVALIDATE };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn only_content_hashed_names_are_immutable() {
+        assert!(is_hashed("desk-9f86d081884c7d65.js"));
+        assert!(is_hashed("desk-9f86d081884c7d65_bg.wasm"));
+        assert!(is_hashed("main-0123456789abcdef.css"));
+        assert!(is_hashed("boot-0123456789abcdef.js"));
+        for name in ["index.html", "sw.js", "embed.js", "icon.svg", "", "desk-9f86.js", "x-zzzzzzzzzzzzzzzz.js"] {
+            assert!(!is_hashed(name), "{name}");
+        }
+    }
+}
