@@ -25,7 +25,7 @@ impl Listed for Deal {
     /// The stored deal with `next_activity`: its open call, meeting or task due first (undated ones last).
     const SERVED: &'static str = "json_set(t.data, '$.next_activity', json((SELECT json_object('id', a.id, \
         'kind', a.f_kind, 'subject', json_extract(a.data, '$.subject'), 'due_on', json_extract(a.data, '$.due_on')) \
-        FROM activities a WHERE a.f_deal_id = t.id AND a.deleted = 0 AND json_extract(a.data, '$.done') = 0 \
+        FROM activities a INDEXED BY activities_f_deal_id WHERE a.f_deal_id = t.id AND a.deleted = 0 AND json_extract(a.data, '$.done') = 0 \
         AND a.f_kind IN ('task', 'call', 'meeting') ORDER BY a.s_due_on, a.id LIMIT 1)))";
 }
 
