@@ -1,22 +1,36 @@
 //! [`Client`]: runs connector operations over a transport, with typed helpers for each operation.
 
-use crate::connector::portal::{self, PortalOp, PortalReply};
+use crate::connector::portal::{PortalOp, PortalReply};
 use crate::connector::support::{SupportOp, SupportReply};
-use crate::connector::widget::{self, WidgetOp, WidgetReply};
+use crate::connector::trato;
+use crate::connector::widget::{WidgetOp, WidgetReply};
 use crate::connector::{
-    Capabilities, Connector, ConnectorError, ListQuery, Operation, RecordOp, RecordReply, Reply, Step,
+    Ask, Capabilities, Connector, ConnectorError, ListQuery, Operation, RecordOp, RecordReply, Reply, Rounds, Step,
 };
+use crate::transport::Transport;
+use std::sync::Mutex;
+use trato_protocol::*;
 
 /// Most requests one operation may take (a connector's follow-ups included).
 const MAX_ROUNDS: u8 = 6;
-use crate::transport::Transport;
-use trato_protocol::*;
 
-/// A connector plus the transport that carries its requests.
-#[derive(Clone, Debug)]
-pub struct Client<C, T> {
+/// A connector plus the transport that carries its requests, and the session the connector's backend gave (the
+/// connector itself keeps no state).
+#[derive(Debug)]
+pub struct Client<C: Connector, T> {
     connector: C,
     transport: T,
+    session: Mutex<C::Session>,
+}
+
+impl<C: Connector + Clone, T: Clone> Clone for Client<C, T> {
+    fn clone(&self) -> Self {
+        Client {
+            connector: self.connector.clone(),
+            transport: self.transport.clone(),
+            session: Mutex::new(self.session.lock().map(|s| s.clone()).unwrap_or_default()),
+        }
+    }
 }
 
 fn unexpected(reply: Reply) -> ConnectorError {
@@ -79,9 +93,27 @@ macro_rules! record_helpers {
 }
 
 impl<C: Connector, T: Transport> Client<C, T> {
-    /// A client for `connector` over `transport`.
+    /// Runs a support operation and returns its typed answer (cases, knowledge base, chat inbox).
+    pub async fn ask<A>(&self, ask: Ask<SupportOp, SupportReply, A>) -> Result<A, ConnectorError> {
+        let reply = self.support(ask.op.clone()).await?;
+        ask.answer(reply)
+    }
+
+    /// A client for `connector` over `transport`, signed out.
     pub fn new(connector: C, transport: T) -> Self {
-        Client { connector, transport }
+        Client { connector, transport, session: Mutex::new(C::Session::default()) }
+    }
+
+    /// The backend's session as the client holds it (to keep it across page loads).
+    pub fn kept_session(&self) -> C::Session {
+        self.session.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Resumes a kept session.
+    pub fn resume(&self, session: C::Session) {
+        if let Ok(mut slot) = self.session.lock() {
+            *slot = session;
+        }
     }
 
     /// What the backend supports.
@@ -97,13 +129,18 @@ impl<C: Connector, T: Transport> Client<C, T> {
     /// Runs one operation: build the request, send it, read the answer (sending the follow-up requests the
     /// connector asks for, a few at most).
     pub async fn run(&self, op: Operation) -> Result<Reply, ConnectorError> {
-        let mut request = self.connector.request(&op)?;
-        for round in 0..MAX_ROUNDS {
+        let mut request = self.connector.request(&self.kept_session(), &op)?;
+        let mut rounds = Rounds::default();
+        while rounds.round < MAX_ROUNDS {
             let response = self.transport.send(request).await?;
-            match self.connector.response(&op, round, response)? {
+            let mut session = self.kept_session();
+            let step = self.connector.response(&mut session, &op, &mut rounds, response);
+            self.resume(session);
+            match step? {
                 Step::Reply(reply) => return Ok(reply),
                 Step::Next(next) => request = next,
             }
+            rounds.round += 1;
         }
         Err(ConnectorError::Malformed(format!("{op:?} took more than {MAX_ROUNDS} requests")))
     }
@@ -271,8 +308,14 @@ impl<T: Transport> PortalClient<T> {
 
     /// Runs one operation.
     pub async fn run(&self, op: PortalOp) -> Result<PortalReply, ConnectorError> {
-        let response = self.transport.send(portal::request(&op)).await?;
-        portal::response(&op, &response)
+        let response = self.transport.send(trato::portal::request(&op)).await?;
+        trato::portal::response(&op, &response)
+    }
+
+    /// Runs one operation and returns its typed answer.
+    pub async fn ask<A>(&self, ask: Ask<PortalOp, PortalReply, A>) -> Result<A, ConnectorError> {
+        let reply = self.run(ask.op.clone()).await?;
+        ask.answer(reply)
     }
 }
 
@@ -290,7 +333,13 @@ impl<T: Transport> WidgetClient<T> {
 
     /// Runs one operation as the visitor holding `token`.
     pub async fn run(&self, op: WidgetOp, token: Option<&str>) -> Result<WidgetReply, ConnectorError> {
-        let response = self.transport.send(widget::request(&op, token)).await?;
-        widget::response(&op, &response)
+        let response = self.transport.send(trato::widget::request(&op, token)).await?;
+        trato::widget::response(&op, &response)
+    }
+
+    /// Runs one operation as the visitor holding `token` and returns its typed answer.
+    pub async fn ask<A>(&self, ask: Ask<WidgetOp, WidgetReply, A>, token: Option<&str>) -> Result<A, ConnectorError> {
+        let reply = self.run(ask.op.clone(), token).await?;
+        ask.answer(reply)
     }
 }

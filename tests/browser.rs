@@ -81,6 +81,7 @@ fn board_data() -> BoardData {
             "u1".to_string(),
             User { id: "u1".into(), name: "Lucía Martín".into(), email: "l@x.es".into(), role: "rep".into() },
         )]),
+        partial: None,
     }
 }
 
@@ -99,7 +100,10 @@ async fn intl_formats_money_and_dates_per_locale() {
 #[wasm_bindgen_test]
 async fn board_columns_show_counts_totals_and_cards() {
     let root = container();
-    let _handle = leptos::mount::mount_to(root.clone(), || view! { <Router><BoardView board=board_data() /></Router> });
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        || view! { <Router><BoardView board=RwSignal::new(board_data()) /></Router> },
+    );
     leptos::task::tick().await;
 
     let columns = root.query_selector_all("section[data-stage]").unwrap();
@@ -175,7 +179,10 @@ fn key(target: &web_sys::Element, key: &str) {
 #[wasm_bindgen_test]
 async fn keyboard_pick_shows_where_the_card_would_land_and_escape_cancels() {
     let root = container();
-    let _handle = leptos::mount::mount_to(root.clone(), || view! { <Router><BoardView board=board_data() /></Router> });
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        || view! { <Router><BoardView board=RwSignal::new(board_data()) /></Router> },
+    );
     leptos::task::tick().await;
     let card = root.query_selector("article[data-deal='d2']").unwrap().unwrap();
     key(&card, " ");
@@ -196,7 +203,10 @@ async fn keyboard_pick_shows_where_the_card_would_land_and_escape_cancels() {
 #[wasm_bindgen_test]
 async fn search_filters_columns_and_totals_follow() {
     let root = container();
-    let _handle = leptos::mount::mount_to(root.clone(), || view! { <Router><BoardView board=board_data() /></Router> });
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        || view! { <Router><BoardView board=RwSignal::new(board_data()) /></Router> },
+    );
     leptos::task::tick().await;
     let search: web_sys::HtmlInputElement =
         root.query_selector("input[type=search]").unwrap().unwrap().unchecked_into();

@@ -10,7 +10,8 @@ use std::rc::Rc;
 use trato::client::Client;
 use trato::connector::trato::TratoConnector;
 use trato::connector::{ConnectorError, HttpRequest, HttpResponse, Method};
-use trato::store::cache::{Batch, Cache};
+use trato::store::batch::Batch;
+use trato::store::cache::Cache;
 use trato::store::outbox::{Change, Entry, EntryState};
 use trato::store::record::{Kind, Row};
 use trato::store::DeskStore;
@@ -92,7 +93,7 @@ async fn a_schema_upgrade_keeps_cached_records_and_queued_changes() {
     old.close();
 
     let upgraded = Cache::open(name).await.unwrap();
-    assert_eq!(upgraded.version(), 2);
+    assert_eq!(upgraded.version(), 3);
     let deals: Vec<Deal> = upgraded.all(Kind::Deals).await.unwrap().iter().filter_map(|j| Row::decode(j)).collect();
     assert_eq!(deals.len(), 1);
     assert_eq!(deals[0].name, "Antiguo");
@@ -169,4 +170,40 @@ async fn a_stale_write_is_a_conflict_that_keeps_both_values_until_the_rep_choose
     assert_eq!(Scripted::header(&last, "if-match").as_deref(), Some("\"2\""), "sent again on the server's version");
     assert!(store.outbox().await.unwrap().is_empty());
     assert_eq!(store.deal("d1").await.unwrap().unwrap().name, "Mío");
+}
+
+#[wasm_bindgen_test]
+async fn the_first_cards_of_each_column_come_from_the_stage_index_with_each_column_s_count() {
+    let name = "trato-test-first-cards";
+    let _ = Cache::delete(name).await;
+    let cache = Cache::open(name).await.unwrap();
+    assert_eq!(cache.first_cards(None).await.unwrap(), None, "nothing pulled yet: nothing to show");
+    let pipeline = serde_json::json!({
+        "id": "p1", "version": 1, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+        "name": "Nuevo", "stages": [
+            {"id": "s1", "name": "Uno", "probability": 10, "kind": "open"},
+            {"id": "s2", "name": "Dos", "probability": 50, "kind": "open"}
+        ]
+    });
+    let mut batch = Batch { meta: vec![("cursor".into(), "7".into())], ..Default::default() };
+    batch.put.push((Kind::Pipelines, Row::from_value(Kind::Pipelines, &pipeline).unwrap()));
+    for n in 0..60 {
+        let mut deal = deal_json(&format!("d{n:02}"), 1, &format!("Trato {n}"));
+        // Positions out of order: the index sorts them.
+        deal["position"] = serde_json::json!(((n * 37) % 60) as f64);
+        if n % 3 == 0 {
+            deal["stage_id"] = serde_json::json!("s2");
+        }
+        batch.put.push((Kind::Deals, Row::from_value(Kind::Deals, &deal).unwrap()));
+    }
+    cache.write(&batch).await.unwrap();
+    let board = cache.first_cards(Some("p1")).await.unwrap().expect("a board");
+    let partial = board.partial.clone().expect("only the first cards");
+    assert_eq!(partial.counts["s1"], 40);
+    assert_eq!(partial.counts["s2"], 20);
+    let first: Vec<&Deal> = board.deals.iter().filter(|d| d.stage_id == "s1").collect();
+    assert_eq!(first.len(), 40, "at most the first cards of a column");
+    assert!(first.windows(2).all(|w| w[0].position <= w[1].position), "in position order");
+    assert_eq!(board.deals.iter().filter(|d| d.stage_id == "s2").count(), 20);
+    cache.close();
 }

@@ -341,7 +341,7 @@ async fn the_changes_feed_pages_everything_then_only_what_changed() {
     let (delta, _) = drain(&client, Some(cursor.clone()), 1).await;
     assert_eq!(delta.len(), 2, "{delta:?}");
     assert_eq!(delta[0].id, "deal_00001");
-    assert_eq!(delta[0].record.as_ref().unwrap()["name"], "Cambiado");
+    assert_eq!(delta[0].value().unwrap()["name"], "Cambiado");
     assert_eq!(delta[1].id, "deal_00002");
     assert!(delta[1].deleted && delta[1].record.is_none());
 
@@ -413,5 +413,5 @@ async fn the_changes_feed_carries_computed_fields_and_its_progress() {
     client.create_activity(task, "feed-task").await.unwrap();
     let (delta, _) = drain(&client, Some(cursor), 1000).await;
     let deal = delta.iter().find(|c| c.kind == "deals" && c.id == "deal_00003").expect("the deal is sent again");
-    assert_eq!(deal.record.as_ref().unwrap()["next_activity"]["subject"], "Llamar mañana");
+    assert_eq!(deal.value().unwrap()["next_activity"]["subject"], "Llamar mañana");
 }

@@ -233,9 +233,9 @@ async fn customers_see_their_own_cases_and_admins_their_companys_never_another_c
 async fn session_cookie(server: &Server, email: &str) -> String {
     let transport = NativeTransport::new(&server.base);
     let ask = PortalOp::RequestLink(LinkRequest { email: email.into(), locale: None });
-    transport.send(trato::connector::portal::request(&ask)).await.unwrap();
+    transport.send(trato::connector::trato::portal::request(&ask)).await.unwrap();
     let redeem = PortalOp::Redeem(server.last_token(email));
-    let response = transport.send(trato::connector::portal::request(&redeem)).await.unwrap();
+    let response = transport.send(trato::connector::trato::portal::request(&redeem)).await.unwrap();
     let set_cookie = response.header("set-cookie").expect("a session cookie").to_string();
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("Path=/api/v1/portal"), "{set_cookie}");
     set_cookie.split(';').next().unwrap().to_string()

@@ -607,7 +607,7 @@ pub struct ActivityPatch {
 }
 
 /// One entry of the changes feed: the current state of a record written after the client's cursor.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Change {
     /// The record's collection, for example `deals`.
     pub kind: String,
@@ -617,8 +617,37 @@ pub struct Change {
     pub version: u64,
     /// Whether the record was deleted (a tombstone: `record` is `null`).
     pub deleted: bool,
-    /// The record as stored, or `null` for a tombstone.
-    pub record: Option<serde_json::Value>,
+    /// The record as stored, or `null` for a tombstone; kept as its JSON text (a client stores it as it came,
+    /// without building a tree of it).
+    pub record: Option<Box<serde_json::value::RawValue>>,
+}
+
+impl Change {
+    /// A change carrying `record` (a tombstone when `None`).
+    pub fn new(kind: &str, id: &str, version: u64, record: Option<&serde_json::Value>) -> Change {
+        Change {
+            kind: kind.into(),
+            id: id.into(),
+            version,
+            deleted: record.is_none(),
+            record: record.and_then(|r| serde_json::value::to_raw_value(r).ok()),
+        }
+    }
+
+    /// The record as a JSON value.
+    pub fn value(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(self.record.as_ref()?.get()).ok()
+    }
+}
+
+impl PartialEq for Change {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.id == other.id
+            && self.version == other.version
+            && self.deleted == other.deleted
+            && self.record.as_ref().map(|r| r.get()) == other.record.as_ref().map(|r| r.get())
+    }
 }
 
 /// Answer of `GET /changes`.

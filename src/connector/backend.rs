@@ -4,7 +4,7 @@
 
 use super::trato::TratoConnector;
 use super::tryton::{TrytonConnector, TrytonSession};
-use super::{Capabilities, Connector, ConnectorError, HttpRequest, HttpResponse, Operation, Step};
+use super::{Capabilities, Connector, ConnectorError, HttpRequest, HttpResponse, Operation, Rounds, Step};
 use serde::{Deserialize, Serialize};
 
 /// A kind of backend and where it is (never a credential: this is what the device remembers).
@@ -66,31 +66,19 @@ pub enum AnyConnector {
 }
 
 impl AnyConnector {
-    /// The connector for `choice`, signed out.
+    /// The connector for `choice`.
     pub fn for_choice(choice: &BackendChoice) -> AnyConnector {
         match choice {
             BackendChoice::Trato => AnyConnector::Trato(TratoConnector),
             BackendChoice::Tryton { database, .. } => AnyConnector::Tryton(TrytonConnector::new(database)),
         }
     }
-
-    /// The Tryton session to keep on the device (Trato's session is an HttpOnly cookie the page never sees).
-    pub fn tryton_session(&self) -> Option<TrytonSession> {
-        match self {
-            AnyConnector::Tryton(tryton) => tryton.session(),
-            AnyConnector::Trato(_) => None,
-        }
-    }
-
-    /// Resumes a kept Tryton session.
-    pub fn resume(&self, session: TrytonSession) {
-        if let AnyConnector::Tryton(tryton) = self {
-            tryton.resume(session);
-        }
-    }
 }
 
 impl Connector for AnyConnector {
+    /// A Tryton session to keep on the device (Trato's session is an HttpOnly cookie the page never sees).
+    type Session = Option<TrytonSession>;
+
     fn capabilities(&self) -> Capabilities {
         match self {
             AnyConnector::Trato(c) => c.capabilities(),
@@ -98,17 +86,23 @@ impl Connector for AnyConnector {
         }
     }
 
-    fn request(&self, op: &Operation) -> Result<HttpRequest, ConnectorError> {
+    fn request(&self, session: &Self::Session, op: &Operation) -> Result<HttpRequest, ConnectorError> {
         match self {
-            AnyConnector::Trato(c) => c.request(op),
-            AnyConnector::Tryton(c) => c.request(op),
+            AnyConnector::Trato(c) => c.request(&(), op),
+            AnyConnector::Tryton(c) => c.request(session, op),
         }
     }
 
-    fn response(&self, op: &Operation, round: u8, response: HttpResponse) -> Result<Step, ConnectorError> {
+    fn response(
+        &self,
+        session: &mut Self::Session,
+        op: &Operation,
+        rounds: &mut Rounds,
+        response: HttpResponse,
+    ) -> Result<Step, ConnectorError> {
         match self {
-            AnyConnector::Trato(c) => c.response(op, round, response),
-            AnyConnector::Tryton(c) => c.response(op, round, response),
+            AnyConnector::Trato(c) => c.response(&mut (), op, rounds, response),
+            AnyConnector::Tryton(c) => c.response(session, op, rounds, response),
         }
     }
 }

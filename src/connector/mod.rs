@@ -1,221 +1,28 @@
 //! Sans-IO connectors: a connector turns an [`Operation`] into an [`HttpRequest`] value and an [`HttpResponse`]
-//! value into a [`Reply`] or a typed [`ConnectorError`]. It never performs I/O; a
-//! [`Transport`](crate::transport::Transport) sends the requests (gloo-net in the browser, reqwest natively).
+//! value into a [`Reply`] or a typed [`ConnectorError`]. It never performs I/O and keeps no state: a
+//! [`Transport`](crate::transport::Transport) sends the requests, the [`Client`](crate::client::Client) keeps the
+//! session and carries what an operation learns from one round to the next.
+//!
+//! - [`operation`]: the backend-neutral operations, replies and capabilities, and the [`Connector`] interface.
+//! - [`support`], [`portal`], [`widget`]: the neutral operations of the reps' support screens, the customer
+//!   portal and the chat widget.
+//! - [`trato`]: the Trato protocol (the reference backend); [`tryton`]: Tryton's JSON-RPC.
+//! - [`backend`]: the backend a rep chose, and [`AnyConnector`](backend::AnyConnector), which runs it.
 //!
 //! Adding a backend means adding one module that implements [`Connector`] and declares its [`Capabilities`].
 
+pub mod ask;
 pub mod backend;
 pub mod error;
 pub mod http;
+pub mod operation;
 pub mod portal;
 pub mod support;
 pub mod trato;
 pub mod tryton;
 pub mod widget;
 
+pub use ask::Ask;
 pub use error::ConnectorError;
 pub use http::{HttpRequest, HttpResponse, Method};
-
-use trato_protocol::*;
-
-/// What a backend can do; the UI hides what is missing instead of failing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Capabilities {
-    /// Several pipelines with their own stages.
-    pub pipelines: bool,
-    /// Deals can move to any stage directly (otherwise only along the backend's workflow).
-    pub free_stages: bool,
-    /// Writes carry a version and stale ones are refused.
-    pub versioned_writes: bool,
-    /// Support cases.
-    pub cases: bool,
-    /// Live chat.
-    pub chat: bool,
-    /// Knowledge base.
-    pub knowledge_base: bool,
-    /// Activities (calls, meetings, tasks, notes) on deals.
-    pub activities: bool,
-    /// Saved board views.
-    pub saved_views: bool,
-}
-
-impl Capabilities {
-    /// Everything (the Trato protocol).
-    pub const ALL: Capabilities = Capabilities {
-        pipelines: true,
-        free_stages: true,
-        versioned_writes: true,
-        cases: true,
-        chat: true,
-        knowledge_base: true,
-        activities: true,
-        saved_views: true,
-    };
-}
-
-/// Filters, sort and page of a list request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListQuery {
-    /// Equality filters, `(field, value)`.
-    pub filters: Vec<(String, String)>,
-    /// Sort key, `-` prefixed for descending.
-    pub sort: Option<String>,
-    /// Free-text search.
-    pub search: Option<String>,
-    /// Cursor from the previous page.
-    pub cursor: Option<String>,
-    /// Page size.
-    pub limit: Option<u32>,
-}
-
-impl ListQuery {
-    /// A query with one equality filter.
-    pub fn filter(field: &str, value: &str) -> Self {
-        ListQuery { filters: vec![(field.into(), value.into())], ..Default::default() }
-    }
-}
-
-/// An operation on one record collection.
-#[derive(Clone, Debug)]
-pub enum RecordOp<New, Patch> {
-    /// A page of records.
-    List(ListQuery),
-    /// One record by id.
-    Get(String),
-    /// Create; the key makes a retry safe.
-    Create {
-        /// The new record.
-        new: New,
-        /// Idempotency key chosen by the caller.
-        idempotency_key: String,
-    },
-    /// Partial update, guarded by the version it was made on.
-    Update {
-        /// Record id.
-        id: String,
-        /// Version the change was made on (`If-Match`).
-        version: Option<u64>,
-        /// Fields to change.
-        patch: Patch,
-        /// Makes a retry after a lost answer safe (the backend replays its first answer).
-        idempotency_key: Option<String>,
-    },
-    /// Delete, guarded by the version.
-    Delete {
-        /// Record id.
-        id: String,
-        /// Version the delete was decided on.
-        version: Option<u64>,
-        /// Makes a retry after a lost answer safe.
-        idempotency_key: Option<String>,
-    },
-}
-
-/// Everything the client can ask a backend.
-#[derive(Clone, Debug)]
-pub enum Operation {
-    /// Sign in with e-mail and password.
-    Login {
-        /// Sign-in address.
-        email: String,
-        /// Password.
-        password: String,
-    },
-    /// End the session.
-    Logout,
-    /// The current session, if any.
-    CurrentSession,
-    /// All reps.
-    ListUsers,
-    /// All pipelines with their stages.
-    ListPipelines,
-    /// Deals.
-    Deals(RecordOp<NewDeal, DealPatch>),
-    /// Accounts.
-    Accounts(RecordOp<NewAccount, AccountPatch>),
-    /// Contacts.
-    Contacts(RecordOp<NewContact, ContactPatch>),
-    /// Activities.
-    Activities(RecordOp<NewActivity, ActivityPatch>),
-    /// The rep's saved board views.
-    Views(RecordOp<NewView, ViewPatch>),
-    /// Brings back a deleted deal (undo of a delete).
-    RestoreDeal {
-        /// The deal.
-        id: String,
-        /// Makes a retry after a lost answer safe.
-        idempotency_key: Option<String>,
-    },
-    /// Customer support: cases and the knowledge base (backends with [`Capabilities::cases`]).
-    Support(support::SupportOp),
-    /// Quotes and orders, read only (filter `account_id` for one account's); backends with sales.
-    Orders(ListQuery),
-    /// Records written since a cursor (every record when `since` is `None`), tombstones included.
-    Changes {
-        /// Cursor from the previous answer.
-        since: Option<String>,
-        /// Most changes to return.
-        limit: Option<u32>,
-    },
-}
-
-/// The answer to a record operation.
-#[derive(Clone, Debug, PartialEq)]
-pub enum RecordReply<T> {
-    /// A page of records.
-    Page(Page<T>),
-    /// One record (get, create, update).
-    One(T),
-    /// The record was deleted.
-    Deleted,
-}
-
-/// Everything a backend can answer.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Reply {
-    /// A signed-in session.
-    Session(SessionInfo),
-    /// Done, nothing to return.
-    Done,
-    /// Reps.
-    Users(Vec<User>),
-    /// Pipelines.
-    Pipelines(Vec<Pipeline>),
-    /// Deals.
-    Deals(RecordReply<Deal>),
-    /// Accounts.
-    Accounts(RecordReply<Account>),
-    /// Contacts.
-    Contacts(RecordReply<Contact>),
-    /// Activities.
-    Activities(RecordReply<Activity>),
-    /// Saved views.
-    Views(RecordReply<SavedView>),
-    /// A page of the changes feed.
-    Changes(ChangesPage),
-    /// Quotes and orders.
-    Orders(Page<trato_protocol::support::Order>),
-    /// A support answer.
-    Support(support::SupportReply),
-}
-
-/// What a connector makes of a response.
-#[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)] // Short-lived: one per response, never stored.
-pub enum Step {
-    /// The operation's answer.
-    Reply(Reply),
-    /// The operation needs another request first (for example a backend whose `create` answers only an id is
-    /// followed by a read of that record); its response comes back to [`Connector::response`] with the next round.
-    Next(HttpRequest),
-}
-
-/// A backend protocol, without I/O.
-pub trait Connector {
-    /// What this backend supports.
-    fn capabilities(&self) -> Capabilities;
-    /// The first request that performs `op`, or an error when the backend cannot do it.
-    fn request(&self, op: &Operation) -> Result<HttpRequest, ConnectorError>;
-    /// Reads the backend's answer to round `round` (0 for the first request) of `op`.
-    fn response(&self, op: &Operation, round: u8, response: HttpResponse) -> Result<Step, ConnectorError>;
-}
+pub use operation::{Capabilities, Connector, ListQuery, Operation, RecordOp, RecordReply, Reply, Rounds, Step};

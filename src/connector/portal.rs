@@ -1,10 +1,9 @@
-//! The customer portal's side of the Trato protocol (`/api/v1/portal/…`): sign-in links, the customer's cases,
-//! knowledge base, orders and profile. Sans-IO: [`request`] builds a request value and [`response`] reads the
-//! answer; [`PortalClient`](crate::client::PortalClient) runs them over a transport.
+//! The customer portal's operations (sign-in links, the customer's cases, knowledge base, orders and profile) and
+//! their answers. Only the Trato protocol serves them ([`trato::portal`](super::trato::portal));
+//! [`PortalClient`](crate::client::PortalClient) runs them.
 
-use super::support::{encode_filename, parse, query_string, Upload};
-use super::trato::encode_component;
-use super::{ConnectorError, HttpRequest, HttpResponse, Method};
+use super::ask::{asks, Ask};
+use super::support::Upload;
 use trato_protocol::*;
 
 /// Everything the portal can ask.
@@ -109,116 +108,49 @@ pub enum PortalReply {
     Orders(Vec<Order>),
 }
 
-fn path(rest: &str) -> String {
-    format!("{API_PREFIX}/portal/{rest}")
-}
-
-fn post(rest: &str) -> HttpRequest {
-    HttpRequest::new(Method::Post, path(rest)).header(CSRF_HEADER, CSRF_VALUE)
-}
-
-/// The request that performs `op`.
-pub fn request(op: &PortalOp) -> HttpRequest {
-    let case = |id: &str| format!("cases/{}", encode_component(id));
-    match op {
-        PortalOp::RequestLink(body) => post("auth/link").json(body),
-        PortalOp::Redeem(token) => post("auth/redeem").json(&RedeemRequest { token: token.clone() }),
-        PortalOp::Session => HttpRequest::new(Method::Get, path("auth/session")),
-        PortalOp::Logout => post("auth/logout"),
-        PortalOp::UpdateProfile(patch) => {
-            HttpRequest::new(Method::Patch, path("profile")).header(CSRF_HEADER, CSRF_VALUE).json(patch)
-        }
-        PortalOp::Cases { status, search } => HttpRequest::new(
-            Method::Get,
-            path(&format!("cases{}", query_string(&[("status", status.clone()), ("q", search.clone())]))),
-        ),
-        PortalOp::Case(id) => HttpRequest::new(Method::Get, path(&case(id))),
-        PortalOp::CreateCase(new) => post("cases").json(new),
-        PortalOp::Reply { id, message } => post(&format!("{}/messages", case(id))).json(message),
-        PortalOp::Close(id) => post(&format!("{}/close", case(id))),
-        PortalOp::Reopen(id) => post(&format!("{}/reopen", case(id))),
-        PortalOp::Rate { id, rating } => post(&format!("{}/rating", case(id))).json(rating),
-        PortalOp::Upload(upload) => post("attachments")
-            .header(FILENAME_HEADER, encode_filename(&upload.name))
-            .bytes(&upload.content_type, upload.bytes.clone()),
-        PortalOp::Categories => HttpRequest::new(Method::Get, path("kb/categories")),
-        PortalOp::Articles { search, category, limit } => HttpRequest::new(
-            Method::Get,
-            path(&format!(
-                "kb/articles{}",
-                query_string(&[
-                    ("q", search.clone()),
-                    ("category", category.clone()),
-                    ("limit", limit.map(|l| l.to_string()))
-                ])
-            )),
-        ),
-        PortalOp::Article(id) => HttpRequest::new(Method::Get, path(&format!("kb/articles/{}", encode_component(id)))),
-        PortalOp::Feedback { id, helpful } => {
-            post(&format!("kb/articles/{}/feedback", encode_component(id))).json(&Feedback { helpful: *helpful })
-        }
-        PortalOp::SuggestionOpened { id, query } => post(&format!("kb/articles/{}/opened", encode_component(id)))
-            .json(&SuggestionOpened { query: query.clone() }),
-        PortalOp::Orders => HttpRequest::new(Method::Get, path("orders")),
-    }
-}
-
-/// Reads the answer to `op`.
-pub fn response(op: &PortalOp, response: &HttpResponse) -> Result<PortalReply, ConnectorError> {
-    let done = || {
-        if response.is_success() {
-            Ok(PortalReply::Done)
-        } else {
-            Err(super::trato::error_from(response))
-        }
-    };
-    Ok(match op {
-        PortalOp::RequestLink(_) | PortalOp::Logout | PortalOp::Feedback { .. } | PortalOp::SuggestionOpened { .. } => {
-            done()?
-        }
-        PortalOp::Redeem(_) => PortalReply::SignedIn(parse(response)?),
-        PortalOp::Session => PortalReply::Session(parse::<PortalSessionState>(response)?.customer),
-        PortalOp::UpdateProfile(_) => PortalReply::Profile(parse(response)?),
-        PortalOp::Cases { .. } => PortalReply::Cases(parse(response)?),
-        PortalOp::Case(_)
-        | PortalOp::CreateCase(_)
-        | PortalOp::Reply { .. }
-        | PortalOp::Close(_)
-        | PortalOp::Reopen(_)
-        | PortalOp::Rate { .. } => PortalReply::Thread(Box::new(parse(response)?)),
-        PortalOp::Upload(_) => PortalReply::Uploaded(parse(response)?),
-        PortalOp::Categories => PortalReply::Categories(parse(response)?),
-        PortalOp::Articles { .. } => PortalReply::Articles(parse(response)?),
-        PortalOp::Article(_) => PortalReply::Article(parse(response)?),
-        PortalOp::Orders => PortalReply::Orders(parse(response)?),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_link_token_travels_in_the_body_never_the_path() {
-        let request = request(&PortalOp::Redeem("s3cr3t".into()));
-        assert_eq!(request.path, "/api/v1/portal/auth/redeem");
-        assert!(request.body_text().contains("s3cr3t"));
-        assert!(request.headers.contains(&(CSRF_HEADER.into(), CSRF_VALUE.into())));
-    }
-
-    #[test]
-    fn searches_are_encoded() {
-        let op = PortalOp::Articles { search: Some("factura ñ?".into()), category: None, limit: Some(5) };
-        assert_eq!(request(&op).path, "/api/v1/portal/kb/articles?q=factura%20%C3%B1%3F&limit=5");
-    }
-
-    #[test]
-    fn an_empty_session_is_none_and_errors_are_typed() {
-        let answer = HttpResponse { status: 200, headers: vec![], body: r#"{"customer":null}"#.into() };
-        assert_eq!(response(&PortalOp::Session, &answer), Ok(PortalReply::Session(None)));
-        let limited =
-            HttpResponse { status: 429, headers: vec![("retry-after".into(), "60".into())], body: String::new() };
-        let op = PortalOp::RequestLink(LinkRequest { email: "a@b.example".into(), locale: None });
-        assert_eq!(response(&op, &limited), Err(ConnectorError::RateLimited(Some(60))));
-    }
+asks! { PortalOp, PortalReply;
+    /// Mails a sign-in link.
+    request_link(body: LinkRequest) -> () = PortalOp::RequestLink(body), PortalReply::Done => ();
+    /// Trades a link's token for a session.
+    redeem(token: String) -> PortalSignIn = PortalOp::Redeem(token), PortalReply::SignedIn(signed) => signed;
+    /// The signed-in customer, if any.
+    session() -> Option<Customer> = PortalOp::Session, PortalReply::Session(customer) => customer;
+    /// Signs out.
+    logout() -> () = PortalOp::Logout, PortalReply::Done => ();
+    /// Changes the profile.
+    update_profile(patch: ProfilePatch) -> Customer =
+        PortalOp::UpdateProfile(patch), PortalReply::Profile(customer) => customer;
+    /// The customer's cases.
+    cases(status: Option<String>, search: Option<String>) -> Vec<Case> =
+        PortalOp::Cases { status, search }, PortalReply::Cases(list) => list;
+    /// One case with its public thread.
+    case(id: String) -> CaseThread = PortalOp::Case(id), PortalReply::Thread(thread) => *thread;
+    /// Opens a case.
+    create_case(new: NewCase) -> CaseThread = PortalOp::CreateCase(new), PortalReply::Thread(thread) => *thread;
+    /// Replies to a case.
+    reply(id: String, message: NewMessage) -> CaseThread =
+        PortalOp::Reply { id, message }, PortalReply::Thread(thread) => *thread;
+    /// Closes a case.
+    close(id: String) -> CaseThread = PortalOp::Close(id), PortalReply::Thread(thread) => *thread;
+    /// Reopens a case.
+    reopen(id: String) -> CaseThread = PortalOp::Reopen(id), PortalReply::Thread(thread) => *thread;
+    /// Rates a resolved case.
+    rate(id: String, rating: Rating) -> CaseThread =
+        PortalOp::Rate { id, rating }, PortalReply::Thread(thread) => *thread;
+    /// Uploads a file to attach.
+    upload(file: Upload) -> Attachment = PortalOp::Upload(file), PortalReply::Uploaded(attachment) => attachment;
+    /// Knowledge base categories.
+    categories() -> Vec<Category> = PortalOp::Categories, PortalReply::Categories(list) => list;
+    /// Published articles, optionally searched, in a category, or at most `limit`.
+    articles(search: Option<String>, category: Option<String>, limit: Option<u32>) -> Vec<Article> =
+        PortalOp::Articles { search, category, limit }, PortalReply::Articles(list) => list;
+    /// One article.
+    article(id: String) -> Article = PortalOp::Article(id), PortalReply::Article(article) => article;
+    /// "Was this helpful?"
+    feedback(id: String, helpful: bool) -> () = PortalOp::Feedback { id, helpful }, PortalReply::Done => ();
+    /// A suggested article was opened from the new-case form.
+    suggestion_opened(id: String, query: String) -> () =
+        PortalOp::SuggestionOpened { id, query }, PortalReply::Done => ();
+    /// The customer's quotes and orders.
+    orders() -> Vec<Order> = PortalOp::Orders, PortalReply::Orders(list) => list;
 }

@@ -1,9 +1,7 @@
-//! The chat widget's side of the Trato protocol (`/api/v1/widget/…`). Sans-IO: [`request`] builds the request
-//! value (the visitor's token goes in the `Authorization` header, never in the URL), [`response`] reads the
-//! answer.
+//! The chat widget's operations and their answers. Only the Trato protocol serves them
+//! ([`trato::widget`](super::trato::widget)); [`WidgetClient`](crate::client::WidgetClient) runs them.
 
-use super::support::{parse, query_string};
-use super::{ConnectorError, HttpRequest, HttpResponse, Method};
+use super::ask::{asks, Ask};
 use trato_protocol::*;
 
 /// Everything the widget can ask. Every operation but `Config` and `NewSession` needs the visitor's token.
@@ -54,73 +52,28 @@ pub enum WidgetReply {
     Converted(Converted),
 }
 
-fn path(rest: &str) -> String {
-    format!("{API_PREFIX}/widget/{rest}")
-}
-
-/// The request that performs `op` for the visitor holding `token`.
-pub fn request(op: &WidgetOp, token: Option<&str>) -> HttpRequest {
-    let post = |rest: &str| HttpRequest::new(Method::Post, path(rest)).header(CSRF_HEADER, CSRF_VALUE);
-    let request = match op {
-        WidgetOp::Config(site) => {
-            HttpRequest::new(Method::Get, path(&format!("config{}", query_string(&[("site", Some(site.clone()))]))))
-        }
-        WidgetOp::NewSession(site) => post("session").json(&NewWidgetSession { site: site.clone() }),
-        WidgetOp::Me => HttpRequest::new(Method::Get, path("me")),
-        WidgetOp::PreChat(body) => post("prechat").json(body),
-        WidgetOp::Identify(body) => post("identify").json(body),
-        WidgetOp::Conversation(after) => {
-            HttpRequest::new(Method::Get, path(&format!("conversation{}", query_string(&[("after", after.clone())]))))
-        }
-        WidgetOp::Send(body) => post("messages").json(body),
-        WidgetOp::Typing(typing) => post("typing").json(&Typing { typing: *typing }),
-        WidgetOp::Read => post("read"),
-        WidgetOp::Rate(rating) => post("rating").json(rating),
-        WidgetOp::Offline(body) => post("offline").json(body),
-    };
-    match token {
-        Some(token) => request.header(VISITOR_HEADER, format!("Bearer {token}")),
-        None => request,
-    }
-}
-
-/// Reads the answer to `op`.
-pub fn response(op: &WidgetOp, response: &HttpResponse) -> Result<WidgetReply, ConnectorError> {
-    Ok(match op {
-        WidgetOp::Config(_) => WidgetReply::Config(parse(response)?),
-        WidgetOp::NewSession(_) => WidgetReply::Session(parse(response)?),
-        WidgetOp::Me | WidgetOp::PreChat(_) | WidgetOp::Identify(_) => WidgetReply::Visitor(parse(response)?),
-        WidgetOp::Conversation(_) => {
-            WidgetReply::Conversation(parse::<Option<ConversationView>>(response)?.map(Box::new))
-        }
-        WidgetOp::Send(_) => WidgetReply::Message(parse(response)?),
-        WidgetOp::Rate(_) => WidgetReply::Updated(Box::new(parse(response)?)),
-        WidgetOp::Offline(_) => WidgetReply::Converted(parse(response)?),
-        WidgetOp::Typing(_) | WidgetOp::Read => {
-            if response.is_success() {
-                WidgetReply::Done
-            } else {
-                return Err(super::trato::error_from(response));
-            }
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_token_is_a_header_never_part_of_the_path() {
-        let request = request(&WidgetOp::Conversation(Some("2026-11-23T10:00:00.000Z".into())), Some("tok3n"));
-        assert!(!request.path.contains("tok3n"));
-        assert_eq!(request.path, "/api/v1/widget/conversation?after=2026-11-23T10%3A00%3A00.000Z");
-        assert!(request.headers.contains(&("authorization".into(), "Bearer tok3n".into())));
-    }
-
-    #[test]
-    fn no_conversation_yet_is_none() {
-        let answer = HttpResponse { status: 200, headers: vec![], body: "null".into() };
-        assert_eq!(response(&WidgetOp::Conversation(None), &answer), Ok(WidgetReply::Conversation(None)));
-    }
+asks! { WidgetOp, WidgetReply;
+    /// The site's name, pre-chat and whether someone is there.
+    config(site: String) -> WidgetConfig = WidgetOp::Config(site), WidgetReply::Config(config) => config;
+    /// A new visitor session for a site.
+    new_session(site: String) -> WidgetSession = WidgetOp::NewSession(site), WidgetReply::Session(s) => s;
+    /// The visitor.
+    me() -> Visitor = WidgetOp::Me, WidgetReply::Visitor(visitor) => visitor;
+    /// Name and e-mail before the first message.
+    prechat(body: PreChat) -> Visitor = WidgetOp::PreChat(body), WidgetReply::Visitor(visitor) => visitor;
+    /// The host site says who the visitor is.
+    identify(body: Identify) -> Visitor = WidgetOp::Identify(body), WidgetReply::Visitor(visitor) => visitor;
+    /// The current conversation, with the messages after a time (all when `None`).
+    conversation(after: Option<String>) -> Option<ConversationView> =
+        WidgetOp::Conversation(after), WidgetReply::Conversation(view) => view.map(|v| *v);
+    /// Sends a message.
+    send(message: NewChatMessage) -> ChatMessage = WidgetOp::Send(message), WidgetReply::Message(m) => m;
+    /// Typing or not.
+    typing(typing: bool) -> () = WidgetOp::Typing(typing), WidgetReply::Done => ();
+    /// The rep's messages were seen.
+    read() -> () = WidgetOp::Read, WidgetReply::Done => ();
+    /// Rates the ended conversation.
+    rate(rating: Rating) -> Conversation = WidgetOp::Rate(rating), WidgetReply::Updated(c) => *c;
+    /// Leaves a message when nobody is there.
+    offline(message: OfflineMessage) -> Converted = WidgetOp::Offline(message), WidgetReply::Converted(c) => c;
 }

@@ -2,6 +2,7 @@
 //! database; never the password) and, for Tryton, its session token (Trato's session is an HttpOnly cookie the
 //! page never sees). Signing out forgets the token.
 
+use crate::browser::storage;
 use crate::client::Client;
 use crate::connector::backend::{AnyConnector, BackendChoice};
 use crate::connector::tryton::TrytonSession;
@@ -18,18 +19,13 @@ struct KeptSession {
     session: TrytonSession,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 fn origin() -> String {
     web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
 }
 
 /// The backend chosen last on this device (the page's own Trato backend when none was).
 pub fn remembered() -> BackendChoice {
-    storage()
-        .and_then(|s| s.get_item(CHOICE_KEY).ok().flatten())
+    storage::get(CHOICE_KEY)
         .and_then(|text| serde_json::from_str::<BackendChoice>(&text).ok())
         .filter(BackendChoice::is_complete)
         .unwrap_or_default()
@@ -37,8 +33,8 @@ pub fn remembered() -> BackendChoice {
 
 /// Remembers the choice for the next visit.
 pub fn remember(choice: &BackendChoice) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(choice)) {
-        let _ = storage.set_item(CHOICE_KEY, &text);
+    if let Ok(text) = serde_json::to_string(choice) {
+        storage::set(CHOICE_KEY, &text);
     }
 }
 
@@ -49,29 +45,26 @@ pub fn name(choice: &BackendChoice) -> String {
 
 /// A client for `choice`, resuming its kept session when there is one.
 pub fn client_for(choice: &BackendChoice) -> Client<AnyConnector, BrowserTransport> {
-    let connector = AnyConnector::for_choice(choice);
-    let kept = storage()
-        .and_then(|s| s.get_item(TRYTON_SESSION_KEY).ok().flatten())
+    let client = Client::new(AnyConnector::for_choice(choice), BrowserTransport::new(choice.base_url()));
+    let kept = storage::get(TRYTON_SESSION_KEY)
         .and_then(|text| serde_json::from_str::<KeptSession>(&text).ok())
         .filter(|kept| kept.backend == name(choice));
     if let Some(kept) = kept {
-        connector.resume(kept.session);
+        client.resume(Some(kept.session));
     }
-    Client::new(connector, BrowserTransport::new(choice.base_url()))
+    client
 }
 
 /// Keeps the session of a client that just signed in (nothing for a cookie session).
 pub fn keep_session(client: &Client<AnyConnector, BrowserTransport>, choice: &BackendChoice) {
-    let Some(session) = client.connector().tryton_session() else { return forget_session() };
+    let Some(session) = client.kept_session() else { return forget_session() };
     let kept = KeptSession { backend: name(choice), session };
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(&kept)) {
-        let _ = storage.set_item(TRYTON_SESSION_KEY, &text);
+    if let Ok(text) = serde_json::to_string(&kept) {
+        storage::set(TRYTON_SESSION_KEY, &text);
     }
 }
 
 /// Forgets a kept session (sign-out).
 pub fn forget_session() {
-    if let Some(storage) = storage() {
-        let _ = storage.remove_item(TRYTON_SESSION_KEY);
-    }
+    storage::remove(TRYTON_SESSION_KEY);
 }

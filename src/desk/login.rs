@@ -1,10 +1,12 @@
 //! The rep sign-in page: which CRM backend (this server's Trato protocol, or a Tryton server with its address and
 //! database; the choice is remembered, never the password), then the rep's credentials.
 
-use super::{backend, use_store, SessionState};
+use super::backend;
+use super::context::{use_store, SessionState};
 use crate::connector::backend::BackendChoice;
 use crate::i18n::Key;
 use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::field::Field;
 use crate::ui::locale::{use_i18n, LanguageSwitch};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -83,22 +85,19 @@ pub fn LoginPage() -> impl IntoView {
                         .with(|s| s.signed_out && s.pending > 0)
                         .then(|| view! { <p class="alert" role="status">{move || i18n.t(Key::SessionExpired)}</p> })
                 }}
-                <label class="field">
-                    <span>{move || i18n.t(Key::BackendLabel)}</span>
+                <Field label=Key::BackendLabel>
                     <select on:change=move |ev| tryton.set(event_target_value(&ev) == "tryton")>
                         <option value="trato" selected=move || !tryton.get()>{move || i18n.t(Key::BackendTrato)}</option>
                         <option value="tryton" selected=move || tryton.get()>{move || i18n.t(Key::BackendTryton)}</option>
                     </select>
-                </label>
+                </Field>
                 <Show when=move || tryton.get()>
-                    <label class="field">
-                        <span>{move || i18n.t(Key::BackendUrl)}</span>
+                    <Field label=Key::BackendUrl>
                         <input type="url" name="backend-url" placeholder="https://" required bind:value=url />
-                    </label>
-                    <label class="field">
-                        <span>{move || i18n.t(Key::BackendDatabase)}</span>
+                    </Field>
+                    <Field label=Key::BackendDatabase>
                         <input type="text" name="backend-database" required bind:value=database />
-                    </label>
+                    </Field>
                 </Show>
                 <label class="field">
                     <span>{move || i18n.t(if tryton.get() { Key::UserLogin } else { Key::Email })}</span>
@@ -110,10 +109,9 @@ pub fn LoginPage() -> impl IntoView {
                         bind:value=email
                     />
                 </label>
-                <label class="field">
-                    <span>{move || i18n.t(Key::Password)}</span>
+                <Field label=Key::Password>
                     <input type="password" name="password" autocomplete="current-password" required bind:value=password />
-                </label>
+                </Field>
                 {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
                 <button type="submit" class="primary" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t(Key::SigningIn) } else { i18n.t(Key::SignIn) }}

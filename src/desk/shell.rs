@@ -1,12 +1,12 @@
 //! The desk's top bar: brand, company, sync status, language, signed-in rep, sign out (asking first when changes
 //! are still queued, since signing out deletes them with the rest of the cache).
 
+use super::context::{use_store, SessionState};
 use super::status::SyncIndicator;
-use super::{use_store, SessionState};
 use crate::i18n::{intl, Key};
 use crate::ui::locale::{use_i18n, LanguageSwitch};
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, A};
+use leptos_router::components::{Outlet, Redirect, A};
 
 /// Top bar shown above every signed-in desk page.
 #[component]
@@ -28,7 +28,7 @@ pub fn TopBar() -> impl IntoView {
         leptos::task::spawn_local(async move {
             // Signed out locally even when the server cannot be told; the cookie expires on its own.
             store.logout().await;
-            super::backend::forget_session();
+            crate::desk::backend::forget_session();
             state.session.set(None);
             // A fresh page: nothing of the signed-out rep stays in memory either.
             if let Some(window) = web_sys::window() {
@@ -67,12 +67,12 @@ pub fn TopBar() -> impl IntoView {
                 {capabilities.knowledge_base.then(|| view! { <A href="/kb">{move || i18n.t(Key::KnowledgeBase)}</A> })}
             </nav>
             {move || {
-                super::support::feed::use_feed()
+                crate::desk::support::feed::use_feed()
                     .and_then(|feed| feed.notice.get())
                     .map(|notice| view! { <A href="/inbox" attr:class="chat-notice">{notice}</A> })
             }}
             <p class="visually-hidden" role="status">
-                {move || super::support::feed::use_feed().and_then(|feed| feed.notice.get())}
+                {move || crate::desk::support::feed::use_feed().and_then(|feed| feed.notice.get())}
             </p>
             <span class="spacer"></span>
             <LanguageSwitch />
@@ -99,19 +99,21 @@ pub fn TopBar() -> impl IntoView {
     }
 }
 
-/// A signed-in desk page: the top bar above the page, or the sign-in page for a signed-out visitor.
+/// Every signed-in desk page: the top bar above the page of the child route, or the sign-in page for a
+/// signed-out visitor.
 #[component]
-pub fn SignedInShell(children: ChildrenFn) -> impl IntoView {
+pub fn SignedInShell() -> impl IntoView {
     let state = expect_context::<SessionState>();
+    let signed_in = Memo::new(move |_| state.session.with(Option::is_some));
     move || {
-        if state.session.with(Option::is_none) {
-            view! { <Redirect path="/login" /> }.into_any()
-        } else {
+        if signed_in.get() {
             view! {
                 <TopBar />
-                {children()}
+                <Outlet />
             }
             .into_any()
+        } else {
+            view! { <Redirect path="/login" /> }.into_any()
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The sync indicator in the top bar: offline, pending changes, changes to review, pull progress.
 
-use super::SessionState;
+use super::context::SessionState;
 use crate::i18n::{intl, Key};
+use crate::store::error::CacheError;
 use crate::ui::locale::use_i18n;
 use leptos::prelude::*;
 
@@ -21,6 +22,16 @@ pub fn SyncIndicator() -> impl IntoView {
                     &[("done", &intl::number(locale, done as f64)), ("total", &intl::number(locale, total as f64))],
                 ));
             }
+            if let Some(problem) = &s.problem {
+                parts.push(
+                    locale
+                        .t(match problem {
+                            CacheError::Quota => Key::StorageFull,
+                            CacheError::Failed(_) => Key::StorageFailed,
+                        })
+                        .into(),
+                );
+            }
             if !s.held.is_empty() {
                 parts.push(locale.tf(Key::NeedsReview, &[("count", &intl::number(locale, s.held.len() as f64))]));
             }
@@ -33,13 +44,18 @@ pub fn SyncIndicator() -> impl IntoView {
             parts.join(" · ")
         })
     };
+    let progress = move || state.sync.with(|s| s.progress);
     view! {
+        {move || progress().map(|(done, total)| view! {
+            <progress class="sync-progress" max=total.max(1).to_string() value=done.to_string() aria-label=move || i18n.t(Key::SyncProgress)></progress>
+        })}
         <span
             class="sync-status"
             role="status"
             data-online=move || state.sync.with(|s| s.online.to_string())
             data-pending=move || state.sync.with(|s| s.pending.to_string())
             data-held=move || state.sync.with(|s| s.held.len().to_string())
+            data-synced=move || state.sync.with(|s| (s.synced && s.progress.is_none()).to_string())
             class:offline=move || state.sync.with(|s| !s.online)
         >
             {text}

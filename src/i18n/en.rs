@@ -158,6 +158,8 @@ pub(super) const LogoutAnyway: &str = "Sign out and discard them";
 pub(super) const StorageFull: &str =
     "This device's storage is full: this change was not saved. Changes already queued are kept.";
 pub(super) const CacheFailed: &str = "Could not save on this device: {detail}";
+pub(super) const StorageFailed: &str = "Could not save on this device; the changes stay queued.";
+pub(super) const SyncProgress: &str = "Sync progress";
 pub(super) const OfflineNoData: &str =
     "Offline, and no data on this device yet. It will download as soon as the connection is back.";
 pub(super) const NotSaved: &str = "Not saved";

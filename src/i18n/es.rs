@@ -158,6 +158,8 @@ pub(super) const LogoutAnyway: &str = "Cerrar sesión y descartarlos";
 pub(super) const StorageFull: &str =
     "El almacenamiento del dispositivo está lleno: este cambio no se ha guardado. Los cambios ya en cola se conservan.";
 pub(super) const CacheFailed: &str = "No se pudo guardar en este dispositivo: {detail}";
+pub(super) const StorageFailed: &str = "No se pudo guardar en este dispositivo; los cambios siguen en cola.";
+pub(super) const SyncProgress: &str = "Progreso de la sincronización";
 pub(super) const OfflineNoData: &str =
     "Sin conexión y aún sin datos en este dispositivo. Se descargarán en cuanto vuelva la conexión.";
 pub(super) const NotSaved: &str = "No guardado";

@@ -180,6 +180,8 @@ keys!(
     LogoutAnyway,
     StorageFull,
     CacheFailed,
+    StorageFailed,
+    SyncProgress,
     OfflineNoData,
     NotSaved,
     ChangeRefused,

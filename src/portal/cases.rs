@@ -1,12 +1,13 @@
 //! My cases: the list (search and status filter) and the case page (thread, reply with attachments, close or
 //! reopen, and the satisfaction rating once the case is resolved).
 
-use super::{run, ATTACHMENTS};
+use super::session::{ask, ATTACHMENTS};
 use crate::connector::portal::{PortalOp, PortalReply};
-use crate::connector::ConnectorError;
+use crate::connector::{Ask, ConnectorError};
 use crate::i18n::{intl, Key};
 use crate::ui::case_labels::{category_key, priority_key, status_key};
 use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::field::Field;
 use crate::ui::files::{FilePicker, Uploader};
 use crate::ui::locale::use_i18n;
 use crate::ui::rating::RatingFields;
@@ -20,14 +21,7 @@ use trato_protocol::*;
 
 /// The portal's upload, for [`FilePicker`].
 pub fn portal_uploader() -> StoredValue<Uploader, LocalStorage> {
-    let uploader: Uploader = Rc::new(|upload| {
-        Box::pin(async move {
-            match run(PortalOp::Upload(upload)).await? {
-                PortalReply::Uploaded(attachment) => Ok(attachment),
-                other => Err(ConnectorError::Malformed(format!("{other:?}"))),
-            }
-        })
-    });
+    let uploader: Uploader = Rc::new(|upload| Box::pin(async move { ask(PortalOp::upload(upload)).await }));
     StoredValue::new_local(uploader)
 }
 
@@ -37,30 +31,14 @@ pub fn CasesPage() -> impl IntoView {
     let i18n = use_i18n();
     let search = RwSignal::new(String::new());
     let status = RwSignal::new("active".to_string());
-    let cases = RwSignal::new(None::<Vec<Case>>);
-    let error = RwSignal::new(None::<String>);
-    let generation = StoredValue::new(0u32);
-    let load = move || {
+    // Asked again when the status changes or the words are submitted.
+    let asked = RwSignal::new(0u32);
+    let cases = LocalResource::new(move || {
+        asked.track();
         let (q, s) = (search.get_untracked(), status.get_untracked());
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        leptos::task::spawn_local(async move {
-            let op = PortalOp::Cases { status: (s != "all").then_some(s), search: Some(q) };
-            let result = run(op).await;
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            match result {
-                Ok(PortalReply::Cases(list)) => {
-                    cases.set(Some(list));
-                    error.set(None);
-                }
-                Ok(_) => {}
-                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
-            }
-        });
-    };
-    load();
+        ask(PortalOp::cases((s != "all").then_some(s), Some(q)))
+    });
+    let load = move || asked.update(|n| *n += 1);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         load();
@@ -72,12 +50,10 @@ pub fn CasesPage() -> impl IntoView {
                 <A href="/portal/cases/new" attr:class="button primary">{move || i18n.t(Key::NewCase)}</A>
             </div>
             <form class="filters" role="search" on:submit=on_submit>
-                <label class="field">
-                    <span>{move || i18n.t(Key::SearchCases)}</span>
+                <Field label=Key::SearchCases>
                     <input type="search" bind:value=search />
-                </label>
-                <label class="field">
-                    <span>{move || i18n.t(Key::StatusLabel)}</span>
+                </Field>
+                <Field label=Key::StatusLabel>
                     <select on:change=move |ev| {
                         status.set(event_target_value(&ev));
                         load();
@@ -86,15 +62,18 @@ pub fn CasesPage() -> impl IntoView {
                         <option value="done" selected=move || status.get() == "done">{move || i18n.t(Key::DoneCases)}</option>
                         <option value="all" selected=move || status.get() == "all">{move || i18n.t(Key::AllCases)}</option>
                     </select>
-                </label>
+                </Field>
                 <button type="submit" class="secondary">{move || i18n.t(Key::Search)}</button>
             </form>
-            {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-            {move || match cases.get() {
-                None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoCases)}</p> }.into_any(),
-                Some(list) => view! { <CaseList cases=list /> }.into_any(),
-            }}
+            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match cases.await {
+                        Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoCases)}</p> }.into_any(),
+                        Ok(list) => view! { <CaseList cases=list /> }.into_any(),
+                    }
+                })}
+            </Transition>
         </main>
     }
 }
@@ -138,61 +117,64 @@ pub fn CasePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let thread = RwSignal::new(None::<CaseThread>);
-    let error = RwSignal::new(None::<String>);
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let created = query.with_untracked(|q| q.get("created").is_some());
-    Effect::new(move |_| {
-        let id = id();
-        leptos::task::spawn_local(async move {
-            match run(PortalOp::Case(id)).await {
-                Ok(PortalReply::Thread(t)) => thread.set(Some(*t)),
-                Ok(_) => {}
-                Err(ConnectorError::NotFound(_)) => error.set(Some(i18n.t(Key::CaseNotFound).into())),
-                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
-            }
-        });
-    });
-    let messages = Signal::derive(move || thread.with(|t| t.as_ref().map(|t| t.messages.clone()).unwrap_or_default()));
+    let loaded = LocalResource::new(move || ask(PortalOp::case(id.get())));
     view! {
         <main id="main" class="portal-page case-page">
             <p><A href="/portal/cases">{move || i18n.t(Key::BackToCases)}</A></p>
-            {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-            {move || thread.with(|t| t.as_ref().map(|t| t.case.clone())).map(|case| {
-                let number = case.number;
-                let status = case.status;
-                let priority = case.priority;
-                let category = case.category.clone();
-                let opened = case.created_at.clone();
-                view! {
-                    {created.then(|| view! {
-                        <p class="notice" role="status">
-                            {move || i18n.0.get().tf(Key::CaseCreated, &[("number", &number.to_string())])}
-                        </p>
-                    })}
-                    <h1>
-                        <span class="case-number">{format!("#{number}")}</span>
-                        " "
-                        {case.subject.clone()}
-                    </h1>
-                    <dl class="case-facts">
-                        <dt>{move || i18n.t(Key::StatusLabel)}</dt>
-                        <dd><span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status))}</span></dd>
-                        <dt>{move || i18n.t(Key::PriorityLabel)}</dt>
-                        <dd>{move || i18n.t(priority_key(priority))}</dd>
-                        <dt>{move || i18n.t(Key::CategoryLabel)}</dt>
-                        <dd>{move || i18n.t(category_key(&category))}</dd>
-                        <dt>{move || i18n.t(Key::OpenedOn)}</dt>
-                        <dd>{move || intl::date_time(i18n.locale(), &opened)}</dd>
-                    </dl>
-                }
-            })}
-            <Show when=move || thread.with(Option::is_some)>
-                <h2 class="visually-hidden">{move || i18n.t(Key::Conversation)}</h2>
-                <Thread messages=messages attachments_base=ATTACHMENTS />
-                <CaseActions thread=thread />
-            </Show>
+            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match loaded.await {
+                        Ok(found) => view! { <CaseView found=found created=created /> }.into_any(),
+                        Err(ConnectorError::NotFound(_)) => view! { <ErrorMessage message=i18n.t_untracked(Key::CaseNotFound).to_string() /> }.into_any(),
+                        Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
+                    }
+                })}
+            </Transition>
         </main>
+    }
+}
+
+/// A loaded case: its facts, thread and actions; `created` when the customer just opened it.
+#[component]
+fn CaseView(found: CaseThread, created: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let thread = RwSignal::new(Some(found));
+    let messages = Signal::derive(move || thread.with(|t| t.as_ref().map(|t| t.messages.clone()).unwrap_or_default()));
+    view! {
+        {move || thread.with(|t| t.as_ref().map(|t| t.case.clone())).map(|case| {
+            let number = case.number;
+            let status = case.status;
+            let priority = case.priority;
+            let category = case.category.clone();
+            let opened = case.created_at.clone();
+            view! {
+                {created.then(|| view! {
+                    <p class="notice" role="status">
+                        {move || i18n.0.get().tf(Key::CaseCreated, &[("number", &number.to_string())])}
+                    </p>
+                })}
+                <h1>
+                    <span class="case-number">{format!("#{number}")}</span>
+                    " "
+                    {case.subject.clone()}
+                </h1>
+                <dl class="case-facts">
+                    <dt>{move || i18n.t(Key::StatusLabel)}</dt>
+                    <dd><span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status))}</span></dd>
+                    <dt>{move || i18n.t(Key::PriorityLabel)}</dt>
+                    <dd>{move || i18n.t(priority_key(priority))}</dd>
+                    <dt>{move || i18n.t(Key::CategoryLabel)}</dt>
+                    <dd>{move || i18n.t(category_key(&category))}</dd>
+                    <dt>{move || i18n.t(Key::OpenedOn)}</dt>
+                    <dd>{move || intl::date_time(i18n.locale(), &opened)}</dd>
+                </dl>
+            }
+        })}
+        <h2 class="visually-hidden">{move || i18n.t(Key::Conversation)}</h2>
+        <Thread messages=messages attachments_base=ATTACHMENTS />
+        <CaseActions thread=thread />
     }
 }
 
@@ -209,7 +191,7 @@ fn CaseActions(thread: RwSignal<Option<CaseThread>>) -> impl IntoView {
     let case = move || thread.with(|t| t.as_ref().map(|t| t.case.clone()));
     let case_id = move || case().map(|c| c.id).unwrap_or_default();
     let status = move || case().map(|c| c.status).unwrap_or(CaseStatus::Open);
-    let act = move |op: PortalOp, done: Key| {
+    let act = move |op: Ask<PortalOp, PortalReply, CaseThread>, done: Key| {
         if busy.get_untracked() {
             return;
         }
@@ -217,14 +199,13 @@ fn CaseActions(thread: RwSignal<Option<CaseThread>>) -> impl IntoView {
         error.set(None);
         notice.set(None);
         leptos::task::spawn_local(async move {
-            match run(op).await {
-                Ok(PortalReply::Thread(t)) => {
-                    thread.set(Some(*t));
+            match ask(op).await {
+                Ok(t) => {
+                    thread.set(Some(t));
                     notice.set(Some(i18n.t(done).into()));
                     body.set(String::new());
                     files.set(vec![]);
                 }
-                Ok(_) => {}
                 Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
             }
             busy.set(false);
@@ -241,7 +222,7 @@ fn CaseActions(thread: RwSignal<Option<CaseThread>>) -> impl IntoView {
             internal: false,
             attachment_ids: files.get_untracked().into_iter().map(|f| f.id).collect(),
         };
-        act(PortalOp::Reply { id: case_id(), message }, Key::ReplySent);
+        act(PortalOp::reply(case_id(), message), Key::ReplySent);
     };
     let score = RwSignal::new(0u8);
     let comment = RwSignal::new(String::new());
@@ -252,17 +233,16 @@ fn CaseActions(thread: RwSignal<Option<CaseThread>>) -> impl IntoView {
             return;
         }
         let rating = Rating { score: score.get_untracked(), comment: comment.get_untracked() };
-        act(PortalOp::Rate { id: case_id(), rating }, Key::ThanksForRating);
+        act(PortalOp::rate(case_id(), rating), Key::ThanksForRating);
     };
     view! {
         {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
         <p class="notice" role="status">{move || notice.get()}</p>
         <Show when=move || status() != CaseStatus::Closed>
             <form class="reply-form" on:submit=on_reply>
-                <label class="field">
-                    <span>{move || i18n.t(Key::YourReply)}</span>
+                <Field label=Key::YourReply>
                     <textarea rows="4" maxlength=MAX_BODY.to_string() bind:value=body></textarea>
-                </label>
+                </Field>
                 <FilePicker uploader=uploader files=files id="reply-files" />
                 <button type="submit" class="primary" disabled=move || busy.get()>{move || i18n.t(Key::SendReply)}</button>
             </form>
@@ -271,12 +251,12 @@ fn CaseActions(thread: RwSignal<Option<CaseThread>>) -> impl IntoView {
             <Show
                 when=move || status().is_active()
                 fallback=move || view! {
-                    <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| act(PortalOp::Reopen(case_id()), Key::CaseReopened)>
+                    <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| act(PortalOp::reopen(case_id()), Key::CaseReopened)>
                         {move || i18n.t(Key::ReopenCase)}
                     </button>
                 }
             >
-                <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| act(PortalOp::Close(case_id()), Key::CaseClosed)>
+                <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| act(PortalOp::close(case_id()), Key::CaseClosed)>
                     {move || i18n.t(Key::CloseCase)}
                 </button>
             </Show>

@@ -1,11 +1,12 @@
 //! The help center: knowledge base search and categories (open to everyone), and article pages with
 //! "was this helpful?".
 
-use super::{run, PortalState};
-use crate::connector::portal::{PortalOp, PortalReply};
+use super::session::{ask, PortalState};
+use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
 use crate::i18n::Key;
 use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::field::Field;
 use crate::ui::locale::use_i18n;
 use crate::ui::markup::Markup;
 use leptos::ev::SubmitEvent;
@@ -26,31 +27,19 @@ pub fn KnowledgeBasePage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let category = RwSignal::new(None::<String>);
     let categories = RwSignal::new(Vec::<Category>::new());
-    let articles = RwSignal::new(None::<Vec<Article>>);
-    let error = RwSignal::new(None::<String>);
-    let load = move || {
-        let op = PortalOp::Articles {
-            search: Some(search.get_untracked()).filter(|s| !s.trim().is_empty()),
-            category: category.get_untracked(),
-            limit: None,
-        };
-        leptos::task::spawn_local(async move {
-            match run(op).await {
-                Ok(PortalReply::Articles(list)) => {
-                    articles.set(Some(list));
-                    error.set(None);
-                }
-                Ok(_) => {}
-                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
-            }
-        });
-    };
+    // Asked again when a category is picked or the words are submitted.
+    let asked = RwSignal::new(0u32);
+    let articles = LocalResource::new(move || {
+        asked.track();
+        let search = Some(search.get_untracked()).filter(|s| !s.trim().is_empty());
+        ask(PortalOp::articles(search, category.get_untracked(), None))
+    });
+    let load = move || asked.update(|n| *n += 1);
     leptos::task::spawn_local(async move {
-        if let Ok(PortalReply::Categories(list)) = run(PortalOp::Categories).await {
+        if let Ok(list) = ask(PortalOp::categories()).await {
             categories.set(list);
         }
     });
-    load();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         load();
@@ -60,10 +49,9 @@ pub fn KnowledgeBasePage() -> impl IntoView {
             <h1>{move || i18n.t(Key::HelpCenterTitle)}</h1>
             <p class="muted">{move || i18n.t(Key::HelpCenterIntro)}</p>
             <form class="kb-search" role="search" on:submit=on_submit>
-                <label class="field">
-                    <span>{move || i18n.t(Key::SearchArticles)}</span>
+                <Field label=Key::SearchArticles>
                     <input type="search" bind:value=search />
-                </label>
+                </Field>
                 <button type="submit" class="primary">{move || i18n.t(Key::Search)}</button>
             </form>
             <nav class="categories" aria-label=move || i18n.t(Key::Categories)>
@@ -98,17 +86,20 @@ pub fn KnowledgeBasePage() -> impl IntoView {
                     }
                 </For>
             </nav>
-            {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-            {move || match articles.get() {
-                None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(list) if list.is_empty() => view! { <p class="muted" role="status">{move || i18n.t(Key::NoArticles)}</p> }.into_any(),
-                Some(list) => view! {
-                    <ul class="article-list">
-                        {list.into_iter().map(|a| view! { <li><A href=article_href(&a.id)>{a.title.clone()}</A></li> }).collect_view()}
-                    </ul>
-                }
-                .into_any(),
-            }}
+            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match articles.await {
+                        Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted" role="status">{move || i18n.t(Key::NoArticles)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="article-list">
+                                {list.into_iter().map(|a| view! { <li><A href=article_href(&a.id)>{a.title.clone()}</A></li> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
             <section class="cta">
                 <h2>{move || i18n.t(Key::StillNeedHelp)}</h2>
                 <A href="/portal/cases/new" attr:class="button secondary">{move || i18n.t(Key::NewCase)}</A>
@@ -125,49 +116,59 @@ pub fn KnowledgeBasePage() -> impl IntoView {
 pub fn ArticlePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let article = RwSignal::new(None::<Article>);
-    let error = RwSignal::new(None::<String>);
-    let voted = RwSignal::new(false);
-    Effect::new(move |_| {
-        let id = params.with(|p| p.get("id").unwrap_or_default());
-        leptos::task::spawn_local(async move {
-            match run(PortalOp::Article(id)).await {
-                Ok(PortalReply::Article(a)) => article.set(Some(a)),
-                Ok(_) => {}
-                Err(ConnectorError::NotFound(_)) => error.set(Some(i18n.t(Key::ArticleNotFound).into())),
-                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
-            }
-        });
-    });
-    let vote = move |helpful: bool| {
-        let Some(id) = article.with_untracked(|a| a.as_ref().map(|a| a.id.clone())) else { return };
-        voted.set(true);
-        leptos::task::spawn_local(async move {
-            let _ = run(PortalOp::Feedback { id, helpful }).await;
-        });
-    };
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let article = LocalResource::new(move || ask(PortalOp::article(id.get())));
     view! {
         <main id="main" class="portal-page article-page">
             <p><A href="/portal">{move || i18n.t(Key::BackToHelpCenter)}</A></p>
-            {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-            {move || article.get().map(|a| view! {
-                <article>
-                    <h1>{a.title.clone()}</h1>
-                    <Markup body=a.body.clone() format=a.format />
-                </article>
-            })}
-            <Show when=move || article.with(Option::is_some)>
-                <section class="helpful" aria-live="polite">
-                    <Show
-                        when=move || !voted.get()
-                        fallback=move || view! { <p>{move || i18n.t(Key::ThanksForFeedback)}</p> }
-                    >
-                        <h2>{move || i18n.t(Key::WasItHelpful)}</h2>
-                        <button type="button" class="secondary" on:click=move |_| vote(true)>{move || i18n.t(Key::Yes)}</button>
-                        <button type="button" class="secondary" on:click=move |_| vote(false)>{move || i18n.t(Key::No)}</button>
-                    </Show>
-                </section>
-            </Show>
+            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match article.await {
+                        Ok(found) => view! { <ArticleView article=found /> }.into_any(),
+                        Err(ConnectorError::NotFound(_)) => view! { <ErrorMessage message=i18n.t_untracked(Key::ArticleNotFound).to_string() /> }.into_any(),
+                        Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
+                    }
+                })}
+            </Transition>
         </main>
+    }
+}
+
+/// A loaded article and its vote.
+#[component]
+fn ArticleView(article: Article) -> impl IntoView {
+    let i18n = use_i18n();
+    let voted = RwSignal::new(false);
+    let id = article.id.clone();
+    let vote = move |helpful: bool| {
+        voted.set(true);
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            // A vote that does not arrive is not worth troubling the reader about.
+            let _ = ask(PortalOp::feedback(id, helpful)).await;
+        });
+    };
+    let vote_no = vote.clone();
+    view! {
+        <article>
+            <h1>{article.title.clone()}</h1>
+            <Markup body=article.body.clone() format=article.format />
+        </article>
+        <section class="helpful" aria-live="polite">
+            <Show
+                when=move || !voted.get()
+                fallback=move || view! { <p>{move || i18n.t(Key::ThanksForFeedback)}</p> }
+            >
+                <h2>{move || i18n.t(Key::WasItHelpful)}</h2>
+                <button type="button" class="secondary" on:click={
+                    let vote = vote.clone();
+                    move |_| vote(true)
+                }>{move || i18n.t(Key::Yes)}</button>
+                <button type="button" class="secondary" on:click={
+                    let vote = vote_no.clone();
+                    move |_| vote(false)
+                }>{move || i18n.t(Key::No)}</button>
+            </Show>
+        </section>
     }
 }

@@ -3,11 +3,12 @@
 //! deflected unless a case follows.
 
 use super::cases::portal_uploader;
-use super::run;
-use crate::connector::portal::{PortalOp, PortalReply};
+use super::session::ask;
+use crate::connector::portal::PortalOp;
 use crate::i18n::Key;
 use crate::ui::case_labels::{category_key, priority_key};
 use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::field::Field;
 use crate::ui::files::FilePicker;
 use crate::ui::locale::use_i18n;
 use crate::ui::markup::Markup;
@@ -51,12 +52,11 @@ pub fn NewCasePage() -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            crate::store::desk::sleep(SUGGEST_DELAY_MS as u32).await;
+            crate::browser::timer::sleep(SUGGEST_DELAY_MS as u32).await;
             if generation.try_get_value() != Some(mine) {
                 return;
             }
-            let op = PortalOp::Articles { search: Some(text), category: None, limit: Some(5) };
-            if let Ok(PortalReply::Articles(list)) = run(op).await {
+            if let Ok(list) = ask(PortalOp::articles(Some(text), None, Some(5))).await {
                 if generation.try_get_value() == Some(mine) {
                     suggestions.set(list);
                 }
@@ -73,7 +73,8 @@ pub fn NewCasePage() -> impl IntoView {
         if first {
             let query = subject.get_untracked();
             leptos::task::spawn_local(async move {
-                let _ = run(PortalOp::SuggestionOpened { id, query }).await;
+                // Only counts toward deflection: losing one is harmless.
+                let _ = ask(PortalOp::suggestion_opened(id, query)).await;
             });
         }
     };
@@ -99,12 +100,11 @@ pub fn NewCasePage() -> impl IntoView {
         error.set(None);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match run(PortalOp::CreateCase(new)).await {
-                Ok(PortalReply::Thread(thread)) => {
+            match ask(PortalOp::create_case(new)).await {
+                Ok(thread) => {
                     let id = crate::connector::trato::encode_component(&thread.case.id);
                     navigate(&format!("/portal/cases/{id}?created=1"), Default::default());
                 }
-                Ok(_) => {}
                 Err(e) => {
                     if let crate::connector::ConnectorError::Invalid { fields, .. } = &e {
                         field_errors.set(fields.clone());
@@ -121,8 +121,7 @@ pub fn NewCasePage() -> impl IntoView {
         <main id="main" class="portal-page">
             <h1>{move || i18n.t(Key::NewCase)}</h1>
             <form class="case-form" on:submit=on_submit novalidate>
-                <label class="field">
-                    <span>{move || i18n.t(Key::SubjectLabel)}</span>
+                <Field label=Key::SubjectLabel>
                     <input
                         type="text"
                         name="subject"
@@ -133,7 +132,7 @@ pub fn NewCasePage() -> impl IntoView {
                         prop:value=move || subject.get()
                         on:input=on_subject
                     />
-                </label>
+                </Field>
                 <section class="suggestions" aria-live="polite">
                     <Show when=move || !suggestions.with(Vec::is_empty)>
                         <h2 id="suggestions-title">{move || i18n.t(Key::MaybeThisHelps)}</h2>
@@ -166,8 +165,7 @@ pub fn NewCasePage() -> impl IntoView {
                         </ul>
                     </Show>
                 </section>
-                <label class="field">
-                    <span>{move || i18n.t(Key::DescriptionLabel)}</span>
+                <Field label=Key::DescriptionLabel>
                     <textarea
                         name="description"
                         rows="6"
@@ -176,18 +174,16 @@ pub fn NewCasePage() -> impl IntoView {
                         aria-invalid=invalid("description")
                         bind:value=description
                     ></textarea>
-                </label>
+                </Field>
                 <div class="field-row">
-                    <label class="field">
-                        <span>{move || i18n.t(Key::CategoryLabel)}</span>
+                    <Field label=Key::CategoryLabel>
                         <select on:change=move |ev| category.set(event_target_value(&ev))>
                             {CASE_CATEGORIES.into_iter().map(|c| view! {
                                 <option value=c selected=move || category.get() == c>{move || i18n.t(category_key(c))}</option>
                             }).collect_view()}
                         </select>
-                    </label>
-                    <label class="field">
-                        <span>{move || i18n.t(Key::PriorityLabel)}</span>
+                    </Field>
+                    <Field label=Key::PriorityLabel>
                         <select on:change=move |ev| {
                             if let Some(p) = CasePriority::parse(&event_target_value(&ev)) {
                                 priority.set(p);
@@ -197,7 +193,7 @@ pub fn NewCasePage() -> impl IntoView {
                                 <option value=p.as_str() selected=move || priority.get() == p>{move || i18n.t(priority_key(p))}</option>
                             }).collect_view()}
                         </select>
-                    </label>
+                    </Field>
                 </div>
                 <FilePicker uploader=uploader files=files id="case-files" />
                 {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}

@@ -1,7 +1,7 @@
 //! My orders: quotes and orders with status, dates, lines and totals (read only).
 
-use super::run;
-use crate::connector::portal::{PortalOp, PortalReply};
+use super::session::ask;
+use crate::connector::portal::PortalOp;
 use crate::i18n::{intl, Key};
 use crate::ui::error::{describe, ErrorMessage};
 use crate::ui::locale::use_i18n;
@@ -25,24 +25,19 @@ fn status_key(status: &str) -> Key {
 #[component]
 pub fn OrdersPage() -> impl IntoView {
     let i18n = use_i18n();
-    let orders = RwSignal::new(None::<Vec<Order>>);
-    let error = RwSignal::new(None::<String>);
-    leptos::task::spawn_local(async move {
-        match run(PortalOp::Orders).await {
-            Ok(PortalReply::Orders(list)) => orders.set(Some(list)),
-            Ok(_) => {}
-            Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
-        }
-    });
+    let orders = LocalResource::new(|| ask(PortalOp::orders()));
     view! {
         <main id="main" class="portal-page">
             <h1>{move || i18n.t(Key::MyOrders)}</h1>
-            {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-            {move || match orders.get() {
-                None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoOrders)}</p> }.into_any(),
-                Some(list) => view! { <div class="orders">{list.into_iter().map(|o| view! { <OrderCard order=o /> }).collect_view()}</div> }.into_any(),
-            }}
+            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoOrders)}</p> }.into_any(),
+                        Ok(list) => view! { <div class="orders">{list.into_iter().map(|o| view! { <OrderCard order=o /> }).collect_view()}</div> }.into_any(),
+                    }
+                })}
+            </Transition>
         </main>
     }
 }

@@ -1,10 +1,11 @@
 //! My profile: name, phone, preferred language and mail notifications.
 
-use super::{apply_customer_locale, run, PortalState};
-use crate::connector::portal::{PortalOp, PortalReply};
+use super::session::{apply_customer_locale, ask, PortalState};
+use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
 use crate::i18n::{Key, Locale};
 use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::field::Field;
 use crate::ui::locale::use_i18n;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -40,13 +41,12 @@ pub fn ProfilePage() -> impl IntoView {
         error.set(None);
         notice.set(None);
         leptos::task::spawn_local(async move {
-            match run(PortalOp::UpdateProfile(patch)).await {
-                Ok(PortalReply::Profile(customer)) => {
+            match ask(PortalOp::update_profile(patch)).await {
+                Ok(customer) => {
                     apply_customer_locale(i18n, &customer);
                     state.customer.set(Some(customer));
                     notice.set(Some(i18n.t(Key::ProfileSaved).into()));
                 }
-                Ok(_) => {}
                 Err(ConnectorError::Invalid { .. }) => error.set(Some(i18n.t(Key::FixFields).into())),
                 Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
             }
@@ -58,21 +58,18 @@ pub fn ProfilePage() -> impl IntoView {
             <h1>{move || i18n.t(Key::Profile)}</h1>
             <form class="profile-form" on:submit=on_submit>
                 <p class="muted">{move || i18n.0.get().tf(Key::SignedInWith, &[("email", &email)])}</p>
-                <label class="field">
-                    <span>{move || i18n.t(Key::NameLabel)}</span>
+                <Field label=Key::NameLabel>
                     <input type="text" autocomplete="name" required maxlength="200" bind:value=name />
-                </label>
-                <label class="field">
-                    <span>{move || i18n.t(Key::PhoneLabel)}</span>
+                </Field>
+                <Field label=Key::PhoneLabel>
                     <input type="tel" autocomplete="tel" maxlength="50" bind:value=phone />
-                </label>
-                <label class="field">
-                    <span>{move || i18n.t(Key::PreferredLanguage)}</span>
+                </Field>
+                <Field label=Key::PreferredLanguage>
                     <select on:change=move |ev| locale.set(event_target_value(&ev))>
                         <option value="es" lang="es" selected=move || locale.get() == "es">{Locale::Es.t(Key::LanguageName)}</option>
                         <option value="en" lang="en" selected=move || locale.get() == "en">{Locale::En.t(Key::LanguageName)}</option>
                     </select>
-                </label>
+                </Field>
                 <label class="check">
                     <input type="checkbox" bind:checked=notify />
                     <span>{move || i18n.t(Key::MailNotifications)}</span>

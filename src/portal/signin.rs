@@ -1,11 +1,12 @@
 //! Passwordless sign-in: the customer asks for a link by mail; opening the link (`/portal/signin#token=…`)
 //! trades the token for a session. The token is taken out of the address bar at once and sent in a request body.
 
-use super::{apply_customer_locale, run, PortalState};
-use crate::connector::portal::{PortalOp, PortalReply};
+use super::session::{apply_customer_locale, ask, PortalState};
+use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
 use crate::i18n::Key;
 use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::field::Field;
 use crate::ui::locale::use_i18n;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -44,8 +45,8 @@ pub fn SignInPage() -> impl IntoView {
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match run(PortalOp::Redeem(token)).await {
-                Ok(PortalReply::SignedIn(signed)) => {
+            match ask(PortalOp::redeem(token)).await {
+                Ok(signed) => {
                     apply_customer_locale(i18n, &signed.customer);
                     state.customer.set(Some(signed.customer));
                     let target = match signed.case_id {
@@ -54,7 +55,7 @@ pub fn SignInPage() -> impl IntoView {
                     };
                     navigate(&target, Default::default());
                 }
-                Ok(_) | Err(ConnectorError::Unauthorized(_)) => error.set(Some(i18n.t(Key::LinkExpired).into())),
+                Err(ConnectorError::Unauthorized(_)) => error.set(Some(i18n.t(Key::LinkExpired).into())),
                 Err(other) => error.set(Some(describe(i18n.0.get_untracked(), &other))),
             }
             busy.set(false);
@@ -78,8 +79,8 @@ pub fn SignInPage() -> impl IntoView {
         let locale = i18n.0.get_untracked();
         leptos::task::spawn_local(async move {
             let request = LinkRequest { email: address.clone(), locale: Some(locale.code().into()) };
-            match run(PortalOp::RequestLink(request)).await {
-                Ok(_) => sent.set(Some(locale.tf(Key::LinkSent, &[("email", &address)]))),
+            match ask(PortalOp::request_link(request)).await {
+                Ok(()) => sent.set(Some(locale.tf(Key::LinkSent, &[("email", &address)]))),
                 Err(ConnectorError::RateLimited(_)) => error.set(Some(locale.t(Key::TooManyLinks).into())),
                 Err(ConnectorError::Invalid { .. }) => error.set(Some(locale.t(Key::InvalidEmail).into())),
                 Err(other) => error.set(Some(describe(locale, &other))),
@@ -97,10 +98,9 @@ pub fn SignInPage() -> impl IntoView {
             <form class="login-card" on:submit=on_submit>
                 <h1>{move || i18n.t(Key::PortalSignInTitle)}</h1>
                 <p class="muted">{move || i18n.t(Key::PortalSignInIntro)}</p>
-                <label class="field">
-                    <span>{move || i18n.t(Key::Email)}</span>
+                <Field label=Key::Email>
                     <input type="email" name="email" autocomplete="email" required bind:value=email />
-                </label>
+                </Field>
                 {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
                 <p role="status" class="notice">{move || sent.get()}</p>
                 <button type="submit" class="primary" disabled=move || busy.get()>

@@ -2,55 +2,41 @@
 //! indexes the screens need, the rep list, a metadata store (sync cursor) and the outbox. Every write is one
 //! [`Batch`] in one transaction, so an optimistic record and its outbox entry are stored together or not at all.
 
+use super::batch::Batch;
+use super::board_data::{BoardData, Partial, FIRST_CARDS};
+use super::error::CacheError;
 use super::outbox::Entry;
-use super::record::{Kind, Row};
+use super::record::{IndexValue, Kind, Row, STAGE_POSITION};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
-use indexed_db_futures::KeyPath;
-use js_sys::{Object, Reflect};
-use trato_protocol::User;
+use indexed_db_futures::{KeyPath, KeyRange};
+use js_sys::{Array, Object, Reflect};
+use std::collections::HashMap;
+use trato_protocol::{Account, Deal, Pipeline, User};
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The schema version this code writes. Version 1 had the record stores, `meta` and `outbox`; version 2 added the
-/// `users` store and the owner and update-time indexes.
-pub const SCHEMA_VERSION: u32 = 2;
+/// `users` store and the owner and update-time indexes; version 3 the deals' index by stage and position (the
+/// first cards of a column without reading the others).
+pub const SCHEMA_VERSION: u32 = 3;
 
 const META: &str = "meta";
 const OUTBOX: &str = "outbox";
 const USERS: &str = "users";
 
-/// Why the cache could not be used.
-#[derive(Clone, Debug, PartialEq)]
-pub enum CacheError {
-    /// The device's storage is full; nothing of this write was stored.
-    Quota,
-    /// IndexedDB is missing or failed.
-    Failed(String),
-}
-
-impl std::fmt::Display for CacheError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CacheError::Quota => write!(f, "storage full"),
-            CacheError::Failed(message) => write!(f, "{message}"),
-        }
-    }
-}
-
 fn failed(error: impl std::fmt::Debug) -> CacheError {
-    let text = format!("{error:?}");
-    if text.contains("QuotaExceeded") {
-        CacheError::Quota
-    } else {
-        CacheError::Failed(text.chars().take(300).collect())
-    }
+    CacheError::from_text(&format!("{error:?}"))
 }
 
-/// Indexes created by schema version 1.
-fn v1_indexes(kind: Kind) -> &'static [&'static str] {
+/// Text indexes of each kind at schema version `version`.
+fn text_indexes(kind: Kind, version: u32) -> &'static [&'static str] {
+    if version >= 2 {
+        return kind.indexed_fields();
+    }
     match kind {
         Kind::Deals => &["stage_id", "account_id"],
         Kind::Contacts => &["account_id"],
@@ -59,68 +45,65 @@ fn v1_indexes(kind: Kind) -> &'static [&'static str] {
     }
 }
 
-/// Brings a database from `old` to `new` (each step once, in order; data is kept).
-fn upgrade(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> {
+fn create_record_store(db: &Database, kind: Kind, version: u32) -> indexed_db_futures::Result<ObjectStore<'_>> {
+    let store = db.create_object_store(kind.name()).with_key_path(KeyPath::One("id")).build()?;
+    for field in text_indexes(kind, version) {
+        store.create_index(*field, KeyPath::One(*field)).build()?;
+    }
+    if kind == Kind::Deals && version >= 3 {
+        store.create_index(STAGE_POSITION, KeyPath::from(vec!["stage_id", "position"])).build()?;
+    }
+    Ok(store)
+}
+
+/// Brings a database from `old` to `new` (each step once, in order). `saved_deals` are the deal rows of an older
+/// database, read before the upgrade: version 3 rebuilds the deals store (with the position copied out) from
+/// them.
+fn upgrade(db: &Database, old: u32, new: u32, saved_deals: &[String]) -> indexed_db_futures::Result<()> {
     if old < 1 {
         for kind in Kind::ALL {
-            let store = db.create_object_store(kind.name()).with_key_path(KeyPath::One("id")).build()?;
-            for field in v1_indexes(kind) {
-                store.create_index(*field, KeyPath::One(*field)).build()?;
-            }
+            create_record_store(db, kind, new)?;
         }
         db.create_object_store(META).build()?;
         db.create_object_store(OUTBOX).with_key_path(KeyPath::One("seq")).with_auto_increment(true).build()?;
+        if new >= 2 {
+            db.create_object_store(USERS).with_key_path(KeyPath::One("id")).build()?;
+        }
+        return Ok(());
     }
     if old < 2 && new >= 2 {
         let users = db.create_object_store(USERS).with_key_path(KeyPath::One("id")).build()?;
         let tx = users.transaction();
-        for kind in Kind::ALL {
+        for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Deals || new < 3) {
             let store = tx.object_store(kind.name())?;
-            for field in kind.indexed_fields().iter().filter(|f| !v1_indexes(kind).contains(f)) {
+            for field in kind.indexed_fields().iter().filter(|f| !text_indexes(kind, 1).contains(f)) {
                 store.create_index(*field, KeyPath::One(*field)).build()?;
+            }
+        }
+    }
+    if old < 3 && new >= 3 {
+        db.delete_object_store(Kind::Deals.name())?;
+        let store = create_record_store(db, Kind::Deals, new)?;
+        for json in saved_deals {
+            if let Some(row) = Row::from_json(Kind::Deals, json) {
+                if let Ok(object) = row_object(&row) {
+                    store.put(object).primitive()?;
+                }
             }
         }
     }
     Ok(())
 }
 
-/// All the writes of one change, applied in one transaction.
-#[derive(Clone, Debug, Default)]
-pub struct Batch {
-    /// Records to store.
-    pub put: Vec<(Kind, Row)>,
-    /// Records to remove, by id.
-    pub delete: Vec<(Kind, String)>,
-    /// Metadata to set.
-    pub meta: Vec<(String, String)>,
-    /// New outbox entries (their `seq` is assigned by the store, in order).
-    pub enqueue: Vec<Entry>,
-    /// Outbox entries to overwrite.
-    pub requeue: Vec<Entry>,
-    /// Outbox entries to remove, by `seq`.
-    pub dequeue: Vec<u64>,
-    /// The rep list, replacing the stored one.
-    pub users: Option<Vec<User>>,
-}
-
-impl Batch {
-    /// Whether the batch writes nothing.
-    pub fn is_empty(&self) -> bool {
-        self.put.is_empty()
-            && self.delete.is_empty()
-            && self.meta.is_empty()
-            && self.enqueue.is_empty()
-            && self.requeue.is_empty()
-            && self.dequeue.is_empty()
-            && self.users.is_none()
-    }
-}
-
 fn row_object(row: &Row) -> Result<JsValue, CacheError> {
     let object = Object::new();
     Reflect::set(&object, &"id".into(), &row.id.as_str().into()).map_err(failed)?;
     for (field, value) in &row.indexed {
-        Reflect::set(&object, &(*field).into(), &value.as_str().into()).map_err(failed)?;
+        let value = match value {
+            IndexValue::Text(text) => JsValue::from_str(text),
+            IndexValue::Number(number) => JsValue::from_f64(*number),
+        };
+        Reflect::set(&object, &(*field).into(), &value).map_err(failed)?;
     }
     Reflect::set(&object, &"json".into(), &row.json.as_str().into()).map_err(failed)?;
     Ok(object.into())
@@ -140,6 +123,10 @@ fn json_of(value: &JsValue) -> Option<String> {
     Reflect::get(value, &"json".into()).ok()?.as_string()
 }
 
+fn decode_all<R: serde::de::DeserializeOwned>(values: &[JsValue]) -> Vec<R> {
+    values.iter().filter_map(json_of).filter_map(|j| Row::decode(&j)).collect()
+}
+
 /// An open cache database.
 #[derive(Debug)]
 pub struct Cache {
@@ -149,25 +136,50 @@ pub struct Cache {
 impl Cache {
     /// Opens (creating or upgrading) the database `name` at the current schema.
     pub async fn open(name: &str) -> Result<Cache, CacheError> {
-        Cache::open_at(name, SCHEMA_VERSION).await
+        // Usually the database is already at the current schema: one open, no upgrade.
+        let current = Database::open(name).await.map_err(failed)?;
+        let version = current.version() as u32;
+        let fresh = !current.object_store_names().any(|n| n == META);
+        if version >= SCHEMA_VERSION && !fresh {
+            return Ok(Cache::watch(current));
+        }
+        let saved = if fresh || version >= 3 {
+            vec![]
+        } else {
+            let cache = Cache { db: current.clone() };
+            cache.all(Kind::Deals).await?
+        };
+        current.close();
+        let old = if fresh { 0 } else { version };
+        Cache::open_from(name, old, SCHEMA_VERSION, saved).await
     }
 
-    /// Opens `name` at an older schema `version` (tests of the upgrade path use this).
+    /// Opens `name` at an older schema `version` (tests of the upgrade path use this; `name` must not exist).
     pub async fn open_at(name: &str, version: u32) -> Result<Cache, CacheError> {
+        Cache::open_from(name, 0, version, vec![]).await
+    }
+
+    async fn open_from(name: &str, old: u32, version: u32, saved: Vec<String>) -> Result<Cache, CacheError> {
         let db = Database::open(name)
             .with_version(version)
             .with_on_upgrade_needed(move |event, db| {
-                upgrade(&db, event.old_version() as u32, event.new_version().unwrap_or(0.0) as u32)
+                // A database deleted meanwhile starts from nothing.
+                let old = if event.old_version() < 1.0 { 0 } else { old };
+                upgrade(&db, old, event.new_version().unwrap_or(0.0) as u32, &saved)
             })
             .await
             .map_err(failed)?;
-        // Another tab deleting (sign-out) or upgrading the database: let it, by closing this connection.
+        Ok(Cache::watch(db))
+    }
+
+    /// Lets another tab delete (sign-out) or upgrade the database, by closing this connection when asked.
+    fn watch(db: Database) -> Cache {
         let sys = db.as_sys().unchecked_ref::<web_sys::IdbDatabase>().clone();
         let closer = sys.clone();
         let on_change = Closure::<dyn Fn()>::new(move || closer.close());
         sys.set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
         on_change.forget();
-        Ok(Cache { db })
+        Cache { db }
     }
 
     /// Deletes the database `name` (sign-out). Other tabs' connections close when they are told to.
@@ -240,7 +252,7 @@ impl Cache {
 
     /// The stored rep list.
     pub async fn users(&self) -> Result<Vec<User>, CacheError> {
-        Ok(self.read_all(USERS, None).await?.iter().filter_map(json_of).filter_map(|j| Row::decode(&j)).collect())
+        Ok(decode_all(&self.read_all(USERS, None).await?))
     }
 
     /// The outbox, oldest first.
@@ -255,6 +267,85 @@ impl Cache {
             }
         }
         Ok(entries)
+    }
+
+    /// The board as far as it can be read at once, in one transaction: the pipelines, the reps and, for the shown
+    /// pipeline (`wanted`, else the first), the first cards of each column with each column's count, with the
+    /// account names of those cards. `None` when nothing was ever pulled here.
+    pub async fn first_cards(&self, wanted: Option<&str>) -> Result<Option<BoardData>, CacheError> {
+        let stores = [Kind::Pipelines.name(), Kind::Deals.name(), Kind::Accounts.name(), USERS, META];
+        let tx = self.db.transaction(stores).build().map_err(failed)?;
+        let meta = tx.object_store(META).map_err(failed)?;
+        let cursor: Option<JsValue> =
+            meta.get("cursor".to_string()).primitive().map_err(failed)?.await.map_err(failed)?;
+        if cursor.is_none() {
+            return Ok(None);
+        }
+        let pipeline_store = tx.object_store(Kind::Pipelines.name()).map_err(failed)?;
+        let values: Vec<JsValue> = pipeline_store
+            .get_all::<JsValue>()
+            .primitive()
+            .map_err(failed)?
+            .await
+            .map_err(failed)?
+            .collect::<Result<_, _>>()
+            .map_err(failed)?;
+        let mut pipelines: Vec<Pipeline> = decode_all(&values);
+        BoardData::sort_pipelines(&mut pipelines);
+        let Some(pipeline) = BoardData::pick_pipeline(&pipelines, wanted).cloned() else {
+            return Ok(Some(BoardData { pipelines, ..Default::default() }));
+        };
+        let deal_store = tx.object_store(Kind::Deals.name()).map_err(failed)?;
+        let index = deal_store.index(STAGE_POSITION).map_err(failed)?;
+        let mut deals: Vec<Deal> = Vec::new();
+        let mut counts = HashMap::new();
+        for stage in &pipeline.stages {
+            let low = Array::of2(&stage.id.as_str().into(), &JsValue::from_f64(f64::NEG_INFINITY));
+            let high = Array::of2(&stage.id.as_str().into(), &JsValue::from_f64(f64::INFINITY));
+            let range = || KeyRange::Bound(JsValue::from(low.clone()), false, JsValue::from(high.clone()), false);
+            let first: Vec<JsValue> = index
+                .get_all::<JsValue>()
+                .with_query::<JsValue, _>(range())
+                .with_limit(FIRST_CARDS)
+                .primitive()
+                .map_err(failed)?
+                .await
+                .map_err(failed)?
+                .collect::<Result<_, _>>()
+                .map_err(failed)?;
+            let count: u32 =
+                index.count().with_query::<JsValue, _>(range()).primitive().map_err(failed)?.await.map_err(failed)?;
+            deals.extend(decode_all::<Deal>(&first));
+            counts.insert(stage.id.clone(), u64::from(count));
+        }
+        let accounts = tx.object_store(Kind::Accounts.name()).map_err(failed)?;
+        let mut account_names = HashMap::new();
+        for id in deals.iter().filter_map(|d| d.account_id.clone()) {
+            if account_names.contains_key(&id) {
+                continue;
+            }
+            let value: Option<JsValue> = accounts.get(id.clone()).primitive().map_err(failed)?.await.map_err(failed)?;
+            if let Some(account) = value.as_ref().and_then(json_of).and_then(|j| Row::decode::<Account>(&j)) {
+                account_names.insert(id, account.name);
+            }
+        }
+        let users_store = tx.object_store(USERS).map_err(failed)?;
+        let values: Vec<JsValue> = users_store
+            .get_all::<JsValue>()
+            .primitive()
+            .map_err(failed)?
+            .await
+            .map_err(failed)?
+            .collect::<Result<_, _>>()
+            .map_err(failed)?;
+        let users: Vec<User> = decode_all(&values);
+        Ok(Some(BoardData {
+            pipelines,
+            deals,
+            account_names,
+            users: users.into_iter().map(|u| (u.id.clone(), u)).collect(),
+            partial: Some(Partial { pipeline_id: pipeline.meta.id.clone(), counts }),
+        }))
     }
 
     /// Applies every write of `batch` in one transaction: all of it is stored, or none of it.

@@ -1,29 +1,25 @@
-//! The desk's data: what the board shows ([`BoardData`]), the cache's record rows ([`record`]), the outbox rules
-//! ([`outbox`]) and, in the browser, the IndexedDB cache ([`cache`]) and the store the screens use
-//! ([`desk::DeskStore`]): the only path between desk screens and the backend.
+//! The desk's data: the only path between desk screens and the backend.
+//!
+//! Pure, natively tested parts: [`record`] (records as rows), [`batch`] (one transaction's writes), [`outbox`]
+//! (queued changes and their rules), [`pull`] (what each page of the changes feed writes and tells), [`send`]
+//! (what an attempt's outcome means, how a success is settled), [`event`] (what the screens are told),
+//! [`board_data`] and [`error`]. In the browser: [`cache`] (IndexedDB) and [`desk::DeskStore`], which only does
+//! I/O, locks, channels and timers around those decisions.
 
+pub mod batch;
+pub mod board_data;
 #[cfg(target_arch = "wasm32")]
 pub mod cache;
 #[cfg(target_arch = "wasm32")]
 pub mod desk;
+pub mod error;
+pub mod event;
 pub mod outbox;
+pub mod pull;
 pub mod record;
+pub mod send;
 
-use std::collections::HashMap;
-use trato_protocol::*;
-
+pub use board_data::BoardData;
 #[cfg(target_arch = "wasm32")]
-pub use desk::{DeskStore, StoreEvent, SyncStatus};
-
-/// Everything the pipeline board shows.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BoardData {
-    /// Pipelines with their stages, in backend order.
-    pub pipelines: Vec<Pipeline>,
-    /// Deals of every pipeline.
-    pub deals: Vec<Deal>,
-    /// Account names by id, for the cards.
-    pub account_names: HashMap<String, String>,
-    /// Reps by id, for owner initials.
-    pub users: HashMap<String, User>,
-}
+pub use desk::DeskStore;
+pub use event::{StoreEvent, SyncStatus};

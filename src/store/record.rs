@@ -1,5 +1,6 @@
 //! Records as the cache keeps them: which kind, which id, and the fields the cache indexes.
 
+use serde::Deserialize;
 use serde_json::Value;
 use trato_protocol::*;
 
@@ -42,8 +43,8 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.name() == name)
     }
 
-    /// The fields this kind is indexed by (each becomes an IndexedDB index of the same name): what the screens
-    /// look records up by.
+    /// The text fields this kind is indexed by (each becomes an IndexedDB index of the same name): what the
+    /// screens look records up by.
     pub fn indexed_fields(self) -> &'static [&'static str] {
         match self {
             Kind::Deals => &["stage_id", "account_id", "owner_id", "updated_at"],
@@ -53,6 +54,26 @@ impl Kind {
             Kind::Pipelines | Kind::Views => &[],
         }
     }
+
+    /// The number fields copied out of this kind's records (for compound indexes).
+    pub fn number_fields(self) -> &'static [&'static str] {
+        match self {
+            Kind::Deals => &["position"],
+            _ => &[],
+        }
+    }
+}
+
+/// The index of deals by stage, then position: the first cards of a column without reading the others.
+pub const STAGE_POSITION: &str = "stage_position";
+
+/// A value copied out of a record for an index.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IndexValue {
+    /// A text field.
+    Text(String),
+    /// A number field.
+    Number(f64),
 }
 
 /// One record as stored in the cache: its id, the indexed fields copied out, and the record itself as JSON text
@@ -61,24 +82,58 @@ impl Kind {
 pub struct Row {
     /// Record id (the object store key).
     pub id: String,
-    /// `(field, value)` for each of [`Kind::indexed_fields`] the record has a value for.
-    pub indexed: Vec<(&'static str, String)>,
+    /// `(field, value)` for each indexed field the record has a value for.
+    pub indexed: Vec<(&'static str, IndexValue)>,
     /// The record, JSON.
     pub json: String,
 }
 
+/// The fields any kind may index, read without building the whole record.
+#[derive(Deserialize)]
+struct Indexed {
+    id: Option<String>,
+    stage_id: Option<String>,
+    account_id: Option<String>,
+    owner_id: Option<String>,
+    updated_at: Option<String>,
+    deal_id: Option<String>,
+    position: Option<f64>,
+}
+
 impl Row {
+    /// The row for a record of `kind` given as JSON text, kept as it is; `None` when it is not a record with an
+    /// id.
+    pub fn from_json(kind: Kind, json: &str) -> Option<Row> {
+        let fields: Indexed = serde_json::from_str(json).ok()?;
+        let id = fields.id.clone()?;
+        let text = |name: &str| -> Option<String> {
+            match name {
+                "stage_id" => fields.stage_id.clone(),
+                "account_id" => fields.account_id.clone(),
+                "owner_id" => fields.owner_id.clone(),
+                "updated_at" => fields.updated_at.clone(),
+                "deal_id" => fields.deal_id.clone(),
+                _ => None,
+            }
+        };
+        let mut indexed: Vec<(&'static str, IndexValue)> =
+            kind.indexed_fields().iter().filter_map(|f| Some((*f, IndexValue::Text(text(f)?)))).collect();
+        for field in kind.number_fields() {
+            if let (&"position", Some(position)) = (field, fields.position.filter(|p| p.is_finite())) {
+                indexed.push((field, IndexValue::Number(position)));
+            }
+        }
+        Some(Row { id, indexed, json: json.to_string() })
+    }
+
     /// The row for a record of `kind` given as a JSON value; `None` when it has no id.
     pub fn from_value(kind: Kind, value: &Value) -> Option<Row> {
-        let id = value["id"].as_str()?.to_string();
-        let indexed =
-            kind.indexed_fields().iter().filter_map(|f| Some((*f, value[*f].as_str()?.to_string()))).collect();
-        Some(Row { id, indexed, json: value.to_string() })
+        Row::from_json(kind, &value.to_string())
     }
 
     /// The row for a typed record.
     pub fn from_record<R: Record>(kind: Kind, record: &R) -> Option<Row> {
-        Row::from_value(kind, &serde_json::to_value(record).ok()?)
+        Row::from_json(kind, &serde_json::to_string(record).ok()?)
     }
 
     /// The typed record back; `None` when the stored text does not decode (a bad row is skipped, never fatal).
@@ -92,21 +147,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_copy_out_the_indexed_fields() {
-        let value = serde_json::json!({"id": "deal_1", "stage_id": "s1", "account_id": null, "owner_id": "u1",
-            "updated_at": "2026-01-01T00:00:00Z", "name": "<b>x</b>"});
-        let row = Row::from_value(Kind::Deals, &value).unwrap();
+    fn rows_copy_out_the_indexed_fields_and_keep_the_text() {
+        let json = r#"{"id":"deal_1","stage_id":"s1","account_id":null,"owner_id":"u1","updated_at":"2026-01-01T00:00:00Z","name":"<b>x</b>","position":2048.5}"#;
+        let row = Row::from_json(Kind::Deals, json).unwrap();
         assert_eq!(row.id, "deal_1");
         assert_eq!(
             row.indexed,
             vec![
-                ("stage_id", "s1".to_string()),
-                ("owner_id", "u1".into()),
-                ("updated_at", "2026-01-01T00:00:00Z".into())
+                ("stage_id", IndexValue::Text("s1".into())),
+                ("owner_id", IndexValue::Text("u1".into())),
+                ("updated_at", IndexValue::Text("2026-01-01T00:00:00Z".into())),
+                ("position", IndexValue::Number(2048.5)),
             ]
         );
-        assert_eq!(serde_json::from_str::<Value>(&row.json).unwrap(), value);
-        assert!(Row::from_value(Kind::Deals, &serde_json::json!({"name": "no id"})).is_none());
+        assert_eq!(row.json, json, "the record is stored exactly as it came");
+        assert!(Row::from_json(Kind::Deals, r#"{"name": "no id"}"#).is_none());
+        assert!(Row::from_json(Kind::Deals, "not json").is_none());
         assert_eq!(Kind::from_name("activities"), Some(Kind::Activities));
         assert_eq!(Kind::from_name("users"), None);
     }

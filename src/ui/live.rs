@@ -63,7 +63,7 @@ fn open(live: Rc<Live>, pause: Rc<Cell<u32>>, reconnect: bool) {
         pause.set((wait * 2).min(MAX_PAUSE_MS));
         let (live, pause) = (live.clone(), pause.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            crate::store::desk::sleep(wait).await;
+            crate::browser::timer::sleep(wait).await;
             open(live, pause, true);
         });
     });

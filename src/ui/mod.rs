@@ -1,8 +1,9 @@
 //! Shared user-interface pieces used by every face: locale context, language switch, error messages,
-//! file attachments, article bodies.
+//! form fields, file attachments, article bodies.
 
 pub mod case_labels;
 pub mod error;
+pub mod field;
 pub mod files;
 pub mod live;
 pub mod locale;

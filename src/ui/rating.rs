@@ -1,6 +1,7 @@
 //! The satisfaction rating fields (1–5 and a comment), shared by the portal's case rating and the chat widget.
 
 use crate::i18n::Key;
+use crate::ui::field::Field;
 use crate::ui::locale::use_i18n;
 use leptos::prelude::*;
 use trato_protocol::MAX_COMMENT;
@@ -43,9 +44,8 @@ pub fn RatingFields(
             </div>
             <p class="muted">{move || i18n.t(Key::RateHint)}</p>
         </fieldset>
-        <label class="field">
-            <span>{move || i18n.t(Key::RateComment)}</span>
+        <Field label=Key::RateComment>
             <textarea rows="2" maxlength=MAX_COMMENT.to_string() bind:value=comment></textarea>
-        </label>
+        </Field>
     }
 }

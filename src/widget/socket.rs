@@ -1,7 +1,7 @@
 //! The realtime connection: a live socket (`ui::live`) to `/api/v1/widget/socket` whose first message is the
 //! visitor's token; each reconnect backfills whatever was missed meanwhile.
 
-use super::Chat;
+use super::chat::Chat;
 use crate::connector::widget::WidgetOp;
 use trato_protocol::*;
 
@@ -28,7 +28,7 @@ fn handle(chat: &Chat, event: ChatEvent) {
         }),
         ChatEvent::Read { .. } => {}
         ChatEvent::Conversation { conversation } => {
-            super::bridge::tell_active(conversation.status == ConversationStatus::Open);
+            super::host::tell_active(conversation.status == ConversationStatus::Open);
             chat.update(|s| s.conversation = Some(conversation));
         }
     }
@@ -66,10 +66,11 @@ pub fn typing(chat: &Chat) {
     chat.update(|s| s.last_typing = now);
     let chat = chat.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let _ = chat.run(WidgetOp::Typing(true)).await;
-        crate::store::desk::sleep(4_000).await;
+        // Typing hints are best effort: losing one is harmless.
+        let _ = chat.ask(WidgetOp::typing(true)).await;
+        crate::browser::timer::sleep(4_000).await;
         if js_sys::Date::now() - chat.with(|s| s.last_typing) >= 3_900.0 {
-            let _ = chat.run(WidgetOp::Typing(false)).await;
+            let _ = chat.ask(WidgetOp::typing(false)).await;
         }
     });
 }

@@ -3,10 +3,13 @@
 //! only what a change touched, so the composer keeps its focus and text and the live region announces only new
 //! messages. User text is only ever rendered as text.
 
+use super::chat::{Chat, Screen, Shown, State};
 use super::dom::{self, El};
-use super::{socket, Chat, Screen, Shown, State};
+use super::socket;
 use crate::connector::widget::{WidgetOp, WidgetReply};
+use crate::connector::Ask;
 use crate::i18n::{intl, Key, Locale};
+use std::cell::RefCell;
 use trato_protocol::*;
 use web_sys::Element;
 
@@ -53,7 +56,7 @@ pub fn mount(chat: &Chat) {
         .class("icon-button")
         .attr("aria-label", locale.t(Key::CloseChat))
         .text("×")
-        .on("click", |_| super::bridge::ask_close());
+        .on("click", |_| super::host::ask_close());
     let company = El::new("p").class("muted").0;
     let head = El::new("header")
         .class("widget-head")
@@ -70,16 +73,18 @@ pub fn mount(chat: &Chat) {
     if let Some(body) = document.body() {
         let _ = body.append_with_node_1(&main);
     }
-    *chat.0.panel.borrow_mut() =
-        Some(Panel { main, company, alert, screen: None, shown: vec![], conversation: None, submit: None });
-    refresh(chat);
+    let panel =
+        RefCell::new(Panel { main, company, alert, screen: None, shown: vec![], conversation: None, submit: None });
+    chat.set_render(move |chat| {
+        if let Ok(mut panel) = panel.try_borrow_mut() {
+            refresh(chat, &mut panel);
+        }
+    });
 }
 
 /// Brings the panel in line with the state.
-pub fn refresh(chat: &Chat) {
-    let Ok(mut slot) = chat.0.panel.try_borrow_mut() else { return };
-    let Some(panel) = slot.as_mut() else { return };
-    let state = chat.0.state.borrow();
+fn refresh(chat: &Chat, panel: &mut Panel) {
+    let state = chat.state();
     dom::set_text(&panel.company, state.config.as_ref().map(|c| c.name.as_str()).unwrap_or(""));
     dom::set_text(&panel.alert, state.error.as_deref().unwrap_or(""));
     dom::set_flag(&panel.alert, "hidden", state.error.is_none());
@@ -141,12 +146,12 @@ fn text_input(kind: &str, autocomplete: &str, value: &str) -> El {
     input
 }
 
-/// Sends a form's operation; `done` runs on success.
-fn submit(chat: &Chat, op: WidgetOp, done: impl FnOnce(&Chat, WidgetReply) + 'static) {
+/// Sends a form's operation; `done` runs with its answer on success.
+fn submit<A: 'static>(chat: &Chat, op: Ask<WidgetOp, WidgetReply, A>, done: impl FnOnce(&Chat, A) + 'static) {
     chat.update(|s| s.busy = true);
     let chat = chat.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        match chat.run(op).await {
+        match chat.ask(op).await {
             Ok(reply) => {
                 chat.update(|s| s.error = None);
                 done(&chat, reply);
@@ -177,11 +182,7 @@ fn pre_chat_form(chat: &Chat, state: &State) -> (Vec<Element>, Option<Element>) 
                 let message = owner.t(Key::FixFields).to_string();
                 return owner.update(|s| s.error = Some(message));
             }
-            submit(&owner, WidgetOp::PreChat(body), |chat, reply| {
-                if let WidgetReply::Visitor(visitor) = reply {
-                    chat.update(|s| s.visitor = Some(visitor));
-                }
-            });
+            submit(&owner, WidgetOp::prechat(body), |chat, visitor| chat.update(|s| s.visitor = Some(visitor)));
         });
     (vec![form.0], Some(button))
 }
@@ -213,7 +214,7 @@ fn offline_form(chat: &Chat, state: &State) -> (Vec<Element>, Option<Element>) {
                 let text = owner.t(Key::FixFields).to_string();
                 return owner.update(|s| s.error = Some(text));
             }
-            submit(&owner, WidgetOp::Offline(message), |chat, _| chat.update(|s| s.message_left = true));
+            submit(&owner, WidgetOp::offline(message), |chat, _lead| chat.update(|s| s.message_left = true));
         });
     (vec![form.0], Some(button))
 }
@@ -244,14 +245,13 @@ fn send(chat: &Chat, body: String) {
     });
     let chat = chat.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        match chat.run(WidgetOp::Send(NewChatMessage { body, client_id: Some(client_id.clone()) })).await {
-            Ok(WidgetReply::Message(message)) => {
+        match chat.ask(WidgetOp::send(NewChatMessage { body, client_id: Some(client_id.clone()) })).await {
+            Ok(message) => {
                 chat.upsert(message);
                 if chat.with(|s| s.conversation.as_ref().is_none_or(|c| c.status == ConversationStatus::Closed)) {
                     chat.backfill().await;
                 }
             }
-            Ok(_) => {}
             Err(error) => {
                 chat.update(|s| {
                     let mine = s.messages.iter_mut().find(|m| m.message.client_id.as_deref() == Some(&client_id));
@@ -437,10 +437,8 @@ fn rating_form(chat: &Chat, locale: Locale) -> Element {
                 return owner.update(|s| s.error = Some(message));
             };
             let rating = Rating { score: *score, comment: dom::value(&comment) };
-            submit(&owner, WidgetOp::Rate(rating), |chat, reply| {
-                if let WidgetReply::Updated(conversation) = reply {
-                    chat.update(|s| s.conversation = Some(*conversation));
-                }
+            submit(&owner, WidgetOp::rate(rating), |chat, conversation| {
+                chat.update(|s| s.conversation = Some(conversation));
             });
         })
         .0

@@ -3,55 +3,17 @@
 // move one from lead to opportunity and find it so in Tryton; what Tryton cannot do is not offered.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, openPage, assertNoErrors, assertAccessible, startServer } from './helpers.mjs';
+import { freePort, startTryton } from './tryton-helpers.mjs';
 
 let trato;
 let tryton;
 let trytonUrl;
+let rpc;
 let context;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port) {
-  const started = Date.now();
-  while (Date.now() - started < 60000) {
-    const open = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`trytond did not listen on ${port}`);
-}
-
-/** Calls Tryton's JSON-RPC as the seeded rep, the way any other Tryton client would. */
-async function rpc(method, params) {
-  const post = async (body, auth) => (await fetch(`${trytonUrl}/trato/rpc/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest', ...(auth ? { authorization: auth } : {}) },
-    body: JSON.stringify(body),
-  })).json();
-  const login = await post({ id: 1, method: 'common.db.login', params: ['lucia', { password: 'trato-demo' }] });
-  const [userId, token] = login.result;
-  const auth = `Session ${Buffer.from(`lucia:${userId}:${token}`).toString('base64')}`;
-  const answer = await post({ id: 2, method, params: [...params, {}] }, auth);
-  assert.equal(answer.error ?? null, null, `${method} failed`);
-  return answer.result;
-}
 
 /** Moves a card `steps` columns to the right by keyboard (pick up, arrows, drop). */
 async function moveRight(page, card, steps) {
@@ -65,18 +27,14 @@ before(async () => {
   const port = await freePort();
   trytonUrl = `http://127.0.0.1:${port}`;
   trato = await startServer({ db: join(mkdtempSync(join(tmpdir(), 'trato-tt-')), 't.sqlite'), extra: ['--backend', trytonUrl] });
-  const dir = mkdtempSync(join(tmpdir(), 'trato-tryton-'));
-  copyFileSync(process.env.TRATO_TRYTON_TEMPLATE, join(dir, 'trato.sqlite'));
-  writeFileSync(join(dir, 'trytond.conf'),
-    `[database]\nuri = sqlite://\npath = ${dir}\n\n[web]\nlisten = 127.0.0.1:${port}\ncors =\n    ${trato.url}\n`);
-  tryton = spawn(process.env.TRATO_TRYTON_BIN, ['-c', join(dir, 'trytond.conf'), '-d', 'trato'], { stdio: 'ignore' });
-  await waitForPort(port);
+  tryton = await startTryton({ port, origin: trato.url });
+  rpc = tryton.rpc;
   context = await launch();
 });
 
 after(async () => {
   await context?.close();
-  tryton?.kill('SIGKILL');
+  tryton?.stop();
   await trato?.stop();
 });
 

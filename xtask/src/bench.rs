@@ -1,84 +1,205 @@
-//! `cargo xtask bench`: measurements (not pass/fail tests): the gzip size of each face, desk timings with
-//! 10,000 deals (first sync, first render from a warm cache, drop-to-repaint), and the first sync of over 50,000
-//! records from an empty cache.
+//! `cargo xtask bench`: measurements (not pass/fail tests), on release builds:
+//!
+//! - bytes on the wire per face as the server sends them (brotli), and the caching each file gets;
+//! - server throughput: a page of 50 deals under 32 concurrent connections (`wrk`);
+//! - the desk with 10,000 open deals: first card after signing in on an empty cache, the whole first sync,
+//!   the first card from a warm cache, drop-to-repaint; then with over 50,000 records: first card, first sync,
+//!   warm first card;
+//! - the desk signed in to a real Tryton with 10,000 opportunities: first card after signing in;
+//! - Lighthouse (mobile) scores of the desk's sign-in page, the portal's help centre and the demo host page.
 
-use crate::build::{build_faces, with_backend, FACES};
+use crate::build::{build_faces, start_server, with_backend, FACES};
+use crate::http::{get, login};
 use crate::setup;
 use crate::test::target_dir;
-use crate::util::{cmd, exec, Result};
-use flate2::write::GzEncoder;
-use flate2::Compression;
-use std::io::Write;
+use crate::util::{cmd, exec, output, root, Result};
 use std::path::Path;
-
-fn gzip_size(bytes: &[u8]) -> usize {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    let _ = encoder.write_all(bytes);
-    encoder.finish().map(|v| v.len()).unwrap_or(0)
-}
-
-/// Raw and gzip bytes of every file a face's page loads (HTML, bootstrap, JS glue, wasm, CSS).
-/// One file of a face: name, raw bytes, gzip bytes.
-type FileSize = (String, usize, usize);
-
-fn face_size(dir: &Path) -> Result<(usize, usize, Vec<FileSize>)> {
-    let mut files = vec![];
-    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if path.is_file() && [".wasm", ".js", ".css", ".html"].iter().any(|ext| name.ends_with(ext)) {
-            let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-            files.push((name, bytes.len(), gzip_size(&bytes)));
-        }
-    }
-    files.sort();
-    let raw = files.iter().map(|f| f.1).sum();
-    let gz = files.iter().map(|f| f.2).sum();
-    Ok((raw, gz, files))
-}
 
 /// Deals in the benchmark dataset.
 const BENCH_DEALS: &str = "10000";
+/// Deals in the sync benchmark dataset (with accounts, contacts and activities, over 50,000 records).
+const SYNC_DEALS: &str = "48500";
 
-/// Runs the benchmarks and prints a table.
+/// Runs the benchmarks and prints their figures.
 pub fn run() -> Result {
     setup::run_all()?;
+    setup::bench_tools()?;
     let dist = build_faces(true)?;
     exec(cmd("cargo", &["build", "--release", "-p", "trato-server"]))?;
-    desk_timings(&dist)?;
-    println!("\n######## bundle sizes (release, gzip -9)");
-    println!("{:<8} {:>12} {:>12}", "face", "raw bytes", "gzip bytes");
-    for (_, face, _) in FACES {
-        let (raw, gz, files) = face_size(&dist.join(face))?;
-        println!("{face:<8} {raw:>12} {gz:>12}   ({:.1} KB gzip)", gz as f64 / 1024.0);
-        for (name, raw, gz) in &files {
-            println!("           {raw:>10} {gz:>10}  {name}");
-        }
-        if face == "widget" {
-            // What a host page pays before the visitor opens the chat, and what opening it adds.
-            let loader = files.iter().find(|f| f.0 == "embed.js").map(|f| f.2).unwrap_or(0);
-            let opened: usize = files.iter().filter(|f| f.0 != "embed.js").map(|f| f.2).sum();
-            println!("\n######## chat widget (budgets: embed.js 3 KB, opened widget 120 KB, gzip)");
-            println!("embed.js alone                 {loader:>8} bytes gzip ({:.2} KB)", loader as f64 / 1024.0);
-            println!("opened (page, boot, JS, wasm, CSS) {opened:>8} bytes gzip ({:.1} KB)", opened as f64 / 1024.0);
-        }
-    }
+    let binary = target_dir().join("release/trato-server");
+    wire_bytes(&binary, &dist)?;
+    throughput(&binary, &dist)?;
+    desk_timings(&binary, &dist)?;
+    tryton_first_card(&binary, &dist)?;
+    lighthouse(&binary, &dist)?;
     Ok(())
 }
 
-/// Board timings with a large pipeline: a release backend seeded with [`BENCH_DEALS`] open deals, all in the
-/// "Nuevo negocio" pipeline, driven by `tests/e2e/bench.mjs` in headless Chromium.
-fn desk_timings(dist: &Path) -> Result {
-    println!("\n######## desk with {BENCH_DEALS} open deals in one pipeline");
-    let binary = target_dir().join("release/trato-server");
-    with_backend(&binary, dist, &["--demo-open-deals", BENCH_DEALS], cmd("node", &["tests/e2e/bench.mjs"]))?;
-    println!(
-        "\n######## first sync of a large backend ({SYNC_DEALS} open deals and their records) from an empty cache"
-    );
-    let mut sync = cmd("node", &["tests/e2e/bench.mjs"]);
-    sync.env("BENCH_MODE", "sync");
-    with_backend(&binary, dist, &["--demo-open-deals", SYNC_DEALS], sync)
+/// The files each face loads on a first visit: its page and everything the build made for it (not the copies
+/// of other faces' pages or precompressed twins).
+fn face_files(dir: &Path) -> Result<Vec<String>> {
+    let mut names = vec![];
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let name = entry.map_err(|e| e.to_string())?.file_name().to_string_lossy().into_owned();
+        if [".wasm", ".js", ".css", ".html"].iter().any(|ext| name.ends_with(ext)) && name != "sw.js" {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
 }
 
-/// Deals in the sync benchmark dataset (with accounts, contacts and activities, over 50,000 records).
-const SYNC_DEALS: &str = "48500";
+/// Bytes on the wire per face as served (brotli), checked against the server itself.
+fn wire_bytes(binary: &Path, dist: &Path) -> Result {
+    println!("\n######## bytes on the wire per face (release, as served: brotli)");
+    let db = std::env::temp_dir().join(format!("trato-bench-wire-{}.sqlite", std::process::id()));
+    let static_dir = dist.to_string_lossy().into_owned();
+    let db_text = db.to_string_lossy().into_owned();
+    let (mut server, url, _out) =
+        start_server(binary, &["--db", &db_text, "--listen", "127.0.0.1:0", "--static", &static_dir, "--demo"])?;
+    let result = (|| -> Result {
+        for (_, face, public_url) in FACES.iter().chain([("", "demo", "/demo/")].iter()) {
+            let mut total = 0usize;
+            let mut lines = vec![];
+            for name in face_files(&dist.join(face))? {
+                let path = if name == "index.html" { public_url.to_string() } else { format!("{public_url}{name}") };
+                let answer = get(&url, &path, &[("accept-encoding", "br, gzip")])?;
+                let encoding = answer.header("content-encoding").unwrap_or("identity").to_string();
+                let cache = answer.header("cache-control").unwrap_or("-").to_string();
+                total += answer.body.len();
+                lines.push(format!("           {:>9} B  {encoding:<8} {cache:<40} {name}", answer.body.len()));
+            }
+            println!("{face:<8} {total:>9} B  ({:.1} KB brotli on the wire)", total as f64 / 1024.0);
+            for line in lines {
+                println!("{line}");
+            }
+            if *face == "widget" {
+                let loader = get(&url, "/widget/embed.js", &[("accept-encoding", "br, gzip")])?.body.len();
+                println!(
+                    "widget   embed.js alone {loader} B ({:.2} KB); opened widget {:.1} KB",
+                    loader as f64 / 1024.0,
+                    (total - loader) as f64 / 1024.0
+                );
+            }
+        }
+        Ok(())
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db_text}{suffix}"));
+    }
+    result
+}
+
+/// A page of 50 deals with 32 concurrent connections for 10 seconds (`wrk` on the same two cores).
+fn throughput(binary: &Path, dist: &Path) -> Result {
+    println!("\n######## server throughput: GET /api/v1/deals?limit=50, 32 connections, 2 threads, 10 s (wrk)");
+    let db = std::env::temp_dir().join(format!("trato-bench-wrk-{}.sqlite", std::process::id()));
+    let db_text = db.to_string_lossy().into_owned();
+    let static_dir = dist.to_string_lossy().into_owned();
+    let args = ["--db", &db_text, "--listen", "127.0.0.1:0", "--static", &static_dir, "--demo-open-deals", BENCH_DEALS];
+    let (mut server, url, _out) = start_server(binary, &args)?;
+    let result = (|| -> Result {
+        let cookie = login(&url, "lucia@alameda.example", "trato-demo")?;
+        let one = std::time::Instant::now();
+        let page = get(&url, "/api/v1/deals?limit=50", &[("cookie", &cookie)])?;
+        println!("one request: {:.2} ms, {} B", one.elapsed().as_secs_f64() * 1000.0, page.body.len());
+        let header = format!("Cookie: {cookie}");
+        let target = format!("{url}/api/v1/deals?limit=50");
+        let report =
+            output("wrk", &["-t2", "-c32", "-d10s", "--latency", "-H", &header, &target]).ok_or("wrk did not run")?;
+        for line in report.lines().filter(|l| {
+            l.contains("Requests/sec") || l.contains("Latency") || l.contains("Non-2xx") || l.contains("99%")
+        }) {
+            println!("{}", line.trim());
+        }
+        Ok(())
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db_text}{suffix}"));
+    }
+    result
+}
+
+/// Board timings with a large pipeline: a release backend seeded with open deals, all in the "Nuevo negocio"
+/// pipeline, driven by `tests/e2e/bench.mjs` in headless Chromium.
+fn desk_timings(binary: &Path, dist: &Path) -> Result {
+    println!("\n######## desk with {BENCH_DEALS} open deals in one pipeline");
+    with_backend(binary, dist, &["--demo-open-deals", BENCH_DEALS], cmd("node", &["tests/e2e/bench.mjs"]))?;
+    println!("\n######## desk with {SYNC_DEALS} open deals and their records (over 50,000 records)");
+    let mut large = cmd("node", &["tests/e2e/bench.mjs"]);
+    large.env("BENCH_MODE", "large");
+    with_backend(binary, dist, &["--demo-open-deals", SYNC_DEALS], large)
+}
+
+/// The desk signed in to a real Tryton holding 10,000 opportunities: from the sign-in click to the first card.
+fn tryton_first_card(binary: &Path, dist: &Path) -> Result {
+    println!("\n######## desk on Tryton 8.2 with {BENCH_DEALS} opportunities");
+    crate::tryton::prepare()?;
+    let mut node = cmd("node", &["tests/e2e/bench-tryton.mjs"]);
+    node.env("TRATO_SERVER_BIN", binary).env("TRATO_DIST", dist).env("BENCH_OPPORTUNITIES", BENCH_DEALS);
+    exec(node)
+}
+
+/// Lighthouse (mobile, the default) on three pages of the release build.
+fn lighthouse(binary: &Path, dist: &Path) -> Result {
+    println!("\n######## Lighthouse (mobile): performance, accessibility, best practices");
+    let db = std::env::temp_dir().join(format!("trato-bench-lh-{}.sqlite", std::process::id()));
+    let db_text = db.to_string_lossy().into_owned();
+    let static_dir = dist.to_string_lossy().into_owned();
+    let (mut server, url, _out) =
+        start_server(binary, &["--db", &db_text, "--listen", "127.0.0.1:0", "--static", &static_dir, "--demo"])?;
+    let cli = root().join(".tools/lighthouse/node_modules/lighthouse/cli/index.js").to_string_lossy().into_owned();
+    let result = (|| -> Result {
+        for (label, path) in
+            [("desk sign-in", "/login"), ("portal help centre", "/portal/"), ("demo host page", "/demo/")]
+        {
+            let target = format!("{url}{path}");
+            let flags = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
+                         --disable-background-networking --disable-component-update --disable-sync";
+            let mut run = cmd("node", &[&cli, &target, "--output=json", "--output-path=stdout", "--quiet"]);
+            run.arg(format!("--chrome-flags={flags}"))
+                .arg("--only-categories=performance,accessibility,best-practices")
+                .env("CHROME_PATH", setup::CHROMIUM);
+            let out = run.output().map_err(|e| format!("lighthouse: {e}"))?;
+            let text = String::from_utf8_lossy(&out.stdout);
+            let scores: Vec<String> = ["performance", "accessibility", "best-practices"]
+                .iter()
+                .map(|category| format!("{category} {}", category_score(&text, category)))
+                .collect();
+            println!("{label:<20} {}", scores.join("  "));
+        }
+        Ok(())
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db_text}{suffix}"));
+    }
+    result
+}
+
+/// A category's score (0–100) in Lighthouse's JSON report, read without a JSON library.
+fn category_score(report: &str, category: &str) -> String {
+    let Some(at) = report.find(&format!("\"id\": \"{category}\"")) else { return "?".into() };
+    let rest = &report[at..];
+    let Some(score) = rest.find("\"score\":") else { return "?".into() };
+    let value: String =
+        rest[score + 8..].trim_start().chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    value.parse::<f64>().map(|v| format!("{:.0}", v * 100.0)).unwrap_or_else(|_| "?".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::category_score;
+
+    #[test]
+    fn scores_are_read_from_the_report() {
+        let report = r#"{"categories": {"performance": {"id": "performance", "title": "P", "score": 0.93}}}"#;
+        assert_eq!(category_score(report, "performance"), "93");
+        assert_eq!(category_score(report, "accessibility"), "?");
+    }
+}

@@ -38,6 +38,7 @@ pub fn build_faces(release: bool) -> Result<PathBuf> {
         if face == "desk" {
             write_service_worker(&target)?;
         }
+        crate::compress::precompress(&target)?;
     }
     let demo = out.join("demo");
     fs::create_dir_all(&demo).map_err(|e| e.to_string())?;
@@ -45,6 +46,7 @@ pub fn build_faces(release: bool) -> Result<PathBuf> {
         let entry = entry.map_err(|e| e.to_string())?;
         fs::copy(entry.path(), demo.join(entry.file_name())).map_err(|e| e.to_string())?;
     }
+    crate::compress::precompress(&demo)?;
     Ok(out)
 }
 
@@ -59,7 +61,8 @@ pub fn write_service_worker(desk: &Path) -> Result {
     for entry in fs::read_dir(desk).map_err(|e| e.to_string())? {
         let entry = entry.map_err(|e| e.to_string())?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.path().is_file() && name != "sw.js" {
+        let precompressed = name.ends_with(".br") || name.ends_with(".gz");
+        if entry.path().is_file() && name != "sw.js" && !precompressed {
             files.push((name, fs::read(entry.path()).map_err(|e| e.to_string())?));
         }
     }

@@ -5,11 +5,14 @@
 //! - `test`: setup, formatting, clippy (native and wasm32), a real Tryton, native tests, browser tests, release builds,
 //!   end-to-end.
 //! - `bench`: release builds and the gzip size of each face.
+//! - `build [--release]`: the three faces into `dist/`, precompressed.
 //! - `structure`: file lengths and import cycles (also a step of `test`).
 //! - `e2e [file...]`: release builds and the end-to-end tests only (all, or the named files), for quick rounds.
 
 mod bench;
 mod build;
+mod compress;
+mod http;
 mod setup;
 mod structure;
 mod test;
@@ -25,8 +28,11 @@ fn main() {
         Some("bench") => bench::run(),
         Some("e2e") => test::end_to_end_only(&args[1..]),
         Some("structure") => structure::check(),
+        Some("build") => {
+            build::build_faces(args.iter().any(|a| a == "--release")).map(|dist| println!("built {}", dist.display()))
+        }
         _ => {
-            eprintln!("usage: cargo xtask <setup|dev|test|bench|e2e|structure>");
+            eprintln!("usage: cargo xtask <setup|dev|test|bench|e2e|structure|build [--release]>");
             std::process::exit(2);
         }
     };

@@ -119,6 +119,30 @@ fn wasm_opt() -> Result {
     Ok(())
 }
 
+/// npm `lighthouse` version the bench runs (13 declares Node 22; on Node 20 it installs with a warning and runs).
+const LIGHTHOUSE_VERSION: &str = "13.5.0";
+
+/// What only `cargo xtask bench` needs: `wrk` (Debian) and Lighthouse (npm, into `.tools/lighthouse`).
+pub fn bench_tools() -> Result {
+    if output("wrk", &["-v"]).is_some() || std::path::Path::new("/usr/bin/wrk").exists() {
+        present("wrk");
+    } else {
+        installing("Debian wrk");
+        apt_install(&["wrk"])?;
+    }
+    let dir = tools_dir().join("lighthouse");
+    let package = dir.join("node_modules/lighthouse/package.json");
+    if fs::read_to_string(&package).unwrap_or_default().contains(&format!("\"version\": \"{LIGHTHOUSE_VERSION}\"")) {
+        present(&format!("npm lighthouse {LIGHTHOUSE_VERSION}"));
+        return Ok(());
+    }
+    installing(&format!("npm lighthouse {LIGHTHOUSE_VERSION}"));
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let prefix = dir.to_string_lossy().into_owned();
+    let spec = format!("lighthouse@{LIGHTHOUSE_VERSION}");
+    exec(cmd("npm", &["install", "--prefix", &prefix, "--no-audit", "--no-fund", "--no-save", &spec]))
+}
+
 /// Path of the Chromium binary the tests drive.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Path of the matching ChromeDriver.
@@ -130,6 +154,11 @@ fn chromium() -> Result {
         return Ok(());
     }
     installing("Debian chromium and chromium-driver");
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// Installs Debian packages (as root or through `sudo`), retrying a dropped download a few times.
+fn apt_install(packages: &[&str]) -> Result {
     let sudo = if is_root() { vec![] } else { vec!["sudo"] };
     let apt = |args: &[&str]| {
         let mut all: Vec<&str> = sudo.clone();
@@ -142,8 +171,9 @@ fn chromium() -> Result {
     // Debian mirrors sometimes drop a download: retry a few times.
     let mut last = Ok(());
     for attempt in 1..=4 {
-        last = exec(apt(&["update"]))
-            .and_then(|_| exec(apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])));
+        let mut install = vec!["install", "-y", "--no-install-recommends"];
+        install.extend_from_slice(packages);
+        last = exec(apt(&["update"])).and_then(|_| exec(apt(&install)));
         if last.is_ok() {
             return Ok(());
         }

@@ -42,6 +42,9 @@ pub fn run() -> Result {
     timer.step("formatting");
     exec(cmd("cargo", &["fmt", "--all", "--check"]))?;
 
+    timer.step("structure (file lengths, import cycles)");
+    crate::structure::check()?;
+
     timer.step("clippy (native)");
     exec(cmd("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
 
@@ -57,6 +60,9 @@ pub fn run() -> Result {
 
     timer.step("native tests");
     exec(cmd("cargo", &["test", "--workspace"]))?;
+
+    timer.step("Tryton connector tests (against the real Tryton)");
+    exec(cmd("cargo", &["test", "-p", "trato", "--test", "connector_tryton", "--", "--ignored"]))?;
 
     timer.step("browser tests (wasm-bindgen-test in headless Chromium)");
     let mut browser = cmd(

@@ -1,7 +1,8 @@
 //! A deal card: name, account, amount, expected close, owner, next activity (overdue or not), days in stage,
 //! rotting mark, and a "move to stage" menu. Cards move by pointer (see `drag`) and keyboard.
 
-use super::{drag, moves, use_board};
+use super::state::use_board;
+use super::{drag, moves};
 use crate::domain::board::{days_in_stage, initials, is_rotting};
 use crate::domain::time::{date_to_days, DAY_MS};
 use crate::i18n::{intl, Key};

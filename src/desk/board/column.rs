@@ -2,7 +2,8 @@
 //! rendered incrementally so a column of thousands of deals stays fast.
 
 use super::card::DealCard;
-use super::{moves, use_board};
+use super::moves;
+use super::state::use_board;
 use crate::i18n::{intl, Key};
 use crate::ui::locale::use_i18n;
 use leptos::prelude::*;
@@ -93,9 +94,27 @@ pub fn StageColumn(stage_id: String) -> impl IntoView {
         StageKind::Won => "column won",
         StageKind::Lost => "column lost",
     };
+    // While only the first cards are known, the count is the stage's whole count when the cache told it, and the
+    // totals wait for the whole set.
+    let partial = Memo::new(move |_| state.data.with(|d| d.partial.is_some()));
+    let known_count = {
+        let id = stage_id.clone();
+        move || state.data.with(|d| d.partial.as_ref().and_then(|p| p.counts.get(&id).copied()))
+    };
     let count = move || column.with(|c| c.as_ref().map_or(0, |c| c.summary.count));
-    let total = move || column.with(|c| c.as_ref().map(|c| super::join_money(i18n.locale(), &c.summary.total)));
-    let weighted = move || column.with(|c| c.as_ref().map(|c| super::join_money(i18n.locale(), &c.summary.weighted)));
+    let count_text = move || match (partial.get(), known_count()) {
+        (false, _) => intl::number(i18n.locale(), count() as f64),
+        (true, Some(all)) => intl::number(i18n.locale(), all as f64),
+        (true, None) => "…".to_string(),
+    };
+    let total = move || match partial.get() {
+        true => Some("…".to_string()),
+        false => column.with(|c| c.as_ref().map(|c| super::state::join_money(i18n.locale(), &c.summary.total))),
+    };
+    let weighted = move || match partial.get() {
+        true => Some("…".to_string()),
+        false => column.with(|c| c.as_ref().map(|c| super::state::join_money(i18n.locale(), &c.summary.weighted))),
+    };
     let add_label = stage.name.clone();
     let add_stage = stage_for_add.clone();
     view! {
@@ -115,12 +134,12 @@ pub fn StageColumn(stage_id: String) -> impl IntoView {
                                     </button>
                                 </div>
                                 <p class="column-count">
-                                    {move || i18n.0.get().tf(Key::ColumnDeals, &[("count", &intl::number(i18n.locale(), count() as f64))])}
+                                    {move || i18n.0.get().tf(Key::ColumnDeals, &[("count", &count_text())])}
                                     " · "
                                     {stage.probability}
                                     "%"
                                 </p>
-                                <dl class="column-totals">
+                                <dl class="column-totals" aria-busy=move || partial.get().to_string()>
                                     <div>
                                         <dt>{move || i18n.t(Key::ColumnTotal)}</dt>
                                         <dd class="column-total">{total}</dd>
@@ -134,7 +153,7 @@ pub fn StageColumn(stage_id: String) -> impl IntoView {
                             <Show when=move || adding.get()>
                                 <moves::QuickAdd stage_id=add_stage.clone() open=adding />
                             </Show>
-                            <Show when=move || count() == 0>
+                            <Show when=move || count() == 0 && !partial.get()>
                                 <p class="column-empty">{move || i18n.t(Key::NoDealsInStage)}</p>
                             </Show>
                             <ul class="cards" on:scroll=on_scroll>

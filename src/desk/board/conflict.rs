@@ -2,7 +2,8 @@
 //! values side by side, keep mine or take theirs) and the notice in the deal panel for refused changes (the
 //! backend's message, retry or discard). Nothing is dropped without the rep's say.
 
-use super::{moves, use_board, BoardState};
+use super::moves;
+use super::state::{use_board, BoardState};
 use crate::domain::patch::deal_patch_fields;
 use crate::i18n::{intl, Key, Locale};
 use crate::store::outbox::{Change, Entry, EntryState, ParkReason};

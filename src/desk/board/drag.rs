@@ -1,7 +1,8 @@
 //! Moving cards by pointer (mouse, pen, touch by the grip) and by keyboard (Space to pick up, arrows to move,
 //! Space to drop, Escape to cancel), with screen-reader announcements.
 
-use super::{moves, BoardState, Drag, Target};
+use super::moves;
+use super::state::{BoardState, Drag, Target};
 use crate::i18n::Key;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
@@ -258,7 +259,7 @@ fn announce_position_later(state: BoardState, target: Target) {
 /// The card name following the pointer while dragging.
 #[component]
 pub fn DragGhost() -> impl IntoView {
-    let state = super::use_board();
+    let state = super::state::use_board();
     view! {
         <Show when=move || state.drag.with(Option::is_some)>
             <div

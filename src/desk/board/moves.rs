@@ -1,13 +1,14 @@
 //! Changing deals from the board: optimistic moves and edits saved in the background (put back with a message
 //! when the save fails), undo (toast button and Ctrl+Z), the lost-reason dialog, quick add and delete.
 
-use super::{use_board, BoardState, PendingMove, Undo};
+use super::state::{use_board, BoardState, PendingMove, Undo};
 use crate::domain::board::{position_at, position_between};
 use crate::domain::filter;
 use crate::domain::money::parse_major;
 use crate::i18n::Key;
-use crate::store::cache::CacheError;
+use crate::store::error::CacheError;
 use crate::store::outbox::TEMP_PREFIX;
+use crate::ui::field::Field;
 use crate::ui::locale::{use_i18n, use_i18n_untracked};
 use leptos::prelude::*;
 use trato_protocol::*;
@@ -275,10 +276,9 @@ pub fn LostReasonDialog() -> impl IntoView {
             <form on:submit=on_submit>
                 <h2 id="lost-title">{move || i18n.t(Key::LostReasonTitle)}</h2>
                 <p>{move || i18n.0.get().tf(Key::LostReasonIntro, &[("deal", &deal_name())])}</p>
-                <label class="field">
-                    <span>{move || i18n.t(Key::LostReasonLabel)}</span>
+                <Field label=Key::LostReasonLabel>
                     <input type="text" list="lost-reasons" required maxlength="200" bind:value=reason />
-                </label>
+                </Field>
                 <datalist id="lost-reasons">
                     {[Key::ReasonPrice, Key::ReasonCompetitor, Key::ReasonBudget, Key::ReasonNoAnswer]
                         .into_iter()
@@ -421,14 +421,12 @@ pub fn QuickAdd(stage_id: String, open: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <form class="quick-add" on:submit=on_submit>
-            <label class="field">
-                <span>{move || i18n.t(Key::DealName)}</span>
+            <Field label=Key::DealName>
                 <input type="text" required maxlength="200" bind:value=name />
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::AccountLabel)}</span>
+            </Field>
+            <Field label=Key::AccountLabel>
                 <input type="text" list=input_list maxlength="200" autocomplete="off" bind:value=account />
-            </label>
+            </Field>
             <datalist id=list_id>
                 {move || {
                     state.data.with(|b| {
@@ -438,10 +436,9 @@ pub fn QuickAdd(stage_id: String, open: RwSignal<bool>) -> impl IntoView {
                     })
                 }}
             </datalist>
-            <label class="field">
-                <span>{move || i18n.t(Key::AmountLabel)}</span>
+            <Field label=Key::AmountLabel>
                 <input type="text" inputmode="decimal" bind:value=amount />
-            </label>
+            </Field>
             {move || error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
             <div class="actions">
                 <button type="button" class="secondary" on:click=move |_| open.set(false)>{move || i18n.t(Key::Cancel)}</button>

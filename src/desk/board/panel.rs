@@ -2,11 +2,13 @@
 //! field with per-field messages, the activity timeline (notes, calls, meetings, e-mails, tasks, stage changes),
 //! logging activities, next/previous deal (Alt+↓ / Alt+↑) and Escape to close.
 
-use super::{conflict, moves, use_board, BoardState};
+use super::state::{use_board, BoardState};
+use super::{conflict, moves};
 use crate::domain::money::parse_major;
 use crate::domain::time::{date_to_days, DAY_MS};
 use crate::i18n::{intl, Key, Locale};
 use crate::store::outbox::{EntryState, TEMP_PREFIX};
+use crate::ui::field::Field;
 use crate::ui::locale::{use_i18n, use_i18n_untracked};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -285,8 +287,7 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
     let accounts_for_change = accounts.clone();
     view! {
         <form class="deal-fields" on:submit=|ev| ev.prevent_default()>
-            <label class="field">
-                <span>{move || i18n.t(Key::DealName)}</span>
+            <Field label=Key::DealName>
                 <input
                     type="text"
                     maxlength="200"
@@ -307,7 +308,7 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                     }
                 />
                 {field_error("name")}
-            </label>
+            </Field>
             <label class="field">
                 <span>{move || i18n.t(Key::AmountLabel)} " (" {currency.clone()} ")"</span>
                 <input
@@ -328,8 +329,7 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                 />
                 {field_error("amount.minor")}
             </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::StageLabel)}</span>
+            <Field label=Key::StageLabel>
                 <select on:change=move |ev| {
                     let stage_id = event_target_value(&ev);
                     moves::move_deal(state, &i3, &stage_id, None, None);
@@ -339,9 +339,8 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                         .map(|s| view! { <option value=s.id.clone() selected=s.id == deal.stage_id>{s.name.clone()}</option> })
                         .collect_view()}
                 </select>
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::ProbabilityLabel)}</span>
+            </Field>
+            <Field label=Key::ProbabilityLabel>
                 <input
                     type="number"
                     min="0"
@@ -366,9 +365,8 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                     {move || i18n.0.get().tf(Key::ProbabilityHint, &[("value", &stage_probability.to_string())])}
                 </span>
                 {field_error("probability")}
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::OwnerLabel)}</span>
+            </Field>
+            <Field label=Key::OwnerLabel>
                 <select on:change=move |ev| {
                     let owner = none_if_empty(event_target_value(&ev));
                     edit(state, &i5, errors, |d, p| {
@@ -383,9 +381,8 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                         .map(|u| view! { <option value=u.id.clone() selected=deal.owner_id.as_deref() == Some(u.id.as_str())>{u.name.clone()}</option> })
                         .collect_view()}
                 </select>
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::AccountLabel)}</span>
+            </Field>
+            <Field label=Key::AccountLabel>
                 <input
                     type="text"
                     list="panel-accounts"
@@ -413,9 +410,8 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                     {accounts.iter().map(|(_, n)| view! { <option value=n.clone()></option> }).collect_view()}
                 </datalist>
                 {field_error("account_id")}
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::ContactLabel)}</span>
+            </Field>
+            <Field label=Key::ContactLabel>
                 <select on:change=move |ev| {
                     let contact = none_if_empty(event_target_value(&ev));
                     edit(state, &i7, errors, |d, p| {
@@ -437,9 +433,8 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                             .collect_view()
                     }}
                 </select>
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::ParticipantsLabel)}</span>
+            </Field>
+            <Field label=Key::ParticipantsLabel>
                 <select multiple size="4" on:change=move |ev| {
                     let Some(select) = event_target::<web_sys::HtmlSelectElement>(&ev).into() else { return };
                     let select: web_sys::HtmlSelectElement = select;
@@ -468,9 +463,8 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                 </select>
                 <span class="hint">{move || i18n.t(Key::ParticipantsHint)}</span>
                 {field_error("participant_ids")}
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::ExpectedClose)}</span>
+            </Field>
+            <Field label=Key::ExpectedClose>
                 <input
                     type="date"
                     prop:value=deal.expected_close.clone().unwrap_or_default()
@@ -484,7 +478,7 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                     }
                 />
                 {field_error("expected_close")}
-            </label>
+            </Field>
             <Show when=move || is_lost>
                 <LostReasonField id=id.clone() reason=deal.lost_reason.clone().unwrap_or_default() errors=errors />
             </Show>
@@ -494,11 +488,9 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
 
 #[component]
 fn LostReasonField(id: String, reason: String, errors: RwSignal<FieldErrors>) -> impl IntoView {
-    let i18n = use_i18n();
     let state = use_board();
     view! {
-        <label class="field">
-            <span>{move || i18n.t(Key::LostReasonLabel)}</span>
+        <Field label=Key::LostReasonLabel>
             <input
                 type="text"
                 maxlength="200"
@@ -513,7 +505,7 @@ fn LostReasonField(id: String, reason: String, errors: RwSignal<FieldErrors>) ->
                     })
                 }
             />
-        </label>
+        </Field>
     }
 }
 
@@ -667,27 +659,23 @@ fn LogActivity(deal_id: String) -> impl IntoView {
     view! {
         <form class="log-activity" on:submit=on_submit>
             <h3>{move || i18n.t(Key::LogActivity)}</h3>
-            <label class="field">
-                <span>{move || i18n.t(Key::ActivityKindLabel)}</span>
+            <Field label=Key::ActivityKindLabel>
                 <select on:change=move |ev| kind.set(event_target_value(&ev))>
                     {LOGGABLE
                         .into_iter()
                         .map(|(k, code)| view! { <option value=code selected=move || kind.get() == code>{move || i18n.t(kind_key(k))}</option> })
                         .collect_view()}
                 </select>
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::SubjectLabel)}</span>
+            </Field>
+            <Field label=Key::SubjectLabel>
                 <input type="text" required maxlength="200" bind:value=subject />
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::NotesLabel)}</span>
+            </Field>
+            <Field label=Key::NotesLabel>
                 <textarea rows="3" maxlength="20000" bind:value=body></textarea>
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::DueLabel)}</span>
+            </Field>
+            <Field label=Key::DueLabel>
                 <input type="date" bind:value=due />
-            </label>
+            </Field>
             <button type="submit" class="primary" disabled=move || busy.get()>{move || i18n.t(Key::Save)}</button>
         </form>
     }

@@ -1,11 +1,13 @@
 //! Board filters (text, owner with "my deals", close date range, amount range, rotting only), sort within
 //! columns, and saved views that persist for the rep.
 
-use super::{moves, use_board};
+use super::moves;
+use super::state::use_board;
 use crate::domain::filter::{self, ME, SORTS};
 use crate::domain::money::parse_major;
 use crate::i18n::Key;
 use crate::ui::error::describe;
+use crate::ui::field::Field;
 use crate::ui::locale::{use_i18n, use_i18n_untracked};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -123,16 +125,14 @@ pub fn Toolbar() -> impl IntoView {
     let with_views = state.capabilities().saved_views;
     view! {
         <form class="toolbar" role="search" aria-label=move || i18n.t(Key::Filters) on:submit=|ev| ev.prevent_default()>
-            <label class="field">
-                <span>{move || i18n.t(Key::SearchLabel)}</span>
+            <Field label=Key::SearchLabel>
                 <input
                     type="search"
                     prop:value=move || filters.with(|f| f.q.clone().unwrap_or_default())
                     on:input=set(|f, v| f.q = non_empty(v))
                 />
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::OwnerFilter)}</span>
+            </Field>
+            <Field label=Key::OwnerFilter>
                 <select on:change=set(|f, v| f.owner_id = non_empty(v))>
                     <option value="" selected=move || filters.with(|f| f.owner_id.is_none())>{move || i18n.t(Key::AllOwners)}</option>
                     <option value=ME selected=move || filters.with(|f| f.owner_id.as_deref() == Some(ME))>
@@ -156,41 +156,37 @@ pub fn Toolbar() -> impl IntoView {
                         })
                     }}
                 </select>
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::CloseFrom)}</span>
+            </Field>
+            <Field label=Key::CloseFrom>
                 <input
                     type="date"
                     prop:value=move || filters.with(|f| f.close_from.clone().unwrap_or_default())
                     on:change=set(|f, v| f.close_from = non_empty(v))
                 />
-            </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::CloseTo)}</span>
+            </Field>
+            <Field label=Key::CloseTo>
                 <input
                     type="date"
                     prop:value=move || filters.with(|f| f.close_to.clone().unwrap_or_default())
                     on:change=set(|f, v| f.close_to = non_empty(v))
                 />
-            </label>
-            <label class="field narrow">
-                <span>{move || i18n.t(Key::AmountMin)}</span>
+            </Field>
+            <Field label=Key::AmountMin class="narrow">
                 <input
                     type="text"
                     inputmode="decimal"
                     prop:value=move || filters.with(|f| amount_text(f.amount_min))
                     on:change=move |ev| filters.update(|f| f.amount_min = parse_major(&event_target_value(&ev), &currency.get_value()))
                 />
-            </label>
-            <label class="field narrow">
-                <span>{move || i18n.t(Key::AmountMax)}</span>
+            </Field>
+            <Field label=Key::AmountMax class="narrow">
                 <input
                     type="text"
                     inputmode="decimal"
                     prop:value=move || filters.with(|f| amount_text(f.amount_max))
                     on:change=move |ev| filters.update(|f| f.amount_max = parse_major(&event_target_value(&ev), &currency.get_value()))
                 />
-            </label>
+            </Field>
             <label class="check">
                 <input
                     type="checkbox"
@@ -199,8 +195,7 @@ pub fn Toolbar() -> impl IntoView {
                 />
                 <span>{move || i18n.t(Key::RottingOnly)}</span>
             </label>
-            <label class="field">
-                <span>{move || i18n.t(Key::SortLabel)}</span>
+            <Field label=Key::SortLabel>
                 <select on:change=set(|f, v| f.sort = non_empty(v).filter(|s| s != "position"))>
                     {SORTS
                         .into_iter()
@@ -216,7 +211,7 @@ pub fn Toolbar() -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
-            </label>
+            </Field>
             <Show when=move || !filters.with(filter::is_empty) || filters.with(|f| f.sort.is_some())>
                 <button type="button" class="secondary" on:click=move |_| filters.set(ViewFilters::default())>
                     {move || i18n.t(Key::ClearFilters)}
@@ -224,8 +219,7 @@ pub fn Toolbar() -> impl IntoView {
             </Show>
             // A backend without saved views (Tryton) gets none of these controls.
             {with_views.then(|| view! {
-            <label class="field">
-                <span>{move || i18n.t(Key::ViewLabel)}</span>
+            <Field label=Key::ViewLabel>
                 <select on:change=on_view>
                     <option value="" selected=move || selected_view.get().is_none()>{move || i18n.t(Key::NoView)}</option>
                     {move || {
@@ -244,7 +238,7 @@ pub fn Toolbar() -> impl IntoView {
                             .collect_view()
                     }}
                 </select>
-            </label>
+            </Field>
             <Show when=move || selected_view.get().is_some()>
                 <button type="button" class="secondary" on:click=on_delete_view.clone()>{move || i18n.t(Key::DeleteView)}</button>
             </Show>
@@ -255,10 +249,9 @@ pub fn Toolbar() -> impl IntoView {
         </form>
         <Show when=move || naming.get()>
             <form class="toolbar save-view" on:submit=on_save_view.clone()>
-                <label class="field">
-                    <span>{move || i18n.t(Key::ViewName)}</span>
+                <Field label=Key::ViewName>
                     <input type="text" required maxlength="200" bind:value=view_name />
-                </label>
+                </Field>
                 <button type="submit" class="primary">{move || i18n.t(Key::Save)}</button>
             </form>
         </Show>

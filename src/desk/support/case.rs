@@ -1,12 +1,13 @@
 //! A case in the desk: the whole thread (internal notes marked), a public reply or an internal note with files,
 //! status, priority and assignee, and beside it the customer, their account and their company's other cases.
 
-use super::{desk_uploader, store, support};
-use crate::connector::support::{SupportOp, SupportReply};
+use super::common::{ask, desk_uploader, store, StoreValue};
+use crate::connector::support::SupportOp;
 use crate::connector::ConnectorError;
 use crate::i18n::Key;
 use crate::ui::case_labels::{category_key, priority_key, status_key};
 use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::field::Field;
 use crate::ui::files::FilePicker;
 use crate::ui::locale::use_i18n;
 use crate::ui::thread::Thread;
@@ -19,32 +20,47 @@ use trato_protocol::*;
 /// Where reps download attachments from.
 const ATTACHMENTS: &str = "/api/v1/attachments";
 
-/// The case page.
+/// The case page: the case named by the route, loaded when the route changes.
 #[component]
 pub fn CaseDeskPage() -> impl IntoView {
     let i18n = use_i18n();
     let store = store();
     let params = use_params_map();
-    let desk = RwSignal::new(None::<CaseDesk>);
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let loaded = LocalResource::new(move || ask(store, SupportOp::case(id.get())));
+    let reload = Callback::new(move |()| loaded.refetch());
+    view! {
+        <Transition fallback=move || view! { <main id="main" class="support-page"><p role="status">{move || i18n.t(Key::Loading)}</p></main> }>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    Ok(found) => view! { <CaseView found=found store=store reload=reload /> }.into_any(),
+                    Err(e) => {
+                        let message = match e {
+                            ConnectorError::NotFound(_) => i18n.t(Key::CaseNotFound).into(),
+                            e => describe(i18n.0.get_untracked(), &e),
+                        };
+                        view! {
+                            <main id="main" class="support-page">
+                                <p><A href="/cases">{move || i18n.t(Key::BackToQueue)}</A></p>
+                                <ErrorMessage message=message />
+                            </main>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A loaded case: its thread and reply form, and the side with status, priority, assignee and the customer.
+#[component]
+fn CaseView(found: CaseDesk, store: StoreValue, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let desk = RwSignal::new(Some(found));
     let reps = RwSignal::new(Vec::<User>::new());
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
-    let load = move || {
-        let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
-        leptos::task::spawn_local(async move {
-            match support(store, SupportOp::Case(id)).await {
-                Ok(SupportReply::Case(found)) => desk.set(Some(*found)),
-                Ok(_) => {}
-                Err(ConnectorError::NotFound(_)) => error.set(Some(i18n.t(Key::CaseNotFound).into())),
-                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
-            }
-        });
-    };
-    let load_on_route = load;
-    Effect::new(move |_| {
-        params.track();
-        load_on_route();
-    });
     leptos::task::spawn_local(async move {
         if let Some(store) = store.try_get_value().flatten() {
             if let Ok(list) = store.reps().await {
@@ -57,11 +73,10 @@ pub fn CaseDeskPage() -> impl IntoView {
         else {
             return;
         };
-        let load = load;
         notice.set(None);
         leptos::task::spawn_local(async move {
-            match support(store, SupportOp::UpdateCase { id, version: Some(version), patch }).await {
-                Ok(SupportReply::Updated(case)) => {
+            match ask(store, SupportOp::update_case(id, Some(version), patch)).await {
+                Ok(case) => {
                     desk.update(|d| {
                         if let Some(d) = d {
                             d.case = case;
@@ -70,11 +85,10 @@ pub fn CaseDeskPage() -> impl IntoView {
                     error.set(None);
                     notice.set(Some(i18n.t(Key::Saved).into()));
                 }
-                Ok(_) => {}
                 Err(e) => {
                     error.set(Some(describe(i18n.0.get_untracked(), &e)));
                     if matches!(e, ConnectorError::Conflict(_)) {
-                        load();
+                        reload.run(());
                     }
                 }
             }
@@ -106,8 +120,7 @@ pub fn CaseDeskPage() -> impl IntoView {
             <Show when=move || desk.with(Option::is_some)>
                 <aside class="side" aria-label=move || i18n.t(Key::CaseDetails)>
                     <h2>{move || i18n.t(Key::CaseDetails)}</h2>
-                    <label class="field">
-                        <span>{move || i18n.t(Key::StatusLabel)}</span>
+                    <Field label=Key::StatusLabel>
                         <select on:change={
                             let update = update_status;
                             move |ev| {
@@ -120,9 +133,8 @@ pub fn CaseDeskPage() -> impl IntoView {
                                 <option value=s.as_str() selected=move || case().is_some_and(|c| c.status == s)>{move || i18n.t(status_key(s))}</option>
                             }).collect_view()}
                         </select>
-                    </label>
-                    <label class="field">
-                        <span>{move || i18n.t(Key::PriorityLabel)}</span>
+                    </Field>
+                    <Field label=Key::PriorityLabel>
                         <select on:change={
                             let update = update_priority;
                             move |ev| {
@@ -135,9 +147,8 @@ pub fn CaseDeskPage() -> impl IntoView {
                                 <option value=p.as_str() selected=move || case().is_some_and(|c| c.priority == p)>{move || i18n.t(priority_key(p))}</option>
                             }).collect_view()}
                         </select>
-                    </label>
-                    <label class="field">
-                        <span>{move || i18n.t(Key::AssigneeLabel)}</span>
+                    </Field>
+                    <Field label=Key::AssigneeLabel>
                         <select on:change={
                             let update = update_assignee;
                             move |ev| {
@@ -154,7 +165,7 @@ pub fn CaseDeskPage() -> impl IntoView {
                                 }
                             </For>
                         </select>
-                    </label>
+                    </Field>
                     {move || case().and_then(|c| c.rating).map(|rating| view! {
                         <p>{move || i18n.0.get().tf(Key::CustomerRating, &[("score", &rating.score.to_string())])}</p>
                         <p class="message-body">{rating.comment.clone()}</p>
@@ -213,7 +224,7 @@ fn CustomerSide(desk: CaseDesk) -> impl IntoView {
 
 /// A public reply or an internal note, with files.
 #[component]
-fn ReplyForm(desk: RwSignal<Option<CaseDesk>>, store: super::StoreValue) -> impl IntoView {
+fn ReplyForm(desk: RwSignal<Option<CaseDesk>>, store: StoreValue) -> impl IntoView {
     let i18n = use_i18n();
     let body = RwSignal::new(String::new());
     let internal = RwSignal::new(false);
@@ -239,13 +250,12 @@ fn ReplyForm(desk: RwSignal<Option<CaseDesk>>, store: super::StoreValue) -> impl
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match support(store, SupportOp::Reply { id, message }).await {
-                Ok(SupportReply::Case(found)) => {
-                    desk.set(Some(*found));
+            match ask(store, SupportOp::reply(id, message)).await {
+                Ok(found) => {
+                    desk.set(Some(found));
                     body.set(String::new());
                     files.set(vec![]);
                 }
-                Ok(_) => {}
                 Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
             }
             busy.set(false);

@@ -2,11 +2,12 @@
 //! history, reply with typing indicators both ways, assign, close or reopen, and turning the conversation into
 //! a contact, a deal or a case. Updates arrive through the desk's chat feed.
 
+use super::common::{ask, store, StoreValue};
 use super::feed::use_feed;
-use super::{store, support, StoreValue};
-use crate::connector::support::{SupportOp, SupportReply};
+use crate::connector::support::SupportOp;
 use crate::i18n::{intl, Key};
 use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::field::Field;
 use crate::ui::locale::use_i18n;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -25,40 +26,27 @@ pub fn InboxPage() -> impl IntoView {
     let store = store();
     let params = use_params_map();
     let selected = move || params.with(|p| p.get("id"));
-    let list = RwSignal::new(None::<Vec<Conversation>>);
+    // The conversations: loaded with the page, asked again when the feed says something changed.
+    let list = LocalResource::new(move || ask(store, SupportOp::inbox()));
     let view_ = RwSignal::new(None::<ConversationView>);
     let visitor_typing = RwSignal::new(false);
     // Kept here, so a live update of the conversation never loses what the rep is typing.
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let reload_list = move || {
-        leptos::task::spawn_local(async move {
-            match support(store, SupportOp::Inbox).await {
-                Ok(SupportReply::Conversations(found)) => {
-                    list.try_set(Some(found));
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
-                }
-            }
-        });
-    };
+    let reload_list = move || list.refetch();
     let load = move |id: String| {
         leptos::task::spawn_local(async move {
-            match support(store, SupportOp::InboxConversation(id)).await {
-                Ok(SupportReply::Conversation(found)) => {
-                    view_.try_set(Some(*found));
+            match ask(store, SupportOp::conversation(id)).await {
+                Ok(found) => {
+                    view_.try_set(Some(found));
                     reload_list();
                 }
-                Ok(_) => {}
                 Err(e) => {
                     error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
                 }
             }
         });
     };
-    reload_list();
     Effect::new(move |_| match selected() {
         Some(id) => load(id),
         None => view_.set(None),
@@ -100,16 +88,20 @@ pub fn InboxPage() -> impl IntoView {
             <section aria-labelledby="inbox-title">
                 <h1 id="inbox-title">{move || i18n.t(Key::InboxTitle)}</h1>
                 {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-                {move || match list.get() {
-                    None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                    Some(items) if items.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoConversations)}</p> }.into_any(),
-                    Some(items) => view! {
-                        <ul class="case-list">
-                            {items.into_iter().map(|c| view! { <ConversationRow conversation=c /> }).collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
-                }}
+                <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match list.await {
+                            Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
+                            Ok(items) if items.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoConversations)}</p> }.into_any(),
+                            Ok(items) => view! {
+                                <ul class="case-list">
+                                    {items.into_iter().map(|c| view! { <ConversationRow conversation=c /> }).collect_view()}
+                                </ul>
+                            }
+                            .into_any(),
+                        }
+                    })}
+                </Transition>
             </section>
             <section class="side" aria-label=move || i18n.t(Key::Conversation)>
                 {move || match view_.get() {
@@ -150,7 +142,7 @@ fn ConversationPane(
     typing: RwSignal<bool>,
     draft: RwSignal<String>,
     store: StoreValue,
-    on_change: impl Fn(ConversationView) + Copy + 'static,
+    on_change: impl Fn(ConversationView) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let conversation = current.conversation.clone();
@@ -169,8 +161,8 @@ fn ConversationPane(
     let refresh = move || {
         let Some(id) = id.try_get_value() else { return };
         leptos::task::spawn_local(async move {
-            if let Ok(SupportReply::Conversation(found)) = support(store, SupportOp::InboxConversation(id)).await {
-                on_change(*found);
+            if let Ok(found) = ask(store, SupportOp::conversation(id)).await {
+                on_change(found);
             }
         });
     };
@@ -185,10 +177,11 @@ fn ConversationPane(
         let id = id.get_value();
         leptos::task::spawn_local(async move {
             let message = NewChatMessage { body, client_id: None };
-            match support(store, SupportOp::InboxReply { id: id.clone(), message }).await {
-                Ok(_) => {
+            match ask(store, SupportOp::inbox_reply(id.clone(), message)).await {
+                Ok(_sent) => {
                     error.try_set(None);
-                    let _ = support(store, SupportOp::InboxTyping { id: id.clone(), typing: false }).await;
+                    // Only a hint for the visitor: the message is already sent.
+                    let _ = ask(store, SupportOp::inbox_typing(id.clone(), false)).await;
                     refresh();
                 }
                 Err(e) => {
@@ -204,15 +197,16 @@ fn ConversationPane(
             last_typing.set_value(now);
             let id = id.get_value();
             leptos::task::spawn_local(async move {
-                let _ = support(store, SupportOp::InboxTyping { id, typing: true }).await;
+                // Only a hint for the visitor: losing one is harmless.
+                let _ = ask(store, SupportOp::inbox_typing(id, true)).await;
             });
         }
     };
     let update = move |patch: ConversationPatch| {
         let id = id.get_value();
         leptos::task::spawn_local(async move {
-            match support(store, SupportOp::UpdateConversation { id, patch }).await {
-                Ok(_) => refresh(),
+            match ask(store, SupportOp::update_conversation(id, patch)).await {
+                Ok(_updated) => refresh(),
                 Err(e) => {
                     error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
                 }
@@ -222,8 +216,8 @@ fn ConversationPane(
     let convert = move |to: &'static str, label: Key| {
         let id = id.get_value();
         leptos::task::spawn_local(async move {
-            match support(store, SupportOp::ConvertConversation { id, to: to.into() }).await {
-                Ok(_) => {
+            match ask(store, SupportOp::convert_conversation(id, to.into())).await {
+                Ok(_converted) => {
                     error.try_set(None);
                     let locale = i18n.0.get_untracked();
                     notice.try_set(Some(locale.tf(Key::Converted, &[("kind", locale.t(label))])));
@@ -262,21 +256,19 @@ fn ConversationPane(
         {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
         <p class="notice" role="status">{move || notice.get()}</p>
         <form class="composer" on:submit=on_submit>
-            <label class="field">
-                <span>{move || i18n.t(Key::ChatReply)}</span>
+            <Field label=Key::ChatReply>
                 <textarea rows="3" maxlength=MAX_CHAT_MESSAGE.to_string() prop:value=move || draft.get() on:input=on_input></textarea>
-            </label>
+            </Field>
             <button type="submit" class="primary">{move || i18n.t(Key::Send)}</button>
         </form>
-        <label class="field">
-            <span>{move || i18n.t(Key::AssigneeLabel)}</span>
+        <Field label=Key::AssigneeLabel>
             <select on:change=move |ev| update(ConversationPatch { assignee_id: Some(event_target_value(&ev)), ..Default::default() })>
                 <option value="" selected=assignee.is_none()>{move || i18n.t(Key::Unassigned)}</option>
                 <For each=move || reps.get() key=|u| u.id.clone() let:rep>
                     <option value=rep.id.clone() selected=assignee.as_deref() == Some(rep.id.as_str())>{rep.name.clone()}</option>
                 </For>
             </select>
-        </label>
+        </Field>
         <div class="case-buttons">
             {if closed {
                 view! { <button type="button" class="secondary" on:click=move |_| update(ConversationPatch { status: Some(ConversationStatus::Open), ..Default::default() })>{move || i18n.t(Key::ReopenConversation)}</button> }.into_any()

@@ -1,10 +1,11 @@
 //! Knowledge base editing: the list of articles (drafts included, with their votes and deflections) and an
 //! editor to write, preview and publish one. Bodies are plain text or the safe markup subset.
 
-use super::{store, support};
-use crate::connector::support::{SupportOp, SupportReply};
+use super::common::{ask, store};
+use crate::connector::support::SupportOp;
 use crate::i18n::{intl, Key};
 use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::field::Field;
 use crate::ui::locale::use_i18n;
 use crate::ui::markup::Markup;
 use leptos::ev::SubmitEvent;
@@ -16,23 +17,15 @@ use trato_protocol::*;
 pub fn KnowledgeBaseEditor() -> impl IntoView {
     let i18n = use_i18n();
     let store = store();
-    let articles = RwSignal::new(None::<Vec<Article>>);
+    let articles = LocalResource::new(move || ask(store, SupportOp::articles(None)));
     let categories = RwSignal::new(Vec::<Category>::new());
     let editing = RwSignal::new(None::<Option<Article>>);
-    let error = RwSignal::new(None::<String>);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match support(store, SupportOp::Articles(None)).await {
-                Ok(SupportReply::Articles(list)) => articles.set(Some(list)),
-                Ok(_) => {}
-                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
-            }
-            if let Ok(SupportReply::Categories(list)) = support(store, SupportOp::Categories).await {
-                categories.set(list);
-            }
-        });
-    };
-    load();
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = ask(store, SupportOp::categories()).await {
+            categories.set(list);
+        }
+    });
+    let load = move || articles.refetch();
     let category_name =
         move |id: &str| categories.with(|c| c.iter().find(|c| c.id == id).map(|c| c.name.clone())).unwrap_or_default();
     view! {
@@ -41,13 +34,13 @@ pub fn KnowledgeBaseEditor() -> impl IntoView {
                 <h1>{move || i18n.t(Key::KnowledgeBase)}</h1>
                 <button type="button" class="primary" on:click=move |_| editing.set(Some(None))>{move || i18n.t(Key::NewArticle)}</button>
             </div>
-            {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
             {move || editing.get().map(|article| {
                 view! { <ArticleEditor article=article categories=categories store=store on_done=move || { editing.set(None); load(); } /> }
             })}
-            {move || match articles.get() {
-                None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(list) => view! {
+            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move { match articles.await {
+                Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
+                Ok(list) => view! {
                     <table class="queue-table">
                         <caption class="visually-hidden">{move || i18n.t(Key::KnowledgeBase)}</caption>
                         <thead>
@@ -83,7 +76,8 @@ pub fn KnowledgeBaseEditor() -> impl IntoView {
                     </table>
                 }
                 .into_any(),
-            }}
+            }})}
+            </Transition>
         </main>
     }
 }
@@ -93,7 +87,7 @@ pub fn KnowledgeBaseEditor() -> impl IntoView {
 fn ArticleEditor(
     article: Option<Article>,
     categories: RwSignal<Vec<Category>>,
-    store: super::StoreValue,
+    store: super::common::StoreValue,
     on_done: impl Fn() + Clone + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -128,25 +122,25 @@ fn ArticleEditor(
                 error.set(Some(i18n.t(Key::FixFields).into()));
                 return;
             }
-            let op = match &existing {
-                Some((id, version)) => SupportOp::UpdateArticle {
-                    id: id.clone(),
-                    version: Some(*version),
-                    patch: ArticlePatch {
+            let ask_for = match &existing {
+                Some((id, version)) => SupportOp::update_article(
+                    id.clone(),
+                    Some(*version),
+                    ArticlePatch {
                         category_id: Some(new.category_id),
                         title: Some(new.title),
                         body: Some(new.body),
                         format: Some(new.format),
                         status: Some(new.status),
                     },
-                },
-                None => SupportOp::CreateArticle(new),
+                ),
+                None => SupportOp::create_article(new),
             };
             busy.set(true);
             let on_done = on_done.clone();
             leptos::task::spawn_local(async move {
-                match support(store, op).await {
-                    Ok(_) => on_done(),
+                match ask(store, ask_for).await {
+                    Ok(_article) => on_done(),
                     Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
                 }
                 busy.set(false);
@@ -156,13 +150,11 @@ fn ArticleEditor(
     view! {
         <form class="kb-editor side" on:submit=on_submit>
             <h2>{move || if is_edit { i18n.t(Key::EditArticle) } else { i18n.t(Key::NewArticle) }}</h2>
-            <label class="field">
-                <span>{move || i18n.t(Key::TitleLabel)}</span>
+            <Field label=Key::TitleLabel>
                 <input type="text" required maxlength=MAX_SUBJECT.to_string() bind:value=title />
-            </label>
+            </Field>
             <div class="field-row">
-                <label class="field">
-                    <span>{move || i18n.t(Key::CategoryLabel)}</span>
+                <Field label=Key::CategoryLabel>
                     <select on:change=move |ev| category.set(event_target_value(&ev))>
                         <For each=move || categories.get() key=|c| c.id.clone() let:item>
                             {
@@ -171,19 +163,17 @@ fn ArticleEditor(
                             }
                         </For>
                     </select>
-                </label>
-                <label class="field">
-                    <span>{move || i18n.t(Key::FormatLabel)}</span>
+                </Field>
+                <Field label=Key::FormatLabel>
                     <select on:change=move |ev| format.set(if event_target_value(&ev) == "text" { ArticleFormat::Text } else { ArticleFormat::Markup })>
                         <option value="markup" selected=move || format.get() == ArticleFormat::Markup>{move || i18n.t(Key::FormatMarkup)}</option>
                         <option value="text" selected=move || format.get() == ArticleFormat::Text>{move || i18n.t(Key::FormatText)}</option>
                     </select>
-                </label>
+                </Field>
             </div>
-            <label class="field">
-                <span>{move || i18n.t(Key::BodyLabel)}</span>
+            <Field label=Key::BodyLabel>
                 <textarea rows="10" required maxlength=MAX_BODY.to_string() bind:value=body></textarea>
-            </label>
+            </Field>
             <p class="muted">{move || i18n.t(Key::MarkupHelp)}</p>
             <label class="check">
                 <input type="checkbox" bind:checked=published />

@@ -1,11 +1,12 @@
 //! The case queue: filters by status, priority, assignee, SLA and words; the case whose answer is due soonest
 //! comes first.
 
-use super::{store, support};
-use crate::connector::support::{CaseFilter, SupportOp, SupportReply};
+use super::common::{ask, store};
+use crate::connector::support::{CaseFilter, SupportOp};
 use crate::i18n::{intl, Key};
 use crate::ui::case_labels::{priority_key, status_key};
 use crate::ui::error::{describe, ErrorMessage};
+use crate::ui::field::Field;
 use crate::ui::locale::use_i18n;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -23,10 +24,7 @@ pub fn CaseQueuePage() -> impl IntoView {
     let assignee = RwSignal::new(String::new());
     let sla = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
-    let cases = RwSignal::new(None::<Vec<Case>>);
     let reps = RwSignal::new(HashMap::<String, String>::new());
-    let error = RwSignal::new(None::<String>);
-    let generation = StoredValue::new(0u32);
     leptos::task::spawn_local(async move {
         if let Some(store) = store.try_get_value().flatten() {
             if let Ok(list) = store.reps().await {
@@ -34,7 +32,10 @@ pub fn CaseQueuePage() -> impl IntoView {
             }
         }
     });
-    let load = move || {
+    // The filter the list was asked with: changing a select or submitting the words asks again.
+    let asked = RwSignal::new(0u32);
+    let cases = LocalResource::new(move || {
+        asked.track();
         let some = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.is_empty() && v != "all");
         let filter = CaseFilter {
             status: some(status),
@@ -43,59 +44,37 @@ pub fn CaseQueuePage() -> impl IntoView {
             sla: some(sla),
             search: some(search),
         };
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        leptos::task::spawn_local(async move {
-            let result = support(store, SupportOp::Cases(filter)).await;
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            match result {
-                Ok(SupportReply::Cases(list)) => {
-                    cases.set(Some(list));
-                    error.set(None);
-                }
-                Ok(_) => {}
-                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
-            }
-        });
-    };
-    load();
-    let load_on_change = load;
+        ask(store, SupportOp::cases(filter))
+    });
+    let load = move || asked.update(|n| *n += 1);
     let select = move |signal: RwSignal<String>| {
-        let load = load_on_change;
         move |ev: leptos::ev::Event| {
             signal.set(event_target_value(&ev));
             load();
         }
     };
-    let on_submit = {
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            load();
-        }
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        load();
     };
     view! {
         <main id="main" class="support-page">
             <h1>{move || i18n.t(Key::CaseQueue)}</h1>
             <form class="filters" role="search" on:submit=on_submit>
-                <label class="field">
-                    <span>{move || i18n.t(Key::StatusLabel)}</span>
+                <Field label=Key::StatusLabel>
                     <select on:change=select(status)>
                         <option value="active" selected=true>{move || i18n.t(Key::ActiveCases)}</option>
                         {CaseStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || i18n.t(status_key(s))}</option> }).collect_view()}
                         <option value="all">{move || i18n.t(Key::AllCases)}</option>
                     </select>
-                </label>
-                <label class="field">
-                    <span>{move || i18n.t(Key::PriorityLabel)}</span>
+                </Field>
+                <Field label=Key::PriorityLabel>
                     <select on:change=select(priority)>
                         <option value="">{move || i18n.t(Key::AnyPriority)}</option>
                         {CasePriority::ALL.into_iter().rev().map(|p| view! { <option value=p.as_str()>{move || i18n.t(priority_key(p))}</option> }).collect_view()}
                     </select>
-                </label>
-                <label class="field">
-                    <span>{move || i18n.t(Key::AssigneeLabel)}</span>
+                </Field>
+                <Field label=Key::AssigneeLabel>
                     <select on:change=select(assignee)>
                         <option value="">{move || i18n.t(Key::Anyone)}</option>
                         <option value="me">{move || i18n.t(Key::AssignedToMe)}</option>
@@ -106,45 +85,46 @@ pub fn CaseQueuePage() -> impl IntoView {
                             list.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()
                         }}
                     </select>
-                </label>
-                <label class="field">
-                    <span>{move || i18n.t(Key::SlaLabel)}</span>
+                </Field>
+                <Field label=Key::SlaLabel>
                     <select on:change=select(sla)>
                         <option value="">{move || i18n.t(Key::AnySla)}</option>
                         <option value="overdue">{move || i18n.t(Key::SlaOverdue)}</option>
                         <option value="due_soon">{move || i18n.t(Key::SlaDueSoon)}</option>
                     </select>
-                </label>
-                <label class="field">
-                    <span>{move || i18n.t(Key::SearchCases)}</span>
+                </Field>
+                <Field label=Key::SearchCases>
                     <input type="search" bind:value=search />
-                </label>
+                </Field>
                 <button type="submit" class="secondary">{move || i18n.t(Key::Search)}</button>
             </form>
-            {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-            {move || match cases.get() {
-                None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(list) if list.is_empty() => view! { <p class="muted" role="status">{move || i18n.t(Key::NoCases)}</p> }.into_any(),
-                Some(list) => view! {
-                    <table class="queue-table">
-                        <caption class="visually-hidden">{move || i18n.t(Key::CaseQueue)}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">{move || i18n.t(Key::CaseLabel)}</th>
-                                <th scope="col">{move || i18n.t(Key::CustomerLabel)}</th>
-                                <th scope="col">{move || i18n.t(Key::StatusLabel)}</th>
-                                <th scope="col">{move || i18n.t(Key::PriorityLabel)}</th>
-                                <th scope="col">{move || i18n.t(Key::AssigneeLabel)}</th>
-                                <th scope="col">{move || i18n.t(Key::SlaLabel)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {list.into_iter().map(|case| view! { <QueueRow case=case reps=reps /> }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any(),
-            }}
+            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match cases.await {
+                        Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted" role="status">{move || i18n.t(Key::NoCases)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="queue-table">
+                                <caption class="visually-hidden">{move || i18n.t(Key::CaseQueue)}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{move || i18n.t(Key::CaseLabel)}</th>
+                                        <th scope="col">{move || i18n.t(Key::CustomerLabel)}</th>
+                                        <th scope="col">{move || i18n.t(Key::StatusLabel)}</th>
+                                        <th scope="col">{move || i18n.t(Key::PriorityLabel)}</th>
+                                        <th scope="col">{move || i18n.t(Key::AssigneeLabel)}</th>
+                                        <th scope="col">{move || i18n.t(Key::SlaLabel)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|case| view! { <QueueRow case=case reps=reps /> }).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
         </main>
     }
 }

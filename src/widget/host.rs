@@ -2,8 +2,6 @@
 //! the host's exact origin and accepted only from it and from `window.parent`. Nothing in a message is ever used
 //! as a URL or a credential.
 
-use super::Chat;
-use crate::connector::widget::WidgetOp;
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use trato_protocol::Identify;
@@ -60,9 +58,20 @@ fn text(value: &JsValue, key: &str) -> Option<String> {
     Reflect::get(value, &key.into()).ok().and_then(|v| v.as_string()).filter(|s| !s.is_empty())
 }
 
-/// Listens to the host page and says `ready`.
-pub fn listen(chat: Chat) {
-    let host = chat.with(|s| s.host.clone());
+/// What the host page asks of the widget.
+#[derive(Clone, Debug)]
+pub enum HostMessage {
+    /// The visitor opened the chat.
+    Open,
+    /// The visitor closed it.
+    Close,
+    /// The host site says who the visitor is.
+    Identify(Identify),
+}
+
+/// Listens to the host page `host` (its exact origin, and the parent window only), passing each message on, and
+/// says `ready`.
+pub fn listen(host: String, on_message: impl Fn(HostMessage) + 'static) {
     let valid_host = host.starts_with("https://") || host.starts_with("http://");
     if !valid_host {
         return;
@@ -70,7 +79,7 @@ pub fn listen(chat: Chat) {
     HOST.with(|h| *h.borrow_mut() = Some(host.clone()));
     let Some(window) = web_sys::window() else { return };
     let parent = window.parent().ok().flatten();
-    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+    let on_event = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
         if event.origin() != host {
             return;
         }
@@ -86,44 +95,23 @@ pub fn listen(chat: Chat) {
         if Reflect::get(&data, &"trato".into()).ok().and_then(|v| v.as_f64()) != Some(1.0) {
             return;
         }
-        let chat = chat.clone();
         match text(&data, "type").as_deref() {
-            Some("open") => {
-                chat.update(|s| {
-                    s.open = true;
-                    s.unread = 0;
-                });
-                if chat.with(|s| s.token.is_some()) {
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let _ = chat.run(WidgetOp::Read).await;
-                    });
-                }
-            }
-            Some("close") => chat.update(|s| s.open = false),
+            Some("open") => on_message(HostMessage::Open),
+            Some("close") => on_message(HostMessage::Close),
             Some("identify") => {
                 let Ok(identity) = Reflect::get(&data, &"identity".into()) else { return };
                 let Some(user_id) = text(&identity, "userId") else { return };
-                let identify = Identify {
+                on_message(HostMessage::Identify(Identify {
                     user_id,
                     name: text(&identity, "name"),
                     email: text(&identity, "email"),
                     hmac: text(&identity, "hmac"),
-                };
-                wasm_bindgen_futures::spawn_local(async move {
-                    match chat.run(WidgetOp::Identify(identify)).await {
-                        Ok(crate::connector::widget::WidgetReply::Visitor(visitor)) => {
-                            chat.update(|s| s.visitor = Some(visitor));
-                            chat.backfill().await;
-                        }
-                        Ok(_) => {}
-                        Err(error) => chat.set_error(Some(&error)),
-                    }
-                });
+                }));
             }
             _ => {}
         }
     });
-    let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
-    on_message.forget();
+    let _ = window.add_event_listener_with_callback("message", on_event.as_ref().unchecked_ref());
+    on_event.forget();
     send("ready", &[]);
 }

@@ -1,31 +1,27 @@
-//! The Trato HTTP protocol v1 connector (served by `trato-server`; see `protocol/PROTOCOL.md`).
+//! The Trato HTTP protocol v1 (served by `trato-server`; see `protocol/PROTOCOL.md`): [`TratoConnector`] for the
+//! desk's records and sync, and the protocol's mappings of the support, portal and widget operations.
 //!
 //! Same-origin deployments authenticate with the backend's HttpOnly session cookie, which the transport keeps;
 //! no token ever passes through this code, and every mutating request carries the CSRF header.
 
-use super::{
+pub mod portal;
+pub mod support;
+pub mod widget;
+pub mod wire;
+
+pub use wire::encode_component;
+
+use crate::connector::{
     Capabilities, Connector, ConnectorError, HttpRequest, HttpResponse, ListQuery, Method, Operation, RecordOp,
-    RecordReply, Reply, Step,
+    RecordReply, Reply, Rounds, Step,
 };
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use trato_protocol::*;
+use wire::{error_from, mutating, parse_ok, with_key, with_version};
 
 /// Connector for the Trato protocol.
 #[derive(Clone, Debug, Default)]
 pub struct TratoConnector;
-
-/// Percent-encodes a query component (everything but RFC 3986 unreserved characters).
-pub fn encode_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
 
 fn list_path(collection: &str, query: &ListQuery) -> String {
     let mut params: Vec<String> =
@@ -50,24 +46,6 @@ fn list_path(collection: &str, query: &ListQuery) -> String {
     path
 }
 
-fn mutating(method: Method, path: String) -> HttpRequest {
-    HttpRequest::new(method, path).header(CSRF_HEADER, CSRF_VALUE)
-}
-
-fn with_version(request: HttpRequest, version: Option<u64>) -> HttpRequest {
-    match version {
-        Some(version) => request.header("if-match", format!("\"{version}\"")),
-        None => request,
-    }
-}
-
-fn with_key(request: HttpRequest, key: &Option<String>) -> HttpRequest {
-    match key {
-        Some(key) => request.header(IDEMPOTENCY_HEADER, key.clone()),
-        None => request,
-    }
-}
-
 fn record_request<R: Record, N: Serialize, P: Serialize>(op: &RecordOp<N, P>) -> HttpRequest {
     let one = |id: &str| format!("{API_PREFIX}/{}/{}", R::PATH, encode_component(id));
     match op {
@@ -85,57 +63,26 @@ fn record_request<R: Record, N: Serialize, P: Serialize>(op: &RecordOp<N, P>) ->
     }
 }
 
-fn parse<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, ConnectorError> {
-    serde_json::from_str(&response.body)
-        .map_err(|error| ConnectorError::Malformed(format!("unexpected answer from the server ({error})")))
-}
-
 fn record_reply<R: Record, N, P>(
     op: &RecordOp<N, P>,
     response: &HttpResponse,
 ) -> Result<RecordReply<R>, ConnectorError> {
     Ok(match op {
-        RecordOp::List(_) => RecordReply::Page(parse::<Page<R>>(response)?),
+        RecordOp::List(_) => RecordReply::Page(parse_ok::<Page<R>>(response)?),
         RecordOp::Delete { .. } => RecordReply::Deleted,
-        _ => RecordReply::One(parse::<R>(response)?),
+        _ => RecordReply::One(parse_ok::<R>(response)?),
     })
 }
 
-/// The parts of the protocol's error body the client uses; anything else in it is ignored.
-#[derive(Default, serde::Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    fields: FieldErrors,
-}
-
-/// Turns a non-2xx answer into a typed error, reading the protocol's error body leniently (a proxy may answer
-/// with HTML or nothing at all).
-pub fn error_from(response: &HttpResponse) -> ConnectorError {
-    let body: ErrorBody = serde_json::from_str(&response.body).unwrap_or_default();
-    let message = body
-        .message
-        .map(|m| m.chars().take(500).collect::<String>())
-        .unwrap_or_else(|| format!("HTTP {}", response.status));
-    let fields = body.fields;
-    match response.status {
-        401 => ConnectorError::Unauthorized(message),
-        403 => ConnectorError::Forbidden(message),
-        404 => ConnectorError::NotFound(message),
-        409 | 412 => ConnectorError::Conflict(message),
-        429 => ConnectorError::RateLimited(response.header("retry-after").and_then(|v| v.trim().parse().ok())),
-        500..=599 => ConnectorError::Server { status: response.status, message },
-        _ => ConnectorError::Invalid { message, fields },
-    }
-}
-
 impl Connector for TratoConnector {
+    /// The session is an HttpOnly cookie the transport keeps: nothing for the client to hold.
+    type Session = ();
+
     fn capabilities(&self) -> Capabilities {
         Capabilities::ALL
     }
 
-    fn request(&self, op: &Operation) -> Result<HttpRequest, ConnectorError> {
+    fn request(&self, _session: &(), op: &Operation) -> Result<HttpRequest, ConnectorError> {
         Ok(match op {
             // Orders are the customers' (portal) view in the Trato protocol.
             Operation::Orders(_) => return Err(ConnectorError::Unsupported("orders for reps".into())),
@@ -163,7 +110,7 @@ impl Connector for TratoConnector {
                 let query = if params.is_empty() { String::new() } else { format!("?{}", params.join("&")) };
                 HttpRequest::new(Method::Get, format!("{API_PREFIX}/changes{query}"))
             }
-            Operation::Support(op) => super::support::request(op),
+            Operation::Support(op) => support::request(op),
             Operation::RestoreDeal { id, idempotency_key } => with_key(
                 mutating(Method::Post, format!("{API_PREFIX}/deals/{}/restore", encode_component(id))),
                 idempotency_key,
@@ -171,27 +118,33 @@ impl Connector for TratoConnector {
         })
     }
 
-    fn response(&self, op: &Operation, _round: u8, response: HttpResponse) -> Result<Step, ConnectorError> {
+    fn response(
+        &self,
+        _session: &mut (),
+        op: &Operation,
+        _rounds: &mut Rounds,
+        response: HttpResponse,
+    ) -> Result<Step, ConnectorError> {
         if !response.is_success() {
             return Err(error_from(&response));
         }
         Ok(Step::Reply(match op {
-            Operation::Login { .. } => Reply::Session(parse(&response)?),
-            Operation::CurrentSession => match parse::<SessionState>(&response)?.session {
+            Operation::Login { .. } => Reply::Session(parse_ok(&response)?),
+            Operation::CurrentSession => match parse_ok::<SessionState>(&response)?.session {
                 Some(session) => Reply::Session(session),
                 None => return Err(ConnectorError::Unauthorized("signed out".into())),
             },
             Operation::Logout => Reply::Done,
-            Operation::ListUsers => Reply::Users(parse(&response)?),
-            Operation::ListPipelines => Reply::Pipelines(parse::<Page<Pipeline>>(&response)?.items),
+            Operation::ListUsers => Reply::Users(parse_ok(&response)?),
+            Operation::ListPipelines => Reply::Pipelines(parse_ok::<Page<Pipeline>>(&response)?.items),
             Operation::Deals(op) => Reply::Deals(record_reply(op, &response)?),
             Operation::Accounts(op) => Reply::Accounts(record_reply(op, &response)?),
             Operation::Contacts(op) => Reply::Contacts(record_reply(op, &response)?),
             Operation::Activities(op) => Reply::Activities(record_reply(op, &response)?),
             Operation::Views(op) => Reply::Views(record_reply(op, &response)?),
-            Operation::RestoreDeal { .. } => Reply::Deals(RecordReply::One(parse(&response)?)),
-            Operation::Changes { .. } => Reply::Changes(parse(&response)?),
-            Operation::Support(op) => Reply::Support(super::support::response(op, &response)?),
+            Operation::RestoreDeal { .. } => Reply::Deals(RecordReply::One(parse_ok(&response)?)),
+            Operation::Changes { .. } => Reply::Changes(parse_ok(&response)?),
+            Operation::Support(op) => Reply::Support(support::response(op, &response)?),
             Operation::Orders(_) => return Err(ConnectorError::Unsupported("orders for reps".into())),
         }))
     }
@@ -199,6 +152,7 @@ impl Connector for TratoConnector {
 
 #[cfg(test)]
 mod tests {
+    use super::wire::error_from;
     use super::*;
 
     fn response(status: u16, body: &str) -> HttpResponse {
@@ -209,7 +163,7 @@ mod tests {
     fn builds_list_requests_with_encoded_filters() {
         let query =
             ListQuery { filters: vec![("stage_id".into(), "a b&c".into())], limit: Some(10), ..Default::default() };
-        let request = TratoConnector.request(&Operation::Deals(RecordOp::List(query))).unwrap();
+        let request = TratoConnector.request(&(), &Operation::Deals(RecordOp::List(query))).unwrap();
         assert_eq!(request.method, Method::Get);
         assert_eq!(request.path, "/api/v1/deals?stage_id=a%20b%26c&limit=10");
         assert!(request.body.is_none());
@@ -223,12 +177,13 @@ mod tests {
             patch: DealPatch::default(),
             idempotency_key: Some("k-1".into()),
         });
-        let request = TratoConnector.request(&op).unwrap();
+        let request = TratoConnector.request(&(), &op).unwrap();
         assert_eq!(request.path, "/api/v1/deals/d%2F1");
         assert!(request.headers.contains(&(IDEMPOTENCY_HEADER.into(), "k-1".into())));
         assert!(request.headers.contains(&(CSRF_HEADER.into(), CSRF_VALUE.into())));
         assert!(request.headers.contains(&("if-match".into(), "\"4\"".into())));
-        let login = TratoConnector.request(&Operation::Login { email: "a@b.es".into(), password: "x".into() }).unwrap();
+        let login =
+            TratoConnector.request(&(), &Operation::Login { email: "a@b.es".into(), password: "x".into() }).unwrap();
         assert!(!login.path.contains("x"), "credentials never go in the URL");
     }
 
@@ -251,7 +206,7 @@ mod tests {
     #[test]
     fn malformed_success_bodies_are_reported_not_panicked() {
         let op = Operation::ListPipelines;
-        let result = TratoConnector.response(&op, 0, response(200, "{\"items\": 5}"));
+        let result = TratoConnector.response(&mut (), &op, &mut Rounds::default(), response(200, "{\"items\": 5}"));
         assert!(matches!(result, Err(ConnectorError::Malformed(_))));
     }
 }

@@ -1,0 +1,40 @@
+//! Timers: waiting some milliseconds, and an [`Alarm`] a background loop naps on until a deadline or until
+//! something wakes it.
+
+use futures::channel::oneshot;
+use futures::future::{select, Either};
+use std::cell::RefCell;
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// A wake-up for one napping loop.
+#[derive(Default)]
+pub struct Alarm {
+    slot: RefCell<Option<oneshot::Sender<()>>>,
+}
+
+impl Alarm {
+    /// Waits until [`Alarm::wake`] is called or `ms` milliseconds pass.
+    pub async fn nap(&self, ms: u32) {
+        let (tx, rx) = oneshot::channel();
+        *self.slot.borrow_mut() = Some(tx);
+        match select(rx, Box::pin(sleep(ms))).await {
+            Either::Left(_) | Either::Right(_) => {}
+        }
+    }
+
+    /// Ends the current nap, if any.
+    pub fn wake(&self) {
+        if let Some(tx) = self.slot.borrow_mut().take() {
+            let _ = tx.send(());
+        }
+    }
+}

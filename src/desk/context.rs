@@ -1,0 +1,32 @@
+//! What every desk page shares through context: the store over the chosen backend, and the session state (the
+//! signed-in rep, whether the first check has answered, the sync status).
+
+use crate::connector::backend::AnyConnector;
+use crate::store::{DeskStore, SyncStatus};
+use crate::transport::BrowserTransport;
+use leptos::prelude::*;
+use trato_protocol::SessionInfo;
+
+/// The desk's store, over the backend the rep chose (the Trato protocol on the page's own origin by default).
+pub type Store = DeskStore<AnyConnector, BrowserTransport>;
+
+/// The store as kept in the reactive context (it holds browser objects, so it lives in local storage).
+pub type StoreHandle = StoredValue<Store, LocalStorage>;
+
+/// The desk's store, when the desk provides one (component tests do not).
+pub fn use_store() -> Option<Store> {
+    use_context::<StoreHandle>().map(|handle| handle.get_value())
+}
+
+/// The signed-in session (`None` when signed out), whether the first check has finished, and the sync status.
+#[derive(Clone, Copy)]
+pub struct SessionState {
+    /// The session.
+    pub session: RwSignal<Option<SessionInfo>>,
+    /// Set once the first session check has answered (or failed).
+    pub checked: RwSignal<bool>,
+    /// Offline state, pending changes and pulls of the store.
+    pub sync: RwSignal<SyncStatus>,
+    /// Set when the session check could not reach the backend and no earlier session is known.
+    pub unreachable: RwSignal<bool>,
+}

@@ -1,0 +1,117 @@
+//! Reads: what the screens show, from the cache (before any network answer), and the first cards of a board
+//! from the backend on a first visit, while the first pull runs behind them.
+
+use super::DeskStore;
+use crate::connector::{Connector, ConnectorError, ListQuery};
+use crate::store::board_data::{BoardData, Partial, FIRST_CARDS};
+use crate::store::error::CacheError;
+use crate::store::outbox::Entry;
+use crate::store::record::{Kind, Row};
+use crate::transport::Transport;
+use trato_protocol::*;
+
+fn decode_all<R: serde::de::DeserializeOwned>(rows: Vec<String>) -> Vec<R> {
+    rows.iter().filter_map(|j| Row::decode(j)).collect()
+}
+
+impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
+    /// Pipelines, deals, account names and reps from the cache.
+    pub async fn board(&self) -> Result<BoardData, CacheError> {
+        let cache = self.cache()?;
+        let mut pipelines: Vec<Pipeline> = decode_all(cache.all(Kind::Pipelines).await?);
+        BoardData::sort_pipelines(&mut pipelines);
+        let deals = decode_all(cache.all(Kind::Deals).await?);
+        let accounts: Vec<Account> = decode_all(cache.all(Kind::Accounts).await?);
+        let users = cache.users().await?;
+        Ok(BoardData {
+            pipelines,
+            deals,
+            account_names: accounts.into_iter().map(|a| (a.meta.id, a.name)).collect(),
+            users: users.into_iter().map(|u| (u.id.clone(), u)).collect(),
+            partial: None,
+        })
+    }
+
+    /// The first cards of each column of the shown pipeline (`wanted`, else the first), read from the cache in
+    /// one transaction without reading the rest: what the board paints before the whole set is parsed. `None`
+    /// when nothing was ever pulled here.
+    pub async fn first_cards(&self, wanted: Option<&str>) -> Result<Option<BoardData>, CacheError> {
+        self.cache()?.first_cards(wanted).await
+    }
+
+    /// The first cards of each column of the shown pipeline, straight from the backend: what a first visit shows
+    /// while its first pull is still copying everything. Account names come with the pull.
+    pub async fn first_cards_from_backend(&self, wanted: Option<&str>) -> Result<BoardData, ConnectorError> {
+        let client = self.client();
+        let mut pipelines = client.pipelines().await?;
+        BoardData::sort_pipelines(&mut pipelines);
+        let Some(pipeline) = BoardData::pick_pipeline(&pipelines, wanted).cloned() else {
+            return Ok(BoardData { pipelines, ..Default::default() });
+        };
+        let queries = pipeline.stages.iter().map(|stage| {
+            let query = ListQuery {
+                filters: vec![("stage_id".into(), stage.id.clone())],
+                sort: Some("position".into()),
+                limit: Some(FIRST_CARDS),
+                ..Default::default()
+            };
+            let client = client.clone();
+            async move { client.deals(query).await }
+        });
+        let (pages, users) = futures::future::join(futures::future::join_all(queries), client.users()).await;
+        let mut deals = Vec::new();
+        for page in pages {
+            deals.extend(page?.items);
+        }
+        Ok(BoardData {
+            pipelines,
+            deals,
+            account_names: Default::default(),
+            users: users.unwrap_or_default().into_iter().map(|u| (u.id.clone(), u)).collect(),
+            partial: Some(Partial { pipeline_id: pipeline.meta.id.clone(), counts: Default::default() }),
+        })
+    }
+
+    /// The company's reps: from the cache when it is open and holds them, else from the backend.
+    pub async fn reps(&self) -> Result<Vec<User>, ConnectorError> {
+        if let Ok(cache) = self.cache() {
+            if let Ok(users) = cache.users().await {
+                if !users.is_empty() {
+                    return Ok(users);
+                }
+            }
+        }
+        self.client().users().await
+    }
+
+    /// One deal from the cache.
+    pub async fn deal(&self, id: &str) -> Result<Option<Deal>, CacheError> {
+        Ok(self.cache()?.get(Kind::Deals, id).await?.and_then(|j| Row::decode(&j)))
+    }
+
+    /// A deal's timeline: every activity, newest first.
+    pub async fn deal_activities(&self, deal_id: &str) -> Result<Vec<Activity>, CacheError> {
+        let mut activities: Vec<Activity> = decode_all(self.cache()?.by(Kind::Activities, "deal_id", deal_id).await?);
+        activities.sort_by(|a, b| b.meta.created_at.cmp(&a.meta.created_at).then_with(|| b.meta.id.cmp(&a.meta.id)));
+        Ok(activities)
+    }
+
+    /// Contacts of an account.
+    pub async fn account_contacts(&self, account_id: &str) -> Result<Vec<Contact>, CacheError> {
+        let mut contacts: Vec<Contact> = decode_all(self.cache()?.by(Kind::Contacts, "account_id", account_id).await?);
+        contacts.sort_by(|a, b| a.last_name.cmp(&b.last_name).then_with(|| a.first_name.cmp(&b.first_name)));
+        Ok(contacts)
+    }
+
+    /// The rep's saved views.
+    pub async fn views(&self) -> Result<Vec<SavedView>, CacheError> {
+        let mut views: Vec<SavedView> = decode_all(self.cache()?.all(Kind::Views).await?);
+        views.sort_by_key(|v| v.name.to_lowercase());
+        Ok(views)
+    }
+
+    /// The queued changes, oldest first.
+    pub async fn outbox(&self) -> Result<Vec<Entry>, CacheError> {
+        self.cache()?.outbox().await
+    }
+}
