@@ -207,3 +207,28 @@ async fn the_first_cards_of_each_column_come_from_the_stage_index_with_each_colu
     assert_eq!(board.deals.iter().filter(|d| d.stage_id == "s2").count(), 20);
     cache.close();
 }
+
+#[wasm_bindgen_test]
+async fn a_cache_that_cannot_be_written_is_reported_and_what_was_queued_stays_queued() {
+    let (store, net) = fresh_store("u-failing").await;
+    let d1 = deal("d1", 1, "Uno");
+    let patch = DealPatch { name: Some("Uno b".into()), ..Default::default() };
+    store.update_deal(&d1, &Deal { name: "Uno b".into(), ..d1.clone() }, patch.clone(), "k-f1".into()).await.unwrap();
+    assert_eq!(store.status().problem, None);
+
+    store.close_cache();
+    let refused = store.update_deal(&d1, &Deal { name: "Uno c".into(), ..d1.clone() }, patch, "k-f2".into()).await;
+    assert!(refused.is_err(), "the screen hears that the change was not stored");
+    assert!(store.status().problem.is_some(), "the status says the device could not store it");
+    assert!(store.send_next().await.is_some(), "nothing is sent while the queue cannot be read");
+    assert!(net.sent.borrow().is_empty());
+
+    store.open(&session("u-failing")).await.unwrap();
+    let queued = store.outbox().await.unwrap();
+    assert_eq!(queued.len(), 1, "the change queued before the failure is still there");
+    assert_eq!(queued[0].key, "k-f1");
+    net.answer(200, deal_json("d1", 2, "Uno b"));
+    assert_eq!(store.send_next().await, None);
+    assert!(store.outbox().await.unwrap().is_empty());
+    assert_eq!(store.status().problem, None, "a write that succeeds clears the report");
+}

@@ -41,7 +41,7 @@ pub fn serve(app: Router<AppState>, static_dir: &Path) -> Router<AppState> {
         .layer(middleware::from_fn(cache_headers))
 }
 
-/// Sets `Cache-Control` on the faces' files (the API sets its own).
+/// Sets `Cache-Control` and `Vary` on the faces' files (the API sets its own).
 async fn cache_headers(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let mut response = next.run(request).await;
@@ -50,7 +50,10 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     }
     let name = path.rsplit('/').next().unwrap_or("");
     let value = if is_hashed(name) { IMMUTABLE } else { REVALIDATE };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // The same address answers brotli, gzip or plain bytes: caches must keep them apart.
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
 }
 

@@ -63,10 +63,14 @@ pub fn App() -> impl IntoView {
     });
     leptos::task::spawn_local(async move {
         match store.session().await {
-            Ok(session) => state.session.set(session),
-            Err(_) => state.unreachable.set(true),
+            Ok(session) => {
+                state.session.try_set(session);
+            }
+            Err(_) => {
+                state.unreachable.try_set(true);
+            }
         }
-        state.checked.set(true);
+        state.checked.try_set(true);
     });
     view! {
         <a class="skip-link" href="#main">{move || i18n.t(Key::SkipToContent)}</a>
@@ -86,8 +90,10 @@ pub fn App() -> impl IntoView {
                         </ParentRoute>
                         <Route path=path!("cases") view=CaseQueuePage />
                         <Route path=path!("cases/:id") view=CaseDeskPage />
-                        <Route path=path!("inbox") view=InboxPage />
-                        <Route path=path!("inbox/:id") view=InboxPage />
+                        <ParentRoute path=path!("inbox") view=InboxPage>
+                            <Route path=path!("") view=|| () />
+                            <Route path=path!(":id") view=|| () />
+                        </ParentRoute>
                         <Route path=path!("kb") view=KnowledgeBaseEditor />
                     </ParentRoute>
                 </Routes>

@@ -57,13 +57,15 @@ pub fn LoginPage() -> impl IntoView {
                 Ok(session) => {
                     backend::remember(&choice);
                     backend::keep_session(&store.client(), &choice);
-                    password.set(String::new());
-                    state.session.set(Some(session));
+                    password.try_set(String::new());
+                    state.session.try_set(Some(session));
                     navigate("/", Default::default());
                 }
-                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
+                Err(e) => {
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
 

@@ -29,7 +29,7 @@ pub fn TopBar() -> impl IntoView {
             // Signed out locally even when the server cannot be told; the cookie expires on its own.
             store.logout().await;
             crate::desk::backend::forget_session();
-            state.session.set(None);
+            state.session.try_set(None);
             // A fresh page: nothing of the signed-out rep stays in memory either.
             if let Some(window) = web_sys::window() {
                 let _ = window.location().assign("/login");

@@ -32,9 +32,9 @@ pub fn PortalApp() -> impl IntoView {
             if let Some(customer) = &customer {
                 apply_customer_locale(i18n, customer);
             }
-            state.customer.set(customer);
+            state.customer.try_set(customer);
         }
-        state.checked.set(true);
+        state.checked.try_set(true);
     });
     view! {
         <a class="skip-link" href="#main">{move || i18n.t(Key::SkipToContent)}</a>
@@ -79,7 +79,7 @@ fn PortalBar() -> impl IntoView {
         leptos::task::spawn_local(async move {
             // Signed out here whatever the server says: the cookie expires on its own.
             let _ = client().ask(PortalOp::logout()).await;
-            state.customer.set(None);
+            state.customer.try_set(None);
             // A fresh page: nothing of the signed-out customer stays in memory.
             if let Some(window) = web_sys::window() {
                 let _ = window.location().assign("/portal/signin");

@@ -201,14 +201,16 @@ fn CaseActions(thread: RwSignal<Option<CaseThread>>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match ask(op).await {
                 Ok(t) => {
-                    thread.set(Some(t));
-                    notice.set(Some(i18n.t(done).into()));
-                    body.set(String::new());
-                    files.set(vec![]);
+                    thread.try_set(Some(t));
+                    notice.try_set(Some(i18n.t(done).into()));
+                    body.try_set(String::new());
+                    files.try_set(vec![]);
                 }
-                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
+                Err(e) => {
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     let on_reply = move |ev: SubmitEvent| {

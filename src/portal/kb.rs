@@ -37,7 +37,7 @@ pub fn KnowledgeBasePage() -> impl IntoView {
     let load = move || asked.update(|n| *n += 1);
     leptos::task::spawn_local(async move {
         if let Ok(list) = ask(PortalOp::categories()).await {
-            categories.set(list);
+            categories.try_set(list);
         }
     });
     let on_submit = move |ev: SubmitEvent| {

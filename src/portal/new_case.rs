@@ -58,7 +58,7 @@ pub fn NewCasePage() -> impl IntoView {
             }
             if let Ok(list) = ask(PortalOp::articles(Some(text), None, Some(5))).await {
                 if generation.try_get_value() == Some(mine) {
-                    suggestions.set(list);
+                    suggestions.try_set(list);
                 }
             }
         });
@@ -107,12 +107,12 @@ pub fn NewCasePage() -> impl IntoView {
                 }
                 Err(e) => {
                     if let crate::connector::ConnectorError::Invalid { fields, .. } = &e {
-                        field_errors.set(fields.clone());
+                        field_errors.try_set(fields.clone());
                     }
-                    error.set(Some(describe(i18n.0.get_untracked(), &e)));
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
                 }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     let invalid = move |field: &'static str| move || field_errors.with(|f| f.contains_key(field)).then_some("true");

@@ -44,13 +44,17 @@ pub fn ProfilePage() -> impl IntoView {
             match ask(PortalOp::update_profile(patch)).await {
                 Ok(customer) => {
                     apply_customer_locale(i18n, &customer);
-                    state.customer.set(Some(customer));
-                    notice.set(Some(i18n.t(Key::ProfileSaved).into()));
+                    state.customer.try_set(Some(customer));
+                    notice.try_set(Some(i18n.t(Key::ProfileSaved).into()));
                 }
-                Err(ConnectorError::Invalid { .. }) => error.set(Some(i18n.t(Key::FixFields).into())),
-                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
+                Err(ConnectorError::Invalid { .. }) => {
+                    error.try_set(Some(i18n.t(Key::FixFields).into()));
+                }
+                Err(e) => {
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     view! {

@@ -48,17 +48,21 @@ pub fn SignInPage() -> impl IntoView {
             match ask(PortalOp::redeem(token)).await {
                 Ok(signed) => {
                     apply_customer_locale(i18n, &signed.customer);
-                    state.customer.set(Some(signed.customer));
+                    state.customer.try_set(Some(signed.customer));
                     let target = match signed.case_id {
                         Some(id) => format!("/portal/cases/{}", crate::connector::trato::encode_component(&id)),
                         None => "/portal/cases".into(),
                     };
                     navigate(&target, Default::default());
                 }
-                Err(ConnectorError::Unauthorized(_)) => error.set(Some(i18n.t(Key::LinkExpired).into())),
-                Err(other) => error.set(Some(describe(i18n.0.get_untracked(), &other))),
+                Err(ConnectorError::Unauthorized(_)) => {
+                    error.try_set(Some(i18n.t(Key::LinkExpired).into()));
+                }
+                Err(other) => {
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &other)));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     let navigate_shared: Navigate = std::sync::Arc::new(navigate.clone());
@@ -80,12 +84,20 @@ pub fn SignInPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let request = LinkRequest { email: address.clone(), locale: Some(locale.code().into()) };
             match ask(PortalOp::request_link(request)).await {
-                Ok(()) => sent.set(Some(locale.tf(Key::LinkSent, &[("email", &address)]))),
-                Err(ConnectorError::RateLimited(_)) => error.set(Some(locale.t(Key::TooManyLinks).into())),
-                Err(ConnectorError::Invalid { .. }) => error.set(Some(locale.t(Key::InvalidEmail).into())),
-                Err(other) => error.set(Some(describe(locale, &other))),
+                Ok(()) => {
+                    sent.try_set(Some(locale.tf(Key::LinkSent, &[("email", &address)])));
+                }
+                Err(ConnectorError::RateLimited(_)) => {
+                    error.try_set(Some(locale.t(Key::TooManyLinks).into()));
+                }
+                Err(ConnectorError::Invalid { .. }) => {
+                    error.try_set(Some(locale.t(Key::InvalidEmail).into()));
+                }
+                Err(other) => {
+                    error.try_set(Some(describe(locale, &other)));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
 

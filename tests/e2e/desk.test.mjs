@@ -37,6 +37,8 @@ async function assertBoardMatches(page, expected) {
   for (const stage of expected.stages) {
     const column = page.locator(`section[data-stage="${stage.id}"]`);
     await column.getByRole('heading', { level: 2, name: stage.name }).waitFor();
+    // The first cards of each column are painted before the whole set is read; the totals follow.
+    await column.locator('.column-total').filter({ hasNotText: '…' }).waitFor();
     assert.equal((await column.locator('.column-total').textContent()).trim(), stage.total, `total of ${stage.name}`);
     assert.equal((await column.locator('.column-weighted').textContent()).trim(), stage.weighted, `weighted of ${stage.name}`);
     assert.ok((await column.locator('.column-count').textContent()).startsWith(`${stage.count} tratos`), `count of ${stage.name}`);

@@ -30,7 +30,8 @@ async function createDeal(api, name, stage) {
 }
 
 async function synced(page) {
-  await page.locator('.sync-status[data-pending="0"][data-online="true"]').waitFor({ timeout: 60000 });
+  // The board shows the first cards before the first pull ends: wait for the pull too.
+  await page.locator('.sync-status[data-pending="0"][data-online="true"][data-synced="true"]').waitFor({ timeout: 60000 });
 }
 
 /** Opens the desk on `base`, signed in, with the service worker ready (so the app shell is cached). */

@@ -91,7 +91,7 @@ pub fn save_change(state: BoardState, before: Deal, after: Deal, patch: DealPatc
         match store.update_deal(&before, &after, patch, new_key()).await {
             Ok(()) => {
                 if record {
-                    state.undo.update(|u| u.push(Undo::Changed(before)));
+                    state.undo.try_update(|u| u.push(Undo::Changed(before)));
                 }
                 state.show_toast(success, record, false);
             }
@@ -149,7 +149,7 @@ pub fn undo(state: BoardState) {
                 match store.restore_deal(&deal, new_key()).await {
                     Ok(()) => state.show_toast(locale.t(Key::Undone).into(), false, false),
                     Err(error) => {
-                        state.data.update(|b| b.deals.retain(|d| d.meta.id != deal.meta.id));
+                        state.data.try_update(|b| b.deals.retain(|d| d.meta.id != deal.meta.id));
                         state.show_toast(cache_error(&error), false, true);
                     }
                 }
@@ -173,11 +173,11 @@ fn remove_deal(state: BoardState, deal: Deal, message: String, record: bool) {
             Ok(()) => {
                 state.show_toast(message, record, false);
                 if record {
-                    state.undo.update(|u| u.push(Undo::Deleted(deal)));
+                    state.undo.try_update(|u| u.push(Undo::Deleted(deal)));
                 }
             }
             Err(error) => {
-                state.data.update(|b| b.deals.push(deal.clone()));
+                state.data.try_update(|b| b.deals.push(deal.clone()));
                 state.show_toast(cache_error(&error), false, true);
             }
         }
@@ -382,7 +382,7 @@ pub fn QuickAdd(stage_id: String, open: RwSignal<bool>) -> impl IntoView {
                         };
                         let new = NewAccount { name: account_name.clone(), ..Default::default() };
                         store.create_account(&local, new, format!("{key}-account")).await?;
-                        state.data.update(|b| {
+                        state.data.try_update(|b| {
                             b.account_names.insert(local.meta.id.clone(), local.name.clone());
                         });
                         Some(local.meta.id)
@@ -410,10 +410,10 @@ pub fn QuickAdd(stage_id: String, open: RwSignal<bool>) -> impl IntoView {
                 Ok(local) => {
                     replace(state, local.clone());
                     state.show_toast(locale_created(&local.name), true, false);
-                    state.undo.update(|u| u.push(Undo::Created(local)));
+                    state.undo.try_update(|u| u.push(Undo::Created(local)));
                 }
                 Err(error) => {
-                    state.data.update(|b| b.deals.retain(|d| d.meta.id != temp_id));
+                    state.data.try_update(|b| b.deals.retain(|d| d.meta.id != temp_id));
                     state.show_toast(cache_error(&error), false, true);
                 }
             }

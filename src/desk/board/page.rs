@@ -53,19 +53,25 @@ pub fn BoardPage() -> impl IntoView {
             reading.set_value(false);
             match result {
                 Ok((whole, saved)) => {
-                    views.set(saved);
-                    board.set(whole);
-                    loaded.set(true);
+                    views.try_set(saved);
+                    board.try_set(whole);
+                    if !loaded.get_untracked() {
+                        loaded.try_set(true);
+                    }
                 }
-                Err(e) => error.set(Some(moves::cache_error(&e))),
+                Err(e) => {
+                    error.try_set(Some(moves::cache_error(&e)));
+                }
             }
         });
     };
     let show_first = move |first: BoardData| {
         // Never over a board already read whole.
-        if !loaded.get_untracked() || board.with_untracked(|b| b.partial.is_some()) {
+        if !loaded.get_untracked() {
             board.set(first);
             loaded.set(true);
+        } else if board.with_untracked(|b| b.partial.is_some()) {
+            board.set(first);
         }
     };
     let open = move || {
@@ -74,7 +80,7 @@ pub fn BoardPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match store.open(&info).await {
                 Ok(true) => {
-                    opened.set(true);
+                    opened.try_set(true);
                     if plain() {
                         if let Ok(Some(first)) = store.first_cards(wanted().as_deref()).await {
                             show_first(first);
@@ -85,7 +91,7 @@ pub fn BoardPage() -> impl IntoView {
                     read_all();
                 }
                 Ok(false) => {
-                    opened.set(true);
+                    opened.try_set(true);
                     store.start();
                     if plain() {
                         if let Ok(first) = store.first_cards_from_backend(wanted().as_deref()).await {
@@ -93,7 +99,9 @@ pub fn BoardPage() -> impl IntoView {
                         }
                     }
                 }
-                Err(e) => error.set(Some(moves::cache_error(&e))),
+                Err(e) => {
+                    error.try_set(Some(moves::cache_error(&e)));
+                }
             }
         });
     };
@@ -104,9 +112,11 @@ pub fn BoardPage() -> impl IntoView {
             read_all();
         }
     });
+    // What the page shows changes only when these do (the board itself follows its data in place).
+    let phase = Memo::new(move |_| (loaded.get(), error.get()));
     view! {
         <main id="main" class="board-page">
-            {move || match (loaded.get(), error.get()) {
+            {move || match phase.get() {
                 (_, Some(message)) => {
                     view! {
                         <h1>{move || i18n.t(Key::BoardTitle)}</h1>
@@ -359,9 +369,9 @@ fn follow_store(state: BoardState, open_deal: Memo<Option<String>>) {
             let reader = reader.clone();
             leptos::task::spawn_local(async move {
                 if let (Ok(board), Ok(views)) = (reader.board().await, reader.views().await) {
-                    state.data.set(board);
-                    state.views.set(views);
-                    state.timeline.update(|n| *n += 1);
+                    state.data.try_set(board);
+                    state.views.try_set(views);
+                    state.timeline.try_update(|n| *n += 1);
                 }
             });
         }

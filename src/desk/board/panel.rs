@@ -129,7 +129,7 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
         let Some(store) = state.store.get_value() else { return };
         match account {
             Some(account) => leptos::task::spawn_local(async move {
-                contacts.set(store.account_contacts(&account).await.unwrap_or_default());
+                contacts.try_set(store.account_contacts(&account).await.unwrap_or_default());
             }),
             None => contacts.set(vec![]),
         }
@@ -554,7 +554,9 @@ fn TimelineItem(activity: Activity) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let patch = ActivityPatch { done: Some(checked), ..Default::default() };
             match store.update_activity(&activity, patch, moves::new_key()).await {
-                Ok(_) => state.timeline.update(|n| *n += 1),
+                Ok(_) => {
+                    state.timeline.try_update(|n| *n += 1);
+                }
                 Err(error) => state.show_toast(moves::cache_error(&error), false, true),
             }
         });
@@ -645,15 +647,15 @@ fn LogActivity(deal_id: String) -> impl IntoView {
             let locale: Locale = use_i18n_untracked();
             match store.create_activity(&local, new, key).await {
                 Ok(()) => {
-                    subject.set(String::new());
-                    body.set(String::new());
-                    due.set(String::new());
+                    subject.try_set(String::new());
+                    body.try_set(String::new());
+                    due.try_set(String::new());
                     state.show_toast(locale.t(Key::ActivityLogged).into(), false, false);
-                    state.timeline.update(|n| *n += 1);
+                    state.timeline.try_update(|n| *n += 1);
                 }
                 Err(error) => state.show_toast(moves::cache_error(&error), false, true),
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     view! {

@@ -93,9 +93,9 @@ pub fn Toolbar() -> impl IntoView {
             let locale = use_i18n_untracked();
             match store.save_view(new, &moves::new_key()).await {
                 Ok(view) => {
-                    state.views.update(|vs| vs.push(view.clone()));
-                    naming.set(false);
-                    view_name.set(String::new());
+                    state.views.try_update(|vs| vs.push(view.clone()));
+                    naming.try_set(false);
+                    view_name.try_set(String::new());
                     state.show_toast(locale.tf(Key::ViewSaved, &[("name", &view.name)]), false, false);
                     nav(
                         &format!("/?pipeline={}&view={}", view.pipeline_id, view.meta.id),
@@ -114,7 +114,7 @@ pub fn Toolbar() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match store.delete_view(&id).await {
                 Ok(()) => {
-                    state.views.update(|vs| vs.retain(|v| v.meta.id != id));
+                    state.views.try_update(|vs| vs.retain(|v| v.meta.id != id));
                     nav("/", NavigateOptions { replace: true, ..Default::default() });
                 }
                 Err(error) => state.show_toast(describe(use_i18n_untracked(), &error), false, true),

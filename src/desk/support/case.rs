@@ -64,7 +64,7 @@ fn CaseView(found: CaseDesk, store: StoreValue, reload: Callback<()>) -> impl In
     leptos::task::spawn_local(async move {
         if let Some(store) = store.try_get_value().flatten() {
             if let Ok(list) = store.reps().await {
-                reps.set(list);
+                reps.try_set(list);
             }
         }
     });
@@ -77,16 +77,16 @@ fn CaseView(found: CaseDesk, store: StoreValue, reload: Callback<()>) -> impl In
         leptos::task::spawn_local(async move {
             match ask(store, SupportOp::update_case(id, Some(version), patch)).await {
                 Ok(case) => {
-                    desk.update(|d| {
+                    desk.try_update(|d| {
                         if let Some(d) = d {
                             d.case = case;
                         }
                     });
-                    error.set(None);
-                    notice.set(Some(i18n.t(Key::Saved).into()));
+                    error.try_set(None);
+                    notice.try_set(Some(i18n.t(Key::Saved).into()));
                 }
                 Err(e) => {
-                    error.set(Some(describe(i18n.0.get_untracked(), &e)));
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
                     if matches!(e, ConnectorError::Conflict(_)) {
                         reload.run(());
                     }
@@ -252,13 +252,15 @@ fn ReplyForm(desk: RwSignal<Option<CaseDesk>>, store: StoreValue) -> impl IntoVi
         leptos::task::spawn_local(async move {
             match ask(store, SupportOp::reply(id, message)).await {
                 Ok(found) => {
-                    desk.set(Some(found));
-                    body.set(String::new());
-                    files.set(vec![]);
+                    desk.try_set(Some(found));
+                    body.try_set(String::new());
+                    files.try_set(vec![]);
                 }
-                Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
+                Err(e) => {
+                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     view! {

@@ -12,20 +12,27 @@ use crate::ui::locale::use_i18n;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_location;
 use trato_protocol::*;
 
 fn visitor_name(visitor: &Visitor, anonymous: &str) -> String {
     visitor.name.clone().or_else(|| visitor.email.clone()).unwrap_or_else(|| anonymous.to_string())
 }
 
-/// The inbox page (`/inbox` and `/inbox/{id}`).
+/// The inbox page (`/inbox` and `/inbox/{id}`: the open conversation is the child route).
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let i18n = use_i18n();
     let store = store();
-    let params = use_params_map();
-    let selected = move || params.with(|p| p.get("id"));
+    // One page for the list and the open conversation: moving between conversations keeps the list.
+    let location = use_location();
+    let selected = Memo::new(move |_| {
+        location.pathname.with(|path| {
+            let id = path.strip_prefix("/inbox/")?.trim_end_matches('/');
+            let id = js_sys::decode_uri_component(id).ok().and_then(|d| d.as_string()).unwrap_or_else(|| id.into());
+            (!id.is_empty()).then_some(id)
+        })
+    });
     // The conversations: loaded with the page, asked again when the feed says something changed.
     let list = LocalResource::new(move || ask(store, SupportOp::inbox()));
     let view_ = RwSignal::new(None::<ConversationView>);
@@ -47,7 +54,7 @@ pub fn InboxPage() -> impl IntoView {
             }
         });
     };
-    Effect::new(move |_| match selected() {
+    Effect::new(move |_| match selected.get() {
         Some(id) => load(id),
         None => view_.set(None),
     });

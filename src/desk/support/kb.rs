@@ -22,7 +22,7 @@ pub fn KnowledgeBaseEditor() -> impl IntoView {
     let editing = RwSignal::new(None::<Option<Article>>);
     leptos::task::spawn_local(async move {
         if let Ok(list) = ask(store, SupportOp::categories()).await {
-            categories.set(list);
+            categories.try_set(list);
         }
     });
     let load = move || articles.refetch();
@@ -141,9 +141,11 @@ fn ArticleEditor(
             leptos::task::spawn_local(async move {
                 match ask(store, ask_for).await {
                     Ok(_article) => on_done(),
-                    Err(e) => error.set(Some(describe(i18n.0.get_untracked(), &e))),
+                    Err(e) => {
+                        error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
+                    }
                 }
-                busy.set(false);
+                busy.try_set(false);
             });
         }
     };

@@ -28,7 +28,7 @@ pub fn CaseQueuePage() -> impl IntoView {
     leptos::task::spawn_local(async move {
         if let Some(store) = store.try_get_value().flatten() {
             if let Ok(list) = store.reps().await {
-                reps.set(list.into_iter().map(|u| (u.id, u.name)).collect());
+                reps.try_set(list.into_iter().map(|u| (u.id, u.name)).collect());
             }
         }
     });

@@ -185,6 +185,8 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         let cursor = cache.meta("cursor").await.map_err(PullError::Cache)?;
         *pull = Pull::new(cursor.is_none());
         let client = self.client();
+        // The reps come with a first pull; one cut short before its end still needs them.
+        let reps_missing = cache.users().await.map_err(PullError::Cache)?.is_empty();
         let mut page = client.changes(cursor.as_deref(), Some(SYNC_PAGE)).await;
         loop {
             self.note_result(&page);
@@ -212,7 +214,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
                 None => break,
             }
         }
-        if pull.first() || pull.end().reload {
+        if pull.first() || pull.end().reload || reps_missing {
             if let Ok(users) = client.users().await {
                 self.write(&Batch { users: Some(users), ..Default::default() }).await.map_err(PullError::Cache)?;
             }

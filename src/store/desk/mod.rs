@@ -161,6 +161,15 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         Ok(synced)
     }
 
+    /// Closes the cache connection until the next [`DeskStore::open`]: reads and writes fail meanwhile, and say so
+    /// (the browser can close a database under a page; tests use this to see such failures reported).
+    pub fn close_cache(&self) {
+        if let Some(cache) = self.inner.cache.borrow().as_ref() {
+            cache.close();
+        }
+        self.inner.db_name.borrow_mut().clear();
+    }
+
     fn cache(&self) -> Result<Rc<Cache>, CacheError> {
         self.inner.cache.borrow().clone().ok_or_else(|| CacheError::Failed("the cache is not open".into()))
     }
