@@ -11,6 +11,7 @@ use trato::client::Client;
 use trato::connector::trato::TratoConnector;
 use trato::connector::{ConnectorError, HttpRequest, HttpResponse, Method};
 use trato::store::batch::Batch;
+use trato::store::board_data::FIRST_CARDS;
 use trato::store::cache::Cache;
 use trato::store::outbox::{Change, Entry, EntryState};
 use trato::store::record::{Kind, Row};
@@ -97,7 +98,12 @@ async fn a_schema_upgrade_keeps_cached_records_and_queued_changes() {
     let deals: Vec<Deal> = upgraded.all(Kind::Deals).await.unwrap().iter().filter_map(|j| Row::decode(j)).collect();
     assert_eq!(deals.len(), 1);
     assert_eq!(deals[0].name, "Antiguo");
-    assert_eq!(upgraded.by(Kind::Deals, "owner_id", "u1").await.unwrap().len(), 1, "the new index is filled");
+    let mut by_account = deal_json("d2", 1, "Con cuenta");
+    by_account["account_id"] = serde_json::json!("a1");
+    let batch =
+        Batch { put: vec![(Kind::Deals, Row::from_value(Kind::Deals, &by_account).unwrap())], ..Default::default() };
+    upgraded.write(&batch).await.unwrap();
+    assert_eq!(upgraded.by(Kind::Deals, "account_id", "a1").await.unwrap().len(), 1, "the rebuilt store is indexed");
     assert_eq!(upgraded.outbox().await.unwrap()[0].key, "k1");
     assert!(upgraded.users().await.unwrap().is_empty(), "the new store exists");
     upgraded.close();
@@ -173,7 +179,7 @@ async fn a_stale_write_is_a_conflict_that_keeps_both_values_until_the_rep_choose
 }
 
 #[wasm_bindgen_test]
-async fn the_first_cards_of_each_column_come_from_the_stage_index_with_each_column_s_count() {
+async fn the_first_cards_of_each_column_come_from_the_stage_index_in_position_order() {
     let name = "trato-test-first-cards";
     let _ = Cache::delete(name).await;
     let cache = Cache::open(name).await.unwrap();
@@ -198,13 +204,11 @@ async fn the_first_cards_of_each_column_come_from_the_stage_index_with_each_colu
     }
     cache.write(&batch).await.unwrap();
     let board = cache.first_cards(Some("p1")).await.unwrap().expect("a board");
-    let partial = board.partial.clone().expect("only the first cards");
-    assert_eq!(partial.counts["s1"], 40);
-    assert_eq!(partial.counts["s2"], 20);
+    assert!(board.partial.is_some(), "only the first cards");
     let first: Vec<&Deal> = board.deals.iter().filter(|d| d.stage_id == "s1").collect();
-    assert_eq!(first.len(), 40, "at most the first cards of a column");
+    assert_eq!(first.len(), FIRST_CARDS as usize, "at most the first cards of a column");
     assert!(first.windows(2).all(|w| w[0].position <= w[1].position), "in position order");
-    assert_eq!(board.deals.iter().filter(|d| d.stage_id == "s2").count(), 20);
+    assert_eq!(board.deals.iter().filter(|d| d.stage_id == "s2").count(), 20, "a column with fewer has them all");
     cache.close();
 }
 

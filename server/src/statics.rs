@@ -17,11 +17,13 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// `Cache-Control` of everything else served from the faces.
 pub const REVALIDATE: &str = "no-cache";
 
-/// Whether a file name carries a content hash (`desk-0123456789abcdef.js`, `desk-0123456789abcdef_bg.wasm`).
+/// Whether a file name carries a content hash (`desk-0123456789abcdef.js`, `desk-0123456789abcdef_bg.wasm`; the
+/// build writes a 64-bit hash in hex without leading zeros, so 10 to 16 digits).
 pub fn is_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn dir(path: &Path) -> ServeDir<ServeFile> {
@@ -67,6 +69,7 @@ mod tests {
         assert!(is_hashed("desk-9f86d081884c7d65_bg.wasm"));
         assert!(is_hashed("main-0123456789abcdef.css"));
         assert!(is_hashed("boot-0123456789abcdef.js"));
+        assert!(is_hashed("portal-d5695251763065b_bg.wasm"), "a hash with a leading zero dropped");
         for name in ["index.html", "sw.js", "embed.js", "icon.svg", "", "desk-9f86.js", "x-zzzzzzzzzzzzzzzz.js"] {
             assert!(!is_hashed(name), "{name}");
         }

@@ -1,6 +1,8 @@
-//! Browser primitives shared by every face (wasm only): timers, Web Locks and the device's `localStorage`. Nothing
+//! Browser primitives shared by every face (wasm only): timers, Web Locks, the device's `localStorage` and
+//! performance marks. Nothing
 //! here knows about records, screens or backends.
 
 pub mod lock;
 pub mod storage;
 pub mod timer;
+pub mod timing;

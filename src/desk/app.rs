@@ -16,6 +16,7 @@ use leptos_router::path;
 
 /// Mounts the desk into `<body>` and registers the service worker that keeps the app shell for offline starts.
 pub fn start() {
+    crate::browser::timing::mark("trato:start");
     console_error_panic_hook::set_once();
     register_service_worker();
     leptos::mount::mount_to_body(App);
@@ -62,7 +63,9 @@ pub fn App() -> impl IntoView {
         }
     });
     leptos::task::spawn_local(async move {
-        match store.session().await {
+        let session = store.session().await;
+        crate::browser::timing::mark("trato:session");
+        match session {
             Ok(session) => {
                 state.session.try_set(session);
             }

@@ -22,6 +22,9 @@ pub struct Batch {
     pub dequeue: Vec<u64>,
     /// The rep list, replacing the stored one.
     pub users: Option<Vec<User>>,
+    /// A refill of the cache from the backend (a page of the pull): the browser may acknowledge it before it is on
+    /// disk, since a page lost on a crash is simply pulled again. Writes of the rep's changes never are.
+    pub refill: bool,
 }
 
 impl Batch {

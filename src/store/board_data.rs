@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use trato_protocol::*;
 
-/// Cards per column of a board shown before the whole set is read.
-pub const FIRST_CARDS: u32 = 40;
+/// Cards per column of a board shown before the whole set is read (more than a tall screen shows).
+pub const FIRST_CARDS: u32 = 24;
 
 /// Everything the pipeline board shows.
 #[derive(Clone, Debug, Default, PartialEq)]

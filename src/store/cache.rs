@@ -7,11 +7,12 @@ use super::board_data::{BoardData, Partial, FIRST_CARDS};
 use super::error::CacheError;
 use super::outbox::Entry;
 use super::record::{IndexValue, Kind, Row, STAGE_POSITION};
+use futures::future::join_all;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use indexed_db_futures::{KeyPath, KeyRange};
 use js_sys::{Array, Object, Reflect};
 use std::collections::HashMap;
@@ -32,8 +33,12 @@ fn failed(error: impl std::fmt::Debug) -> CacheError {
     CacheError::from_text(&format!("{error:?}"))
 }
 
-/// Text indexes of each kind at schema version `version`.
+/// Text indexes of each kind at schema version `version`. Deals are found by stage through the stage-and-position
+/// index from version 3 on (fewer indexes make every write of a pull cheaper).
 fn text_indexes(kind: Kind, version: u32) -> &'static [&'static str] {
+    if version >= 3 && kind == Kind::Deals {
+        return &["account_id"];
+    }
     if version >= 2 {
         return kind.indexed_fields();
     }
@@ -76,7 +81,7 @@ fn upgrade(db: &Database, old: u32, new: u32, saved_deals: &[String]) -> indexed
         let tx = users.transaction();
         for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Deals || new < 3) {
             let store = tx.object_store(kind.name())?;
-            for field in kind.indexed_fields().iter().filter(|f| !text_indexes(kind, 1).contains(f)) {
+            for field in text_indexes(kind, 2).iter().filter(|f| !text_indexes(kind, 1).contains(f)) {
                 store.create_index(*field, KeyPath::One(*field)).build()?;
             }
         }
@@ -270,8 +275,7 @@ impl Cache {
     }
 
     /// The board as far as it can be read at once, in one transaction: the pipelines, the reps and, for the shown
-    /// pipeline (`wanted`, else the first), the first cards of each column with each column's count, with the
-    /// account names of those cards. `None` when nothing was ever pulled here.
+    /// pipeline (`wanted`, else the first), the first cards of each column with the account names of those cards. `None` when nothing was ever pulled here.
     pub async fn first_cards(&self, wanted: Option<&str>) -> Result<Option<BoardData>, CacheError> {
         let stores = [Kind::Pipelines.name(), Kind::Deals.name(), Kind::Accounts.name(), USERS, META];
         let tx = self.db.transaction(stores).build().map_err(failed)?;
@@ -295,56 +299,55 @@ impl Cache {
         let Some(pipeline) = BoardData::pick_pipeline(&pipelines, wanted).cloned() else {
             return Ok(Some(BoardData { pipelines, ..Default::default() }));
         };
+        // Every request is issued before any is awaited: IndexedDB answers them in one pass.
         let deal_store = tx.object_store(Kind::Deals.name()).map_err(failed)?;
         let index = deal_store.index(STAGE_POSITION).map_err(failed)?;
-        let mut deals: Vec<Deal> = Vec::new();
-        let mut counts = HashMap::new();
-        for stage in &pipeline.stages {
-            let low = Array::of2(&stage.id.as_str().into(), &JsValue::from_f64(f64::NEG_INFINITY));
-            let high = Array::of2(&stage.id.as_str().into(), &JsValue::from_f64(f64::INFINITY));
-            let range = || KeyRange::Bound(JsValue::from(low.clone()), false, JsValue::from(high.clone()), false);
-            let first: Vec<JsValue> = index
-                .get_all::<JsValue>()
-                .with_query::<JsValue, _>(range())
-                .with_limit(FIRST_CARDS)
-                .primitive()
-                .map_err(failed)?
-                .await
-                .map_err(failed)?
-                .collect::<Result<_, _>>()
-                .map_err(failed)?;
-            let count: u32 =
-                index.count().with_query::<JsValue, _>(range()).primitive().map_err(failed)?.await.map_err(failed)?;
-            deals.extend(decode_all::<Deal>(&first));
-            counts.insert(stage.id.clone(), u64::from(count));
+        let ranges: Vec<KeyRange<JsValue>> = pipeline
+            .stages
+            .iter()
+            .map(|stage| {
+                let low = Array::of2(&stage.id.as_str().into(), &JsValue::from_f64(f64::NEG_INFINITY));
+                let high = Array::of2(&stage.id.as_str().into(), &JsValue::from_f64(f64::INFINITY));
+                KeyRange::Bound(JsValue::from(low), false, JsValue::from(high), false)
+            })
+            .collect();
+        // No counts: counting a column walks all its entries, which costs more than the first paint may.
+        let mut firsts = Vec::with_capacity(ranges.len());
+        for range in &ranges {
+            let first = index.get_all::<JsValue>().with_query::<JsValue, _>(range.clone()).with_limit(FIRST_CARDS);
+            firsts.push(first.primitive().map_err(failed)?);
         }
+        let users_store = tx.object_store(USERS).map_err(failed)?;
+        let users_request = users_store.get_all::<JsValue>().primitive().map_err(failed)?;
+        let mut deals: Vec<Deal> = Vec::new();
+        for first in join_all(firsts).await {
+            let first: Vec<JsValue> = first.map_err(failed)?.collect::<Result<_, _>>().map_err(failed)?;
+            deals.extend(decode_all::<Deal>(&first));
+        }
+        let mut wanted_accounts: Vec<String> = deals.iter().filter_map(|d| d.account_id.clone()).collect();
+        wanted_accounts.sort();
+        wanted_accounts.dedup();
         let accounts = tx.object_store(Kind::Accounts.name()).map_err(failed)?;
+        let mut account_requests = Vec::with_capacity(wanted_accounts.len());
+        for id in &wanted_accounts {
+            account_requests.push(accounts.get::<JsValue, _, _>(id.clone()).primitive().map_err(failed)?);
+        }
+        let (found_accounts, values) = futures::future::join(join_all(account_requests), users_request).await;
         let mut account_names = HashMap::new();
-        for id in deals.iter().filter_map(|d| d.account_id.clone()) {
-            if account_names.contains_key(&id) {
-                continue;
-            }
-            let value: Option<JsValue> = accounts.get(id.clone()).primitive().map_err(failed)?.await.map_err(failed)?;
+        for (id, found) in wanted_accounts.into_iter().zip(found_accounts) {
+            let value: Option<JsValue> = found.map_err(failed)?;
             if let Some(account) = value.as_ref().and_then(json_of).and_then(|j| Row::decode::<Account>(&j)) {
                 account_names.insert(id, account.name);
             }
         }
-        let users_store = tx.object_store(USERS).map_err(failed)?;
-        let values: Vec<JsValue> = users_store
-            .get_all::<JsValue>()
-            .primitive()
-            .map_err(failed)?
-            .await
-            .map_err(failed)?
-            .collect::<Result<_, _>>()
-            .map_err(failed)?;
+        let values: Vec<JsValue> = values.map_err(failed)?.collect::<Result<_, _>>().map_err(failed)?;
         let users: Vec<User> = decode_all(&values);
         Ok(Some(BoardData {
             pipelines,
             deals,
             account_names,
             users: users.into_iter().map(|u| (u.id.clone(), u)).collect(),
-            partial: Some(Partial { pipeline_id: pipeline.meta.id.clone(), counts }),
+            partial: Some(Partial { pipeline_id: pipeline.meta.id.clone(), counts: HashMap::new() }),
         }))
     }
 
@@ -358,7 +361,19 @@ impl Cache {
         if batch.users.is_some() {
             names.push(USERS);
         }
-        let tx = self.db.transaction(names).with_mode(TransactionMode::Readwrite).build().map_err(failed)?;
+        let mut options = TransactionOptions::new();
+        if batch.refill {
+            // A page of the pull: it may be acknowledged before it reaches the disk (lost on a crash, it is pulled
+            // again from the cursor written with it).
+            options.set_durability(TransactionDurability::Relaxed);
+        }
+        let tx = self
+            .db
+            .transaction(names)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(options)
+            .build()
+            .map_err(failed)?;
         for (kind, row) in &batch.put {
             tx.object_store(kind.name()).map_err(failed)?.put(row_object(row)?).primitive().map_err(failed)?;
         }

@@ -52,6 +52,7 @@ impl Pull {
     pub fn page(&mut self, page: ChangesPage, held: &HashSet<String>) -> PagePlan {
         self.received += page.changes.len() as u64;
         let mut plan = PagePlan::default();
+        plan.batch.refill = true;
         if page.more {
             self.reload = true;
             plan.progress = Some((self.received, self.received + page.remaining));

@@ -43,11 +43,11 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.name() == name)
     }
 
-    /// The text fields this kind is indexed by (each becomes an IndexedDB index of the same name): what the
-    /// screens look records up by.
+    /// The text fields copied out of this kind's records onto their rows: what the screens look records up by
+    /// (the cache indexes them, alone or in compound indexes).
     pub fn indexed_fields(self) -> &'static [&'static str] {
         match self {
-            Kind::Deals => &["stage_id", "account_id", "owner_id", "updated_at"],
+            Kind::Deals => &["stage_id", "account_id"],
             Kind::Accounts => &["updated_at"],
             Kind::Contacts => &["account_id"],
             Kind::Activities => &["deal_id"],
@@ -153,12 +153,7 @@ mod tests {
         assert_eq!(row.id, "deal_1");
         assert_eq!(
             row.indexed,
-            vec![
-                ("stage_id", IndexValue::Text("s1".into())),
-                ("owner_id", IndexValue::Text("u1".into())),
-                ("updated_at", IndexValue::Text("2026-01-01T00:00:00Z".into())),
-                ("position", IndexValue::Number(2048.5)),
-            ]
+            vec![("stage_id", IndexValue::Text("s1".into())), ("position", IndexValue::Number(2048.5)),]
         );
         assert_eq!(row.json, json, "the record is stored exactly as it came");
         assert!(Row::from_json(Kind::Deals, r#"{"name": "no id"}"#).is_none());

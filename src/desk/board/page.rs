@@ -37,7 +37,8 @@ pub fn BoardPage() -> impl IntoView {
     let loaded = RwSignal::new(false);
     let views = RwSignal::new(Vec::<SavedView>::new());
     let error = RwSignal::new(None::<String>);
-    let opened = RwSignal::new(false);
+    // Set on a first visit: the whole set is read once the first pull has ended.
+    let awaiting_pull = RwSignal::new(false);
     let reading = StoredValue::new(false);
     // The first cards are painted only for the plain board: a saved view's filters need the whole set.
     let wanted = move || query.with_untracked(|q| q.get("pipeline"));
@@ -51,6 +52,7 @@ pub fn BoardPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let result = async { Ok::<_, CacheError>((store.board().await?, store.views().await?)) }.await;
             reading.set_value(false);
+            crate::browser::timing::mark("trato:whole-board-read");
             match result {
                 Ok((whole, saved)) => {
                     views.try_set(saved);
@@ -78,12 +80,16 @@ pub fn BoardPage() -> impl IntoView {
         let store = store.get_value();
         let Some(info) = session.session.get_untracked() else { return };
         leptos::task::spawn_local(async move {
-            match store.open(&info).await {
+            let open = store.open(&info).await;
+            crate::browser::timing::mark("trato:cache-open");
+            match open {
                 Ok(true) => {
-                    opened.try_set(true);
                     if plain() {
-                        if let Ok(Some(first)) = store.first_cards(wanted().as_deref()).await {
+                        let first = store.first_cards(wanted().as_deref()).await;
+                        crate::browser::timing::mark("trato:first-cards-read");
+                        if let Ok(Some(first)) = first {
                             show_first(first);
+                            crate::browser::timing::mark("trato:first-cards-shown");
                             // Let the first cards reach the screen before the whole set is parsed.
                             crate::browser::timer::sleep(0).await;
                         }
@@ -91,7 +97,7 @@ pub fn BoardPage() -> impl IntoView {
                     read_all();
                 }
                 Ok(false) => {
-                    opened.try_set(true);
+                    awaiting_pull.try_set(true);
                     store.start();
                     if plain() {
                         if let Ok(first) = store.first_cards_from_backend(wanted().as_deref()).await {
@@ -108,7 +114,7 @@ pub fn BoardPage() -> impl IntoView {
     open();
     Effect::new(move |_| {
         let whole = loaded.get() && board.with(|b| b.partial.is_none());
-        if opened.get() && session.sync.with(|s| s.synced) && !whole {
+        if awaiting_pull.get() && session.sync.with(|s| s.synced) && !whole {
             read_all();
         }
     });

@@ -191,9 +191,11 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         loop {
             self.note_result(&page);
             let current = page.map_err(PullError::Backend)?;
+            crate::browser::timing::mark("trato:pull:page");
             let (more, next_cursor) = (current.more, current.cursor.clone());
             let held = self.held_ids().await.map_err(PullError::Cache)?;
             let plan = pull.page(current, &held);
+            crate::browser::timing::mark("trato:pull:planned");
             if let Some(progress) = plan.progress {
                 self.set_status(|s| s.progress = Some(progress));
             }
@@ -206,6 +208,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
             };
             let (written, fetched) = futures::future::join(self.write(&plan.batch), fetch).await;
             written.map_err(PullError::Cache)?;
+            crate::browser::timing::mark("trato:pull:written");
             for event in plan.events {
                 self.emit(event);
             }
