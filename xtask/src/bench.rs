@@ -17,8 +17,8 @@ use std::path::Path;
 
 /// Deals in the benchmark dataset.
 const BENCH_DEALS: &str = "10000";
-/// Deals in the sync benchmark dataset (with accounts, contacts and activities, over 50,000 records).
-const SYNC_DEALS: &str = "48500";
+/// Deals in the large benchmark dataset (50,000 deals; with accounts, contacts and activities, over 50,000 records).
+const SYNC_DEALS: &str = "50000";
 
 /// Runs the benchmarks and prints their figures.
 pub fn run() -> Result {

@@ -43,21 +43,23 @@ pub fn BoardPage() -> impl IntoView {
     // The first cards are painted only for the plain board: a saved view's filters need the whole set.
     let wanted = move || query.with_untracked(|q| q.get("pipeline"));
     let plain = move || query.with_untracked(|q| q.get("view").is_none());
+    // These run after awaits: the rep may have left the board meanwhile, so every access allows for a page that
+    // is gone (the `try_` forms).
     let read_all = move || {
-        if reading.get_value() {
+        if reading.try_get_value() != Some(false) {
             return;
         }
-        reading.set_value(true);
-        let store = store.get_value();
+        reading.try_set_value(true);
+        let Some(store) = store.try_get_value() else { return };
         leptos::task::spawn_local(async move {
             let result = async { Ok::<_, CacheError>((store.board().await?, store.views().await?)) }.await;
-            reading.set_value(false);
+            reading.try_set_value(false);
             crate::browser::timing::mark("trato:whole-board-read");
             match result {
                 Ok((whole, saved)) => {
                     views.try_set(saved);
                     board.try_set(whole);
-                    if !loaded.get_untracked() {
+                    if loaded.try_get_untracked() == Some(false) {
                         loaded.try_set(true);
                     }
                 }
@@ -69,23 +71,31 @@ pub fn BoardPage() -> impl IntoView {
     };
     let show_first = move |first: BoardData| {
         // Never over a board already read whole.
-        if !loaded.get_untracked() {
-            board.set(first);
-            loaded.set(true);
-        } else if board.with_untracked(|b| b.partial.is_some()) {
-            board.set(first);
+        match loaded.try_get_untracked() {
+            None => {}
+            Some(false) => {
+                board.try_set(first);
+                loaded.try_set(true);
+            }
+            Some(true) => {
+                if board.try_with_untracked(|b| b.partial.is_some()) == Some(true) {
+                    board.try_set(first);
+                }
+            }
         }
     };
     let open = move || {
         let store = store.get_value();
         let Some(info) = session.session.get_untracked() else { return };
+        // Read now: after the awaits below the page (and its route) may be gone.
+        let (plain, wanted) = (plain(), wanted());
         leptos::task::spawn_local(async move {
             let open = store.open(&info).await;
             crate::browser::timing::mark("trato:cache-open");
             match open {
                 Ok(true) => {
-                    if plain() {
-                        let first = store.first_cards(wanted().as_deref()).await;
+                    if plain {
+                        let first = store.first_cards(wanted.as_deref()).await;
                         crate::browser::timing::mark("trato:first-cards-read");
                         if let Ok(Some(first)) = first {
                             show_first(first);
@@ -99,8 +109,8 @@ pub fn BoardPage() -> impl IntoView {
                 Ok(false) => {
                     awaiting_pull.try_set(true);
                     store.start();
-                    if plain() {
-                        if let Ok(first) = store.first_cards_from_backend(wanted().as_deref()).await {
+                    if plain {
+                        if let Ok(first) = store.first_cards_from_backend(wanted.as_deref()).await {
                             show_first(first);
                         }
                     }

@@ -88,7 +88,7 @@ fn CaseView(found: CaseDesk, store: StoreValue, reload: Callback<()>) -> impl In
                 Err(e) => {
                     error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
                     if matches!(e, ConnectorError::Conflict(_)) {
-                        reload.run(());
+                        reload.try_run(());
                     }
                 }
             }

@@ -35,7 +35,7 @@ pub fn KnowledgeBaseEditor() -> impl IntoView {
                 <button type="button" class="primary" on:click=move |_| editing.set(Some(None))>{move || i18n.t(Key::NewArticle)}</button>
             </div>
             {move || editing.get().map(|article| {
-                view! { <ArticleEditor article=article categories=categories store=store on_done=move || { editing.set(None); load(); } /> }
+                view! { <ArticleEditor article=article categories=categories store=store on_done=move || { editing.try_set(None); load(); } /> }
             })}
             <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move { match articles.await {
