@@ -77,11 +77,10 @@ pub fn BoardPage() -> impl IntoView {
                 board.try_set(first);
                 loaded.try_set(true);
             }
-            Some(true) => {
-                if board.try_with_untracked(|b| b.partial.is_some()) == Some(true) {
-                    board.try_set(first);
-                }
+            Some(true) if board.try_with_untracked(|b| b.partial.is_some()) == Some(true) => {
+                board.try_set(first);
             }
+            Some(true) => {}
         }
     };
     let open = move || {
