@@ -52,18 +52,13 @@ fn face_files(dir: &Path) -> Result<Vec<String>> {
 /// Bytes on the wire per face as served (brotli), checked against the server itself.
 fn wire_bytes(binary: &Path, dist: &Path) -> Result {
     println!("\n######## bytes on the wire per face (release, as served: brotli)");
-    let db = std::env::temp_dir().join(format!("trato-bench-wire-{}.sqlite", std::process::id()));
-    let static_dir = dist.to_string_lossy().into_owned();
-    let db_text = db.to_string_lossy().into_owned();
-    let (mut server, url, _out) =
-        start_server(binary, &["--db", &db_text, "--listen", "127.0.0.1:0", "--static", &static_dir, "--demo"])?;
-    let result = (|| -> Result {
+    with_server(binary, dist, &["--demo"], |url| {
         for (_, face, public_url) in FACES.iter().chain([("", "demo", "/demo/")].iter()) {
             let mut total = 0usize;
             let mut lines = vec![];
             for name in face_files(&dist.join(face))? {
                 let path = if name == "index.html" { public_url.to_string() } else { format!("{public_url}{name}") };
-                let answer = get(&url, &path, &[("accept-encoding", "br, gzip")])?;
+                let answer = get(url, &path, &[("accept-encoding", "br, gzip")])?;
                 let encoding = answer.header("content-encoding").unwrap_or("identity").to_string();
                 let cache = answer.header("cache-control").unwrap_or("-").to_string();
                 total += answer.body.len();
@@ -74,7 +69,7 @@ fn wire_bytes(binary: &Path, dist: &Path) -> Result {
                 println!("{line}");
             }
             if *face == "widget" {
-                let loader = get(&url, "/widget/embed.js", &[("accept-encoding", "br, gzip")])?.body.len();
+                let loader = get(url, "/widget/embed.js", &[("accept-encoding", "br, gzip")])?.body.len();
                 println!(
                     "widget   embed.js alone {loader} B ({:.2} KB); opened widget {:.1} KB",
                     loader as f64 / 1024.0,
@@ -83,27 +78,16 @@ fn wire_bytes(binary: &Path, dist: &Path) -> Result {
             }
         }
         Ok(())
-    })();
-    let _ = server.kill();
-    let _ = server.wait();
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{db_text}{suffix}"));
-    }
-    result
+    })
 }
 
 /// A page of 50 deals with 32 concurrent connections for 10 seconds (`wrk` on the same two cores).
 fn throughput(binary: &Path, dist: &Path) -> Result {
     println!("\n######## server throughput: GET /api/v1/deals?limit=50, 32 connections, 2 threads, 10 s (wrk)");
-    let db = std::env::temp_dir().join(format!("trato-bench-wrk-{}.sqlite", std::process::id()));
-    let db_text = db.to_string_lossy().into_owned();
-    let static_dir = dist.to_string_lossy().into_owned();
-    let args = ["--db", &db_text, "--listen", "127.0.0.1:0", "--static", &static_dir, "--demo-open-deals", BENCH_DEALS];
-    let (mut server, url, _out) = start_server(binary, &args)?;
-    let result = (|| -> Result {
-        let cookie = login(&url, "lucia@alameda.example", "trato-demo")?;
+    with_server(binary, dist, &["--demo-open-deals", BENCH_DEALS], |url| {
+        let cookie = login(url, "lucia@alameda.example", "trato-demo")?;
         let one = std::time::Instant::now();
-        let page = get(&url, "/api/v1/deals?limit=50", &[("cookie", &cookie)])?;
+        let page = get(url, "/api/v1/deals?limit=50", &[("cookie", &cookie)])?;
         println!("one request: {:.2} ms, {} B", one.elapsed().as_secs_f64() * 1000.0, page.body.len());
         let header = format!("Cookie: {cookie}");
         let target = format!("{url}/api/v1/deals?limit=50");
@@ -115,13 +99,7 @@ fn throughput(binary: &Path, dist: &Path) -> Result {
             println!("{}", line.trim());
         }
         Ok(())
-    })();
-    let _ = server.kill();
-    let _ = server.wait();
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{db_text}{suffix}"));
-    }
-    result
+    })
 }
 
 /// Board timings with a large pipeline: a release backend seeded with open deals, all in the "Nuevo negocio"
@@ -147,13 +125,8 @@ fn tryton_first_card(binary: &Path, dist: &Path) -> Result {
 /// Lighthouse (mobile, the default) on three pages of the release build.
 fn lighthouse(binary: &Path, dist: &Path) -> Result {
     println!("\n######## Lighthouse (mobile): performance, accessibility, best practices");
-    let db = std::env::temp_dir().join(format!("trato-bench-lh-{}.sqlite", std::process::id()));
-    let db_text = db.to_string_lossy().into_owned();
-    let static_dir = dist.to_string_lossy().into_owned();
-    let (mut server, url, _out) =
-        start_server(binary, &["--db", &db_text, "--listen", "127.0.0.1:0", "--static", &static_dir, "--demo"])?;
     let cli = root().join(".tools/lighthouse/node_modules/lighthouse/cli/index.js").to_string_lossy().into_owned();
-    let result = (|| -> Result {
+    with_server(binary, dist, &["--demo"], |url| {
         for (label, path) in
             [("desk sign-in", "/login"), ("portal help centre", "/portal/"), ("demo host page", "/demo/")]
         {
@@ -173,7 +146,19 @@ fn lighthouse(binary: &Path, dist: &Path) -> Result {
             println!("{label:<20} {}", scores.join("  "));
         }
         Ok(())
-    })();
+    })
+}
+
+/// Runs `work` against a fresh release `trato-server` (temporary database, ephemeral port, the built faces)
+/// started with `seed` arguments, and stops it afterwards.
+fn with_server(binary: &Path, dist: &Path, seed: &[&str], work: impl FnOnce(&str) -> Result) -> Result {
+    let db = std::env::temp_dir().join(format!("trato-bench-{}-{}.sqlite", std::process::id(), seed.join("")));
+    let db_text = db.to_string_lossy().into_owned();
+    let static_dir = dist.to_string_lossy().into_owned();
+    let mut args = vec!["--db", db_text.as_str(), "--listen", "127.0.0.1:0", "--static", static_dir.as_str()];
+    args.extend_from_slice(seed);
+    let (mut server, url, _out) = start_server(binary, &args)?;
+    let result = work(&url);
     let _ = server.kill();
     let _ = server.wait();
     for suffix in ["", "-wal", "-shm"] {
