@@ -4,8 +4,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openPage, startServer } from './helpers.mjs';
-import { freePort, startTryton } from './tryton-helpers.mjs';
+import { launch, markFirstCard, openPage, startServer } from './helpers.mjs';
+import { fillTrytonSignIn, freePort, startTryton } from './tryton-helpers.mjs';
 
 const wanted = Number(process.env.BENCH_OPPORTUNITIES ?? 10000);
 const port = await freePort();
@@ -29,24 +29,11 @@ for (let done = 5; done < wanted; done += 500) {
 const seedSeconds = (Date.now() - made) / 1000;
 
 const context = await launch();
-await context.addInitScript(() => {
-  window.__marks = {};
-  document.addEventListener('click', (event) => {
-    if (event.target.closest && event.target.closest('button[type="submit"]')) window.__marks.signIn = performance.now();
-  }, true);
-  const seen = () => {
-    if (!window.__marks.card && document.querySelector('article.card')) window.__marks.card = performance.now();
-  };
-  new MutationObserver(seen).observe(document, { childList: true, subtree: true });
-});
+await markFirstCard(context);
 const page = await openPage(context);
 await page.setViewportSize({ width: 1440, height: 900 });
 await page.goto(`${trato.url}/login`);
-await page.getByLabel('Servidor CRM').selectOption('tryton');
-await page.getByLabel('Dirección del servidor Tryton').fill(trytonUrl);
-await page.getByLabel('Base de datos').fill('trato');
-await page.getByLabel('Usuario').fill('lucia');
-await page.getByLabel('Contraseña').fill('trato-demo');
+await fillTrytonSignIn(page, trytonUrl);
 const clicked = Date.now();
 await page.getByRole('button', { name: 'Entrar' }).click();
 await page.locator('article.card').first().waitFor({ timeout: 600000 });

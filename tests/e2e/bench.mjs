@@ -2,23 +2,14 @@
 // Prints one JSON object. On an empty cache: from the sign-in click to the first card on screen, and to the end
 // of the first sync. On a warm cache: from navigation start to the first card (median of 5). Default mode also
 // measures drop-to-repaint for keyboard and mouse moves; BENCH_MODE=large skips them.
-import { launch, openPage, BASE, DEMO } from './helpers.mjs';
+import { launch, markFirstCard, openPage, BASE, DEMO } from './helpers.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const large = process.env.BENCH_MODE === 'large';
 
 const context = await launch();
 // In the page: when the sign-in button is clicked and when the first card appears (no polling delay).
-await context.addInitScript(() => {
-  window.__marks = {};
-  document.addEventListener('click', (event) => {
-    if (event.target.closest && event.target.closest('button[type="submit"]')) window.__marks.signIn = performance.now();
-  }, true);
-  const seen = () => {
-    if (!window.__marks.card && document.querySelector('article.card')) window.__marks.card = performance.now();
-  };
-  new MutationObserver(seen).observe(document, { childList: true, subtree: true });
-});
+await markFirstCard(context);
 const page = await openPage(context);
 await page.setViewportSize({ width: 1440, height: 900 });
 

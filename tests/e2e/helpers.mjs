@@ -112,3 +112,20 @@ export async function apiAs(base, email, password = DEMO.password) {
     headers: { 'x-trato-csrf': '1', 'content-type': 'application/json', cookie, ...(init.headers ?? {}) },
   });
 }
+
+/**
+ * Marks, in every page of `context`, when a submit button is clicked (`window.__marks.signIn`) and when the first
+ * board card appears (`window.__marks.card`), both as `performance.now()`: the bench's sign-in-to-first-card time.
+ */
+export async function markFirstCard(context) {
+  await context.addInitScript(() => {
+    window.__marks = {};
+    document.addEventListener('click', (event) => {
+      if (event.target.closest && event.target.closest('button[type="submit"]')) window.__marks.signIn = performance.now();
+    }, true);
+    const seen = () => {
+      if (!window.__marks.card && document.querySelector('article.card')) window.__marks.card = performance.now();
+    };
+    new MutationObserver(seen).observe(document, { childList: true, subtree: true });
+  });
+}

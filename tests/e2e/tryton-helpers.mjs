@@ -63,3 +63,12 @@ export async function startTryton({ port, origin }) {
   const stop = () => child.kill('SIGKILL');
   return { url, rpc, stop };
 }
+
+/** Fills the desk's sign-in form for the seeded Tryton rep on the server at `trytonUrl` (without submitting it). */
+export async function fillTrytonSignIn(page, trytonUrl) {
+  await page.getByLabel('Servidor CRM').selectOption('tryton');
+  await page.getByLabel('Dirección del servidor Tryton').fill(trytonUrl);
+  await page.getByLabel('Base de datos').fill('trato');
+  await page.getByLabel('Usuario').fill('lucia');
+  await page.getByLabel('Contraseña').fill('trato-demo');
+}

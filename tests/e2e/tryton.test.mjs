@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, openPage, assertNoErrors, assertAccessible, startServer } from './helpers.mjs';
-import { freePort, startTryton } from './tryton-helpers.mjs';
+import { fillTrytonSignIn, freePort, startTryton } from './tryton-helpers.mjs';
 
 let trato;
 let tryton;
@@ -41,11 +41,7 @@ after(async () => {
 test('the desk signs in to Tryton, shows its opportunities, moves one from lead to opportunity, and a refused move is put back', async () => {
   const page = await openPage(context);
   await page.goto(`${trato.url}/login`);
-  await page.getByLabel('Servidor CRM').selectOption('tryton');
-  await page.getByLabel('Dirección del servidor Tryton').fill(trytonUrl);
-  await page.getByLabel('Base de datos').fill('trato');
-  await page.getByLabel('Usuario').fill('lucia');
-  await page.getByLabel('Contraseña').fill('trato-demo');
+  await fillTrytonSignIn(page, trytonUrl);
   await assertAccessible(page);
   await page.getByRole('button', { name: 'Entrar' }).click();
   await page.getByRole('heading', { level: 1, name: 'Embudo de ventas' }).waitFor();
