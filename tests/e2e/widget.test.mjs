@@ -77,7 +77,7 @@ test('a visitor chats with a rep live, across a reload, with unread counts while
   await assertAccessible(visitor);
 
   await launcher.click();
-  assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
+  await visitor.getByRole('button', { name: 'Abrir chat', expanded: true }).waitFor();
   const frame = visitor.frameLocator('iframe[data-trato-frame]');
   await frame.getByRole('heading', { level: 1, name: 'Chatea con nosotros' }).waitFor();
   await frame.getByLabel('Nombre').fill('Rosa Prieto');
@@ -114,7 +114,8 @@ test('a visitor chats with a rep live, across a reload, with unread counts while
 
   // Closed widget: a new answer shows up as an unread count on the launcher.
   await frame.getByRole('button', { name: 'Cerrar el chat' }).click();
-  assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
+  // The frame asks the loader to close by postMessage: the launcher says so once that message is handled.
+  await visitor.getByRole('button', { name: 'Abrir chat', expanded: false }).waitFor();
   await rep.getByLabel('Respuesta').fill('¿Te lo reservamos?');
   await rep.getByRole('button', { name: 'Enviar', exact: true }).click();
   await visitor.locator('[data-trato-unread]').getByText('1', { exact: true }).waitFor();
