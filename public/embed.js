@@ -1,7 +1,7 @@
 // Trato chat loader. Include once:
 //   <script src="https://TRATO/widget/embed.js" data-site="SITE_KEY" async></script>
 // Options (data-*): color, position (right|left), offset (px), z-index, locale (es|en), open-on-idle (seconds).
-// API: Trato.open(), .close(), .toggle(), .identify({userId, name, email, hmac}), .on(event, fn) with the events
+// API: Trato.open(), .close(), .toggle(), .identify({userId, name, email, hmac, expires}), .on(event, fn) with the events
 // opened, closed, unread (count), message (text). Messages with the chat frame are {trato: 1, type, ...} and are
 // accepted only from the frame's exact origin and window; no URL or token is ever taken from a message.
 (function () {
@@ -139,7 +139,8 @@
     toggle: function () { show(!open); },
     identify: function (who) {
       if (!who || typeof who.userId !== 'string') return;
-      identity = { userId: who.userId, name: who.name || null, email: who.email || null, hmac: who.hmac || null };
+      identity = { userId: who.userId, name: who.name || null, email: who.email || null, hmac: who.hmac || null,
+        expires: typeof who.expires === 'number' ? who.expires : null };
       if (frame) post({ type: 'identify', identity: identity });
     },
     on: function (name, fn) { (handlers[name] = handlers[name] || []).push(fn); }

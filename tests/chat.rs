@@ -81,14 +81,15 @@ async fn a_visitor_and_a_rep_chat_and_other_visitors_see_nothing() {
         other => panic!("{other:?}"),
     }
     assert!(matches!(widget.run(WidgetOp::Me, None).await, Err(ConnectorError::Unauthorized(_))));
-    // Pre-chat makes a CRM contact.
+    // Pre-chat details are the visitor's word: kept as unverified, linked to no CRM contact.
     let prechat = PreChat { name: "Rosa Prieto".into(), email: "rosa@visita.example".into() };
     let visitor = match widget.run(WidgetOp::PreChat(prechat), Some(&token)).await.unwrap() {
         WidgetReply::Visitor(visitor) => visitor,
         other => panic!("{other:?}"),
     };
-    let contact = rep.contact(visitor.contact_id.as_deref().unwrap()).await.unwrap();
-    assert_eq!(contact.email.as_deref(), Some("rosa@visita.example"));
+    assert_eq!(visitor.email.as_deref(), Some("rosa@visita.example"));
+    assert!(!visitor.email_verified);
+    assert_eq!(visitor.contact_id, None);
 
     let hostile = "<script>alert(1)</script> ¿Tenéis aceite? 🫒";
     let sent = match widget.run(message(hostile, "c-1"), Some(&token)).await.unwrap() {
@@ -138,11 +139,12 @@ async fn a_visitor_and_a_rep_chat_and_other_visitors_see_nothing() {
     match rep.support(convert("deal")).await.unwrap() {
         SupportReply::Converted(done) => {
             let deal = rep.deal(&done.id).await.unwrap();
-            assert_eq!(deal.contact_id, visitor.contact_id);
+            let contact = rep.contact(deal.contact_id.as_deref().expect("a contact")).await.unwrap();
+            assert_eq!(contact.email.as_deref(), Some("rosa@visita.example"));
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(rep.support(convert("case")).await, Err(ConnectorError::Invalid { .. })), "not a portal customer");
+    assert!(matches!(rep.support(convert("case")).await, Err(ConnectorError::Invalid { .. })), "not verified");
 }
 
 #[tokio::test]
@@ -150,12 +152,14 @@ async fn identify_needs_a_valid_signature_when_the_site_enforces_it() {
     let server = server().await;
     let site = server.site(true).await;
     let (widget, token) = server.visitor(&site.key).await;
+    let expires = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 + 600;
     let identify = |hmac: Option<String>| {
         WidgetOp::Identify(Identify {
             user_id: "cliente-42".into(),
             name: Some("Ana".into()),
             email: Some("ana@tienda.example".into()),
             hmac,
+            expires: Some(expires),
         })
     };
     assert!(matches!(widget.run(identify(None), Some(&token)).await, Err(ConnectorError::Forbidden(_))));
@@ -166,7 +170,7 @@ async fn identify_needs_a_valid_signature_when_the_site_enforces_it() {
     let signature = {
         use hmac::{Hmac, Mac};
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(site.identity_secret.as_bytes()).unwrap();
-        mac.update(b"cliente-42");
+        mac.update(identity_payload("cliente-42", Some("ana@tienda.example"), expires).as_bytes());
         mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
     match widget.run(identify(Some(signature.clone())), Some(&token)).await.unwrap() {

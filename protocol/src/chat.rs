@@ -1,7 +1,7 @@
 //! Live chat wire types: sites that embed the widget, visitor sessions, conversations, messages and the realtime
 //! events both the widget (`/api/v1/widget/…`) and the desk inbox (`/api/v1/inbox/…`) receive.
 
-use crate::validate::{check_optional, check_required, is_email};
+use crate::validate::{check_optional, check_required, check_required_text, is_email};
 use crate::FieldErrors;
 use serde::{Deserialize, Serialize};
 
@@ -80,7 +80,10 @@ pub struct Visitor {
     pub name: Option<String>,
     /// E-mail, when given.
     pub email: Option<String>,
-    /// The site's own user id, when identified with a valid signature.
+    /// Whether `email` came signed by the site (an identify with a valid signature); a typed-in address is not.
+    #[serde(default)]
+    pub email_verified: bool,
+    /// The site's own user id, only when identified with a valid signature.
     pub user_id: Option<String>,
     /// The CRM contact the visitor was matched to or created as.
     pub contact_id: Option<String>,
@@ -115,9 +118,36 @@ pub struct Identify {
     /// E-mail.
     #[serde(default)]
     pub email: Option<String>,
-    /// Hex HMAC-SHA256 of `user_id` under the site's identity secret.
+    /// Hex HMAC-SHA256 of [`identity_payload`] under the site's identity secret.
     #[serde(default)]
     pub hmac: Option<String>,
+    /// When the signature stops being valid (Unix seconds); at most [`IDENTITY_MAX_SECONDS`] ahead.
+    #[serde(default)]
+    pub expires: Option<i64>,
+}
+
+impl Identify {
+    /// Field errors.
+    pub fn errors(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        check_required(&mut errors, "user_id", &self.user_id, 200);
+        check_optional(&mut errors, "name", self.name.as_deref(), 200);
+        if self.email.as_deref().is_some_and(|e| !is_email(e.trim())) {
+            errors.insert("email".into(), "must be an e-mail address".into());
+        }
+        check_optional(&mut errors, "hmac", self.hmac.as_deref(), 128);
+        errors
+    }
+}
+
+/// Longest time a signed identity stays valid, in seconds: host sites sign when they render a page and sign
+/// again for pages open longer.
+pub const IDENTITY_MAX_SECONDS: i64 = 3600;
+
+/// What a host site signs for `POST /widget/identify`: the user id, the e-mail (empty when none) and the expiry
+/// in Unix seconds, each on its own line (none of them may contain a line break).
+pub fn identity_payload(user_id: &str, email: Option<&str>, expires: i64) -> String {
+    format!("{user_id}\n{}\n{expires}", email.unwrap_or(""))
 }
 
 /// Body of `POST /widget/prechat`.
@@ -188,7 +218,7 @@ impl NewChatMessage {
     /// Field errors.
     pub fn errors(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
-        check_required(&mut errors, "body", &self.body, MAX_CHAT_MESSAGE);
+        check_required_text(&mut errors, "body", &self.body, MAX_CHAT_MESSAGE);
         check_optional(&mut errors, "client_id", self.client_id.as_deref(), 100);
         errors
     }
@@ -262,7 +292,7 @@ impl OfflineMessage {
     /// Field errors.
     pub fn errors(&self) -> FieldErrors {
         let mut errors = PreChat { name: self.name.clone(), email: self.email.clone() }.errors();
-        check_required(&mut errors, "body", &self.body, MAX_CHAT_MESSAGE);
+        check_required_text(&mut errors, "body", &self.body, MAX_CHAT_MESSAGE);
         errors
     }
 }

@@ -28,6 +28,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// Body is not `application/json` (415).
     UnsupportedMediaType,
+    /// The request took longer than the server allows (its body arrived too slowly) (408).
+    RequestTimeout,
     /// Too many attempts; retry after the `Retry-After` seconds (429).
     RateLimited,
     /// A bug on the server; the message never leaks internals (500).
@@ -47,6 +49,7 @@ impl ErrorCode {
             ErrorCode::PreconditionFailed => 412,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::RequestTimeout => 408,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
         }

@@ -2,7 +2,7 @@
 //! knowledge base articles and orders. The customer portal reaches them under `/api/v1/portal/`, reps under
 //! `/api/v1/cases`, `/api/v1/kb` and `/api/v1/attachments`.
 
-use crate::validate::{check_optional, check_required, is_email};
+use crate::validate::{check_optional, check_optional_text, check_required, check_required_text, is_email};
 use crate::FieldErrors;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -232,9 +232,7 @@ impl Rating {
         if !(1..=5).contains(&self.score) {
             errors.insert("score".into(), "must be from 1 to 5".into());
         }
-        if self.comment.chars().count() > MAX_COMMENT {
-            errors.insert("comment".into(), format!("at most {MAX_COMMENT} characters"));
-        }
+        check_optional_text(&mut errors, "comment", Some(&self.comment), MAX_COMMENT);
         errors
     }
 }
@@ -362,7 +360,7 @@ impl NewCase {
     pub fn errors(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
         check_required(&mut errors, "subject", &self.subject, MAX_SUBJECT);
-        check_required(&mut errors, "description", &self.description, MAX_BODY);
+        check_required_text(&mut errors, "description", &self.description, MAX_BODY);
         if !CASE_CATEGORIES.contains(&self.category.as_str()) {
             errors.insert("category".into(), "unknown category".into());
         }
@@ -391,7 +389,7 @@ impl NewMessage {
     /// Field errors of this message.
     pub fn errors(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
-        check_required(&mut errors, "body", &self.body, MAX_BODY);
+        check_required_text(&mut errors, "body", &self.body, MAX_BODY);
         if self.attachment_ids.len() > MAX_ATTACHMENTS_PER_MESSAGE {
             errors.insert("attachment_ids".into(), format!("at most {MAX_ATTACHMENTS_PER_MESSAGE} files"));
         }
@@ -493,7 +491,7 @@ impl NewArticle {
     pub fn errors(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
         check_required(&mut errors, "title", &self.title, MAX_SUBJECT);
-        check_required(&mut errors, "body", &self.body, MAX_BODY);
+        check_required_text(&mut errors, "body", &self.body, MAX_BODY);
         errors
     }
 }
@@ -527,7 +525,7 @@ impl ArticlePatch {
             check_required(&mut errors, "title", title, MAX_SUBJECT);
         }
         if let Some(body) = &self.body {
-            check_required(&mut errors, "body", body, MAX_BODY);
+            check_required_text(&mut errors, "body", body, MAX_BODY);
         }
         errors
     }

@@ -1,7 +1,8 @@
 //! Validation rules shared by client forms and the server.
 //!
 //! Each `check_*` function adds a message to a [`FieldErrors`] map when a value breaks a rule; the caller turns a
-//! non-empty map into an [`ApiError::validation`](crate::ApiError::validation).
+//! non-empty map into an [`ApiError::validation`](crate::ApiError::validation). Single-line fields (names,
+//! subjects, phones) take no control character at all; multi-line texts take line feeds and tabs only.
 
 use crate::error::FieldErrors;
 use crate::records::Money;
@@ -15,27 +16,56 @@ pub const MAX_TEXT: usize = 20_000;
 /// Largest absolute amount in minor units (ten trillion units of a two-decimal currency).
 pub const MAX_MINOR: i64 = 1_000_000_000_000_000;
 
-/// A required single-line text: not blank, at most `max` characters, no control characters.
+/// A required single-line text: not blank, at most `max` characters, no control characters (no line breaks).
 pub fn check_required(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+    check_present(errors, field, value, max, Lines::One);
+}
+
+/// An optional single-line text: at most `max` characters, no control characters (no line breaks).
+pub fn check_optional(errors: &mut FieldErrors, field: &str, value: Option<&str>, max: usize) {
+    if let Some(value) = value {
+        check_text(errors, field, value, max, Lines::One);
+    }
+}
+
+/// A required multi-line text (a message, a description): not blank, at most `max` characters, no control
+/// characters but line feeds and tabs (no carriage returns).
+pub fn check_required_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+    check_present(errors, field, value, max, Lines::Many);
+}
+
+/// An optional multi-line text: at most `max` characters, no control characters but line feeds and tabs.
+pub fn check_optional_text(errors: &mut FieldErrors, field: &str, value: Option<&str>, max: usize) {
+    if let Some(value) = value {
+        check_text(errors, field, value, max, Lines::Many);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Lines {
+    One,
+    Many,
+}
+
+fn check_present(errors: &mut FieldErrors, field: &str, value: &str, max: usize, lines: Lines) {
     if value.trim().is_empty() {
         errors.insert(field.into(), "must not be empty".into());
     } else {
-        check_text(errors, field, value, max);
+        check_text(errors, field, value, max, lines);
     }
 }
 
-/// An optional single-line text: at most `max` characters, no control characters.
-pub fn check_optional(errors: &mut FieldErrors, field: &str, value: Option<&str>, max: usize) {
-    if let Some(value) = value {
-        check_text(errors, field, value, max);
-    }
-}
-
-fn check_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+fn check_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize, lines: Lines) {
+    let allowed = |c: char| lines == Lines::Many && matches!(c, '\n' | '\t');
     if value.chars().count() > max {
         errors.insert(field.into(), format!("must be at most {max} characters"));
-    } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        errors.insert(field.into(), "must not contain control characters".into());
+    } else if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        let message = if lines == Lines::One {
+            "must be one line without control characters"
+        } else {
+            "must not contain control characters"
+        };
+        errors.insert(field.into(), message.into());
     }
 }
 
@@ -147,6 +177,27 @@ mod tests {
         check_required(&mut errors, "name", "  ", MAX_NAME);
         check_optional(&mut errors, "city", Some("a\u{0}b"), MAX_SHORT);
         assert_eq!(errors.len(), 2);
+    }
+
+    #[test]
+    fn single_line_fields_refuse_line_breaks_and_texts_refuse_carriage_returns() {
+        for (value, one_line, text) in [
+            ("Ana Pérez", true, true),
+            ("línea\nsegunda", false, true),
+            ("tab\tulado", false, true),
+            ("windows\r\nline", false, false),
+            ("a\u{0}b", false, false),
+            ("esc\u{1b}[31m", false, false),
+            ("del\u{7f}", false, false),
+            ("next\u{85}line", false, false),
+        ] {
+            let mut errors = FieldErrors::new();
+            check_required(&mut errors, "name", value, MAX_NAME);
+            assert_eq!(errors.is_empty(), one_line, "single line: {value:?}");
+            let mut errors = FieldErrors::new();
+            check_required_text(&mut errors, "body", value, MAX_TEXT);
+            assert_eq!(errors.is_empty(), text, "text: {value:?}");
+        }
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Starting the server: [`Config`], and [`start`], which opens the database, brings its schema up to date,
-//! seeds demo data when asked, binds the listener and serves the application of [`crate::web`].
+//! seeds demo data when asked, binds the listener and serves the application of [`crate::web`] through
+//! [`crate::serve`], with the periodic [`crate::housekeeping`].
 
 use crate::db::{self, Db};
+use crate::serve::{self, ConnectionLimits, Gate};
 use crate::state::AppState;
-use crate::{chat, demo, demo_support, mail, schema, web};
+use crate::{chat, demo, demo_support, housekeeping, mail, schema, web};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,6 +29,8 @@ pub struct Config {
     pub mail: mail::MailConfig,
     /// Origins of other CRM backends (for example a Tryton server) the desk may connect to.
     pub backends: Vec<String>,
+    /// What bounds connections, sockets and requests.
+    pub limits: ConnectionLimits,
 }
 
 impl Config {
@@ -42,6 +46,7 @@ impl Config {
             public_url: None,
             mail: mail::MailConfig::default(),
             backends: vec![],
+            limits: ConnectionLimits::default(),
         }
     }
 }
@@ -65,6 +70,8 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
             demo_support::seed_if_empty(&conn).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         }
     }
+    tokio::task::spawn_blocking(crate::auth::warm_up).await.map_err(std::io::Error::other)?;
+    let limits = config.limits.clone().within_file_limit();
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
@@ -75,16 +82,15 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         mail: Arc::new(config.mail.clone()),
         hub: chat::hub::Hub::default(),
         page_csp: web::page_csp(&config.backends).into(),
+        sockets: Gate::new(limits.max_sockets, limits.max_per_ip),
+        limits: Arc::new(limits.clone()),
     };
     if config.demo.is_some() {
         chat::sites::ensure_demo_site(&state.db(), &state.public_url).map_err(std::io::Error::other)?;
     }
     mail::start_relay(state.database.clone(), state.mail.clone());
-    let app = web::router(state, config.static_dir.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, app).await {
-            tracing::error!(%error, "server stopped");
-        }
-    });
+    housekeeping::start(state.database.clone());
+    let app = web::router(state, config.static_dir.clone());
+    let task = tokio::spawn(serve::serve(listener, app, limits));
     Ok(Running { addr, task })
 }

@@ -1,13 +1,14 @@
 //! Case attachments: uploads by customers and reps (at most 5 MB, an allow-list of types whose content must match
 //! the declared type, names cleaned), stored in SQLite and served only as downloads (`attachment`, `nosniff`, a
-//! sandbox CSP). A customer downloads only files of public messages of cases they may see, or their own uploads.
+//! sandbox CSP). Each author has at most a few uploads waiting to be attached, and those never attached are
+//! purged after a day. A customer downloads only files of public messages of cases they may see, or their own uploads.
 
 use crate::auth::Rep;
 use crate::cases::{invalid, Writer};
 use crate::error::{json_body, Failure};
 use crate::portal_auth::CustomerSession;
 use crate::state::AppState;
-use crate::{clock, db};
+use crate::{clock, db, limits};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
@@ -15,6 +16,17 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusqlite::{params, OptionalExtension};
 use trato_protocol::*;
+
+/// Uploads one author may have that are not attached to a message yet.
+pub const MAX_LOOSE_UPLOADS: i64 = 10;
+/// Hours an upload that was never attached is kept.
+pub const LOOSE_UPLOAD_HOURS: i64 = 24;
+
+/// Deletes uploads older than [`LOOSE_UPLOAD_HOURS`] that were never attached to a message.
+pub fn purge_loose(conn: &rusqlite::Connection) -> rusqlite::Result<usize> {
+    let before = clock::timestamp(time::OffsetDateTime::now_utc() - time::Duration::hours(LOOSE_UPLOAD_HOURS));
+    conn.execute("DELETE FROM attachments WHERE message_id IS NULL AND created_at < ?1", params![before])
+}
 
 /// Largest accepted upload body (an attachment plus some slack, so a too-large file gets a clear message).
 const UPLOAD_BODY: usize = MAX_ATTACHMENT + 64 * 1024;
@@ -172,7 +184,20 @@ fn upload(
     }
     let name = clean_filename(headers.get(FILENAME_HEADER).and_then(|v| v.to_str().ok()).unwrap_or(""));
     let id = db::new_id("att");
-    state.db().execute(
+    let conn = state.db();
+    let loose: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM attachments WHERE message_id IS NULL AND owner_kind = ?1 AND owner_id = ?2",
+        params![writer.kind(), writer.id()],
+        |row| row.get(0),
+    )?;
+    if loose >= MAX_LOOSE_UPLOADS {
+        return Err(Failure::new(
+            ErrorCode::RateLimited,
+            "Too many files waiting to be sent; send or discard them first (unsent files are deleted after a day).",
+        ));
+    }
+    limits::check(&conn, &limits::UPLOADS_PER_OWNER, &format!("{}/{}", writer.kind(), writer.id()))?;
+    conn.execute(
         "INSERT INTO attachments (id, owner_kind, owner_id, name, content_type, size, data, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![id, writer.kind(), writer.id(), name, content_type, data.len() as i64, data.as_ref(), clock::now()],

@@ -1,7 +1,10 @@
-//! Reps' sign-in: argon2id password hashes, server-side sessions in an HttpOnly cookie, failed-login throttling,
+//! Reps' sign-in: argon2id password hashes, server-side sessions in an HttpOnly cookie, failed-sign-in limits,
 //! and the [`Rep`] extractor that every rep endpoint takes.
 
-use crate::error::{json_body, ApiJson, Failure};
+use crate::error::{check, json_body, ApiJson, Failure};
+use crate::limits::{
+    self, ClientIp, LOGIN_FAILURES_BEFORE_SLOWDOWN, LOGIN_FAILURES_PER_ADDRESS_AND_IP, LOGIN_FAILURES_PER_IP,
+};
 use crate::session::{cookie, new_token, set_cookie, token_hash};
 use crate::state::AppState;
 use crate::{clock, db, users};
@@ -14,15 +17,24 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::sync::LazyLock;
 use time::{Duration, OffsetDateTime};
-use trato_protocol::{ApiError, ErrorCode, LoginRequest, SessionInfo, User, SESSION_COOKIE};
+use trato_protocol::{validate, ApiError, ErrorCode, FieldErrors, LoginRequest, SessionInfo, User, SESSION_COOKIE};
 
 /// How long a session lives after sign-in.
 const SESSION_DAYS: i64 = 14;
-/// Failed sign-ins allowed per address in [`LOCKOUT_MINUTES`].
-const MAX_FAILED_LOGINS: i64 = 10;
-/// Window for counting failed sign-ins.
-const LOCKOUT_MINUTES: i64 = 15;
+/// Longest accepted password, in bytes.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// Longest wait added to one sign-in attempt for an address under attack.
+const MAX_SLOWDOWN_SECONDS: i64 = 5;
+
+/// The hash unknown addresses are checked against (the same argon2 work as a real one).
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_password(&new_token()));
+
+/// Computes the dummy hash now, so the first sign-in with an unknown address is not the slow one.
+pub fn warm_up() {
+    LazyLock::force(&DUMMY_HASH);
+}
 
 /// The sign-in routes (under `/api/v1`).
 pub fn router() -> Router<AppState> {
@@ -64,8 +76,10 @@ pub fn create_user(
 pub struct Rep {
     /// The rep.
     pub user: User,
-    /// Hash of the session token, to end the session on logout.
-    token_hash: String,
+    /// Hash of the session token, to end the session (and close its sockets) on logout.
+    pub(crate) token_hash: String,
+    /// When the session expires (its sockets close then).
+    pub(crate) expires_at: String,
 }
 
 impl axum::extract::OptionalFromRequestParts<AppState> for Rep {
@@ -90,14 +104,15 @@ impl FromRequestParts<AppState> for Rep {
         let conn = state.read();
         let user = conn
             .prepare_cached(
-                "SELECT u.id, u.name, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+                "SELECT u.id, u.name, u.email, u.role, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2",
             )?
             .query_row(params![hash, clock::now()], |row| {
-                Ok(User { id: row.get(0)?, name: row.get(1)?, email: row.get(2)?, role: row.get(3)? })
+                let user = User { id: row.get(0)?, name: row.get(1)?, email: row.get(2)?, role: row.get(3)? };
+                Ok((user, row.get(4)?))
             })
             .optional()?;
-        user.map(|user| Rep { user, token_hash: hash }).ok_or_else(unauthorized)
+        user.map(|(user, expires_at)| Rep { user, token_hash: hash, expires_at }).ok_or_else(unauthorized)
     }
 }
 
@@ -114,26 +129,54 @@ fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 }
 
 /// `POST /auth/login`: checks the password, opens a session and sets the cookie.
-pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<LoginRequest>) -> Result<Response, Failure> {
-    let conn = state.db();
+///
+/// A malformed address or password is refused before the database is touched. Failures are counted per IP, per
+/// address and IP, and per address (keyed by the address's hash): the first two refuse further attempts (429),
+/// the third only slows every attempt for that address down, so nobody can lock a rep out. An unknown address is
+/// checked against a dummy hash, so the answer takes as long as for a known one.
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Response, Failure> {
     let email = body.email.trim().to_lowercase();
-    let window_start = clock::timestamp(OffsetDateTime::now_utc() - Duration::minutes(LOCKOUT_MINUTES));
-    let failures: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM login_attempts WHERE email = ?1 AND at > ?2",
-        params![email, window_start],
-        |row| row.get(0),
-    )?;
-    if failures >= MAX_FAILED_LOGINS {
-        return Err(Failure::new(ErrorCode::RateLimited, "Too many failed sign-ins; try again later."));
+    let mut fields = FieldErrors::new();
+    if !validate::is_email(&email) {
+        fields.insert("email".into(), "must be an e-mail address".into());
     }
-    let user_id = match users::credentials(&conn, &email)? {
-        Some((id, hash)) if body.password.len() <= 1024 && verify_password(&body.password, &hash) => id,
-        _ => {
-            conn.execute("INSERT INTO login_attempts (email, at) VALUES (?1, ?2)", params![email, clock::now()])?;
-            return Err(Failure::new(ErrorCode::Unauthorized, "Wrong e-mail or password."));
+    if body.password.is_empty() || body.password.len() > MAX_PASSWORD_BYTES {
+        fields.insert("password".into(), format!("must be 1 to {MAX_PASSWORD_BYTES} bytes"));
+    }
+    check(fields)?;
+    let address = limits::hashed(&email);
+    let pair = format!("{address}/{ip}");
+    let (slowdown, credentials) = {
+        let conn = state.db();
+        if limits::exhausted(&conn, &LOGIN_FAILURES_PER_IP, &ip)?
+            || limits::exhausted(&conn, &LOGIN_FAILURES_PER_ADDRESS_AND_IP, &pair)?
+        {
+            return Err(limits::refused());
         }
+        let failures = limits::count(&conn, &LOGIN_FAILURES_BEFORE_SLOWDOWN, &address)?;
+        (failures + 1 - LOGIN_FAILURES_BEFORE_SLOWDOWN.max, users::credentials(&conn, &email)?)
     };
-    conn.execute("DELETE FROM login_attempts WHERE email = ?1", params![email])?;
+    if slowdown > 0 {
+        tokio::time::sleep(std::time::Duration::from_secs(slowdown.min(MAX_SLOWDOWN_SECONDS) as u64)).await;
+    }
+    let (user_id, hash) = match credentials {
+        Some((id, hash)) => (Some(id), hash),
+        None => (None, DUMMY_HASH.clone()),
+    };
+    let password = body.password;
+    let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let conn = state.db();
+    let Some(user_id) = user_id.filter(|_| valid) else {
+        limits::record(&conn, &LOGIN_FAILURES_PER_IP, &ip)?;
+        limits::record(&conn, &LOGIN_FAILURES_PER_ADDRESS_AND_IP, &pair)?;
+        limits::record(&conn, &LOGIN_FAILURES_BEFORE_SLOWDOWN, &address)?;
+        return Err(Failure::new(ErrorCode::Unauthorized, "Wrong e-mail or password."));
+    };
+    limits::clear(&conn, &LOGIN_FAILURES_PER_ADDRESS_AND_IP, &pair)?;
     let token = new_token();
     let expires = clock::timestamp(OffsetDateTime::now_utc() + Duration::days(SESSION_DAYS));
     conn.execute(
@@ -147,9 +190,10 @@ pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<LoginRe
     Ok(response)
 }
 
-/// `POST /auth/logout`: ends the session and clears the cookie.
+/// `POST /auth/logout`: ends the session (its sockets close) and clears the cookie.
 pub async fn logout(State(state): State<AppState>, rep: Rep) -> Result<Response, Failure> {
     state.db().execute("DELETE FROM sessions WHERE token_hash = ?1", params![rep.token_hash])?;
+    state.hub.end_session(&rep.token_hash);
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
     Ok(response)

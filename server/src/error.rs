@@ -80,11 +80,43 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 Failure::new(ErrorCode::PayloadTooLarge, "The body is too large.")
+            } else if timed_out(&rejection) {
+                Failure::new(ErrorCode::RequestTimeout, "The body arrived too slowly.")
             } else {
                 Failure::new(ErrorCode::BadRequest, "The body could not be read.")
             }
         })?;
         parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Whether reading a body failed because it paused longer than the server allows.
+pub fn timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
+}
+
+/// The error code that goes with an HTTP status (for answers made by something other than a handler).
+pub fn code_for(status: StatusCode) -> ErrorCode {
+    match status.as_u16() {
+        401 => ErrorCode::Unauthorized,
+        403 => ErrorCode::Forbidden,
+        404 => ErrorCode::NotFound,
+        405 => ErrorCode::MethodNotAllowed,
+        408 => ErrorCode::RequestTimeout,
+        412 => ErrorCode::PreconditionFailed,
+        413 => ErrorCode::PayloadTooLarge,
+        415 => ErrorCode::UnsupportedMediaType,
+        422 => ErrorCode::ValidationFailed,
+        429 => ErrorCode::RateLimited,
+        400..=499 => ErrorCode::BadRequest,
+        _ => ErrorCode::Internal,
     }
 }
 

@@ -7,7 +7,8 @@
 
 use crate::auth::Rep;
 use crate::error::{json_body, ApiJson, Failure};
-use crate::portal_auth::{rate_limit, ClientIp, CustomerSession};
+use crate::limits::{self, ClientIp};
+use crate::portal_auth::CustomerSession;
 use crate::state::AppState;
 use crate::{clock, db};
 use axum::extract::{Path, RawQuery, State};
@@ -253,13 +254,15 @@ pub async fn portal_feedback(
 ) -> Result<Response, Failure> {
     let conn = state.db();
     load(&conn, &id)?.filter(|a| a.status == ArticleStatus::Published).ok_or_else(|| Failure::not_found("article"))?;
-    rate_limit(&conn, "feedback_ip", &ip, 60)?;
+    limits::check(&conn, &limits::FEEDBACK_PER_IP, &ip)?;
     let column = if feedback.helpful { "helpful" } else { "unhelpful" };
     conn.execute(&format!("UPDATE kb_articles SET {column} = {column} + 1 WHERE id = ?1"), params![id])?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// `POST /portal/kb/articles/{id}/opened`: the customer opened this suggestion from the new-case form.
+/// `POST /portal/kb/articles/{id}/opened`: the customer opened this suggestion from the new-case form. It counts
+/// once per customer and article within the deflection window (opening it again changes nothing), and a customer
+/// may send at most [`limits::OPENED_PER_CUSTOMER`] such notices.
 pub async fn portal_opened(
     State(state): State<AppState>,
     session: CustomerSession,
@@ -268,7 +271,20 @@ pub async fn portal_opened(
 ) -> Result<Response, Failure> {
     let conn = state.db();
     load(&conn, &id)?.filter(|a| a.status == ArticleStatus::Published).ok_or_else(|| Failure::not_found("article"))?;
-    let query: String = opened.query.chars().take(MAX_SUBJECT).collect();
+    limits::check(&conn, &limits::OPENED_PER_CUSTOMER, &session.customer.id)?;
+    let since = clock::timestamp(OffsetDateTime::now_utc() - Duration::minutes(DEFLECTION_WINDOW_MINUTES));
+    let counted = conn
+        .query_row(
+            "SELECT 1 FROM kb_opened WHERE customer_id = ?1 AND article_id = ?2 AND at > ?3",
+            params![session.customer.id, id, since],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    if counted {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    let query: String = opened.query.chars().filter(|c| !c.is_control()).take(MAX_SUBJECT).collect();
     conn.execute(
         "INSERT INTO kb_opened (id, article_id, customer_id, query, at, case_created) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
         params![db::new_id("opn"), id, session.customer.id, query, clock::now()],

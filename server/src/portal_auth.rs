@@ -1,21 +1,21 @@
 //! Customer (portal) authentication: passwordless sign-in links sent by mail, portal sessions in their own
 //! HttpOnly cookie scoped to `/api/v1/portal`, the [`Customer`] extractor every portal endpoint takes, the
-//! customer's profile, and the per-address and per-IP rate limits.
+//! customer's profile.
 //!
 //! A link's secret travels in the link's `#fragment` (never sent to a server, never in a Referer); the portal
 //! reads it and posts it in a request body. Links are single-use, short-lived and stored only as hashes.
 
 use crate::error::{json_body, ApiJson, Failure};
+use crate::limits::{self, ClientIp};
 use crate::mail_text::{render, MailKind};
 use crate::session::{cookie, new_token, set_cookie, token_hash};
 use crate::state::AppState;
 use crate::{clock, db, mail};
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusqlite::{params, Connection, OptionalExtension};
-use std::net::SocketAddr;
 use time::{Duration, OffsetDateTime};
 use trato_protocol::*;
 
@@ -25,14 +25,6 @@ pub const LINK_MINUTES: i64 = 15;
 pub const NOTIFICATION_LINK_HOURS: i64 = 72;
 /// How long a portal session lives.
 const SESSION_DAYS: i64 = 30;
-/// Link requests allowed per address in [`LIMIT_WINDOW_MINUTES`].
-pub const LINKS_PER_ADDRESS: i64 = 5;
-/// Link requests allowed per client IP in [`LIMIT_WINDOW_MINUTES`].
-pub const LINKS_PER_IP: i64 = 30;
-/// Failed redemptions allowed per client IP in [`LIMIT_WINDOW_MINUTES`].
-const FAILED_REDEEMS_PER_IP: i64 = 30;
-/// Window of the rate limits.
-const LIMIT_WINDOW_MINUTES: i64 = 15;
 
 /// The signed-in customer, taken from the portal cookie; 401 otherwise. Rep sessions are never accepted.
 #[derive(Clone, Debug)]
@@ -94,18 +86,6 @@ impl axum::extract::OptionalFromRequestParts<AppState> for CustomerSession {
     }
 }
 
-/// The client's IP address (the socket's peer; a proxy in front would need to pass it on).
-pub struct ClientIp(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = Failure;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
-        Ok(ClientIp(ip.unwrap_or_else(|| "unknown".into())))
-    }
-}
-
 /// Reads a customer by id.
 pub fn customer(conn: &Connection, id: &str) -> rusqlite::Result<Option<Customer>> {
     conn.query_row(
@@ -144,21 +124,6 @@ pub fn create_customer(
          VALUES (?1, ?2, ?3, NULL, 'es', 1, ?4, ?5, ?6)",
         params![id, name, email.trim().to_lowercase(), account_id, is_admin, clock::now()],
     )?;
-    Ok(())
-}
-
-/// Counts an attempt of `kind` by `key` and refuses it with 429 when `max` were already made in the window.
-pub fn rate_limit(conn: &Connection, kind: &str, key: &str, max: i64) -> Result<(), Failure> {
-    let since = clock::timestamp(OffsetDateTime::now_utc() - Duration::minutes(LIMIT_WINDOW_MINUTES));
-    conn.execute("DELETE FROM rate_events WHERE at <= ?1", params![since])?;
-    let count: i64 =
-        conn.query_row("SELECT COUNT(*) FROM rate_events WHERE kind = ?1 AND key = ?2", params![kind, key], |row| {
-            row.get(0)
-        })?;
-    if count >= max {
-        return Err(Failure::new(ErrorCode::RateLimited, "Too many attempts; try again later."));
-    }
-    conn.execute("INSERT INTO rate_events (kind, key, at) VALUES (?1, ?2, ?3)", params![kind, key, clock::now()])?;
     Ok(())
 }
 
@@ -211,8 +176,8 @@ pub async fn request_link(
         return Err(Failure(ApiError::validation(fields)));
     }
     let conn = state.db();
-    rate_limit(&conn, "link_ip", &ip, LINKS_PER_IP)?;
-    rate_limit(&conn, "link_email", &email, LINKS_PER_ADDRESS)?;
+    limits::check(&conn, &limits::LINKS_PER_IP, &ip)?;
+    limits::check(&conn, &limits::LINKS_PER_ADDRESS, &limits::hashed(&email))?;
     let id: Option<String> =
         conn.query_row("SELECT id FROM customers WHERE email = ?1", params![email], |row| row.get(0)).optional()?;
     if let Some(customer) = id.map(|id| customer(&conn, &id)).transpose()?.flatten() {
@@ -243,7 +208,7 @@ pub async fn redeem(
         )
         .optional()?;
     let Some((customer_id, case_id)) = found else {
-        rate_limit(&conn, "redeem_ip", &ip, FAILED_REDEEMS_PER_IP)?;
+        limits::check(&conn, &limits::FAILED_REDEEMS_PER_IP, &ip)?;
         return Err(Failure::new(
             ErrorCode::Unauthorized,
             "This sign-in link has already been used or has expired; ask for a new one.",

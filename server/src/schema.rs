@@ -5,7 +5,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Current schema version, kept in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Brings the schema to [`SCHEMA_VERSION`]. Every statement is `IF NOT EXISTS`, so running the batch on an older
 /// database adds what it lacks (version 2 added saved views, version 3 the change sequence) and keeps its data.
@@ -26,6 +26,16 @@ pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
             }
         }
     }
+    if version == 5 {
+        // Version 6: visitors carry their verified identity and an expiry (tokens from before get 30 days).
+        conn.execute_batch(
+            "ALTER TABLE visitors ADD COLUMN verified_user_id TEXT;
+             ALTER TABLE visitors ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0;
+             ALTER TABLE visitors ADD COLUMN expires_at TEXT NOT NULL DEFAULT '';",
+        )?;
+        let expires = crate::clock::timestamp(time::OffsetDateTime::now_utc() + time::Duration::days(30));
+        conn.execute("UPDATE visitors SET expires_at = ?1", params![expires])?;
+    }
     let mut sql = String::from(
         "BEGIN;
          CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,8 +49,7 @@ pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
              user_id TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
              status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
              PRIMARY KEY (user_id, key));
-         CREATE TABLE IF NOT EXISTS login_attempts (email TEXT NOT NULL, at TEXT NOT NULL);
-         CREATE INDEX IF NOT EXISTS login_attempts_email ON login_attempts(email, at);
+         DROP TABLE IF EXISTS login_attempts;
          CREATE TABLE IF NOT EXISTS change_seq (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
          INSERT OR IGNORE INTO change_seq (id, value) VALUES (1, 0);
         ",
@@ -55,6 +64,7 @@ pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
 
 /// Version 4: portal customers and their sign-in, cases, attachments, the knowledge base, orders, mail.
 /// Version 5: chat sites, visitors, conversations and messages.
+/// Version 6: visitors' verified identity and token expiry; attachments found by age for the purge.
 const SUPPORT_TABLES: &str = "
     CREATE TABLE IF NOT EXISTS customers (
         id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE COLLATE NOCASE, phone TEXT,
@@ -87,6 +97,7 @@ const SUPPORT_TABLES: &str = "
         name TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL,
         created_at TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS attachments_message ON attachments(message_id);
+    CREATE INDEX IF NOT EXISTS attachments_loose ON attachments(owner_kind, owner_id, created_at) WHERE message_id IS NULL;
     CREATE TABLE IF NOT EXISTS kb_categories (id TEXT PRIMARY KEY, name TEXT NOT NULL, position INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS kb_articles (
         id TEXT PRIMARY KEY, version INTEGER NOT NULL, category_id TEXT NOT NULL, title TEXT NOT NULL,
@@ -109,7 +120,10 @@ const SUPPORT_TABLES: &str = "
         enforce_identity INTEGER NOT NULL DEFAULT 0, identity_secret TEXT NOT NULL, prechat INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE IF NOT EXISTS visitors (
         id TEXT PRIMARY KEY, site_key TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, name TEXT, email TEXT,
-        user_id TEXT, contact_id TEXT, created_at TEXT NOT NULL);
+        user_id TEXT, contact_id TEXT, created_at TEXT NOT NULL, verified_user_id TEXT,
+        email_verified INTEGER NOT NULL DEFAULT 0, expires_at TEXT NOT NULL DEFAULT '');
+    CREATE INDEX IF NOT EXISTS visitors_identity ON visitors(site_key, verified_user_id);
+    CREATE INDEX IF NOT EXISTS visitors_expiry ON visitors(expires_at);
     CREATE TABLE IF NOT EXISTS conversations (
         id TEXT PRIMARY KEY, site_key TEXT NOT NULL, visitor_id TEXT NOT NULL, status TEXT NOT NULL,
         assignee_id TEXT, created_at TEXT NOT NULL, last_message_at TEXT NOT NULL, rating_score INTEGER,

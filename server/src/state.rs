@@ -1,8 +1,10 @@
-//! [`AppState`]: what every handler shares (the database, settings, the chat hub and the pages' policy).
+//! [`AppState`]: what every handler shares (the database, settings, the chat hub, the pages' policy and the
+//! limits on sockets and requests).
 
 use crate::chat::hub::Hub;
 use crate::db::Db;
 use crate::mail::MailConfig;
+use crate::serve::{ConnectionLimits, Gate};
 use rusqlite::Connection;
 use std::sync::{Arc, MutexGuard};
 
@@ -21,6 +23,10 @@ pub struct AppState {
     pub hub: Hub,
     /// Content-Security-Policy of the desk and portal pages (with the other backends the desk may reach).
     pub page_csp: Arc<str>,
+    /// The cap on open WebSockets (in all and per IP).
+    pub sockets: Arc<Gate>,
+    /// What bounds connections and requests.
+    pub limits: Arc<ConnectionLimits>,
 }
 
 impl AppState {

@@ -1,19 +1,21 @@
 //! The HTTP surface in one place: every feature's router merged under `/api/v1` behind the CSRF guard and the
 //! body limit, the static faces, and the layers every answer goes through (a tracing span per request,
-//! security headers with the CSP of each face, and a panic catcher that answers the JSON error shape).
+//! security headers with the CSP of each face, a deadline per request, the JSON error shape for every error, and
+//! a panic catcher that fails only the request that panicked).
 
 use crate::error::Failure;
 use crate::rest::{method_not_allowed, unknown_path};
 use crate::state::AppState;
 use crate::{attachments, auth, cases, chat, kb, orders, portal_auth, rest, statics};
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::path::PathBuf;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use trato_protocol::*;
 
@@ -72,7 +74,14 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
     if let Some(dir) = static_dir {
         app = statics::serve(app, &dir);
     }
-    app.layer(middleware::from_fn_with_state(state.clone(), security_headers))
+    with_layers(app, state)
+}
+
+/// Wraps `app` in the layers every answer goes through.
+pub fn with_layers(app: Router<AppState>, state: AppState) -> Router {
+    app.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.limits.request_timeout))
+        .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(CatchPanicLayer::custom(|_| {
             Failure::new(ErrorCode::Internal, "The server could not complete the request.").into_response()
         }))
@@ -94,7 +103,41 @@ async fn csrf_guard(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Adds CSP and other protective headers; API answers are never cached.
+/// Gives every API error the protocol's JSON shape, whatever made it (an extractor's rejection, a timeout, a
+/// refused WebSocket upgrade), keeping its status and, as the message, the first line of its text.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 2048).await.unwrap_or_default();
+    let first_line = String::from_utf8_lossy(&text).lines().next().unwrap_or("").trim().to_string();
+    let code = crate::error::code_for(status);
+    let message = if first_line.is_empty() || code == ErrorCode::Internal {
+        status.canonical_reason().unwrap_or("Error").to_string()
+    } else {
+        first_line
+    };
+    let mut replaced = Failure::new(code, message).into_response();
+    *replaced.status_mut() = status;
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(value) = parts.headers.get(&name) {
+            replaced.headers_mut().insert(name, value.clone());
+        }
+    }
+    replaced
+}
+
+/// Adds CSP and other protective headers; API answers are never cached, and keep a stricter CSP of their own
+/// (attachments are `sandbox`ed).
 async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     // The widget page may only be framed by the origins of the site it is opened for (`?site=`).
@@ -114,6 +157,9 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     let csp = if path.starts_with("/api/") {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            return response;
+        }
         "default-src 'none'; frame-ancestors 'none'".to_string()
     } else if let Some(ancestors) = widget_ancestors {
         format!("{WIDGET_CSP}{ancestors}")
@@ -130,7 +176,66 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
 
 #[cfg(test)]
 mod tests {
-    use super::page_csp;
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    fn state() -> AppState {
+        let path = std::env::temp_dir().join(format!("trato-web-{}.sqlite", crate::db::new_id("t")));
+        let database = std::sync::Arc::new(crate::db::Db::open(&path).unwrap());
+        let limits = crate::serve::ConnectionLimits::default();
+        AppState {
+            database,
+            secure_cookies: false,
+            public_url: "http://127.0.0.1".into(),
+            mail: Default::default(),
+            hub: Default::default(),
+            page_csp: PAGE_CSP.into(),
+            sockets: crate::serve::Gate::new(1, 1),
+            limits: std::sync::Arc::new(limits),
+        }
+    }
+
+    async fn call(app: &Router, path: &str) -> Response {
+        app.clone().oneshot(axum::http::Request::get(path).body(Body::empty()).unwrap()).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_panic_fails_its_request_only_and_every_error_is_json() {
+        let routes: Router<AppState> = Router::new()
+            .route(
+                "/api/v1/boom",
+                get(|| async {
+                    if true {
+                        panic!("a bug")
+                    } else {
+                        ""
+                    }
+                }),
+            )
+            .route("/api/v1/ok", get(|| async { "fine" }))
+            .route("/api/v1/plain", get(|| async { (StatusCode::BAD_REQUEST, "missing field `site`\nmore") }));
+        let app = with_layers(routes, state());
+        let boom = call(&app, "/api/v1/boom").await;
+        assert_eq!(boom.status(), 500);
+        let body = axum::body::to_bytes(boom.into_body(), 10_000).await.unwrap();
+        let error: ApiError = serde_json::from_slice(&body).unwrap();
+        assert_eq!(error.code, ErrorCode::Internal);
+        assert!(!error.message.contains("a bug"), "no internals");
+        assert_eq!(call(&app, "/api/v1/ok").await.status(), 200, "the server goes on");
+        let plain = call(&app, "/api/v1/plain").await;
+        assert_eq!(plain.status(), 400);
+        let body = axum::body::to_bytes(plain.into_body(), 10_000).await.unwrap();
+        let error: ApiError = serde_json::from_slice(&body).unwrap();
+        assert_eq!((error.code, error.message.as_str()), (ErrorCode::BadRequest, "missing field `site`"));
+    }
+
+    #[test]
+    fn the_release_build_unwinds_so_a_panic_cannot_stop_the_server() {
+        let manifest = include_str!("../../Cargo.toml");
+        let release = manifest.split("[profile.release]").nth(1).unwrap_or("").split("\n[").next().unwrap_or("");
+        assert!(!release.contains("panic"), "the release profile must keep unwinding: {release}");
+    }
 
     #[test]
     fn other_backends_are_added_to_connect_src_only_when_well_formed() {

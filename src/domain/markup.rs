@@ -30,9 +30,15 @@ pub enum Block {
     List(Vec<Vec<Inline>>),
 }
 
-/// Whether a link target is safe to follow: web and mail addresses, or a path on this site.
+/// Whether a link target is safe to follow: web and mail addresses, or a path on this site. Nothing with
+/// whitespace, control characters or backslashes is (browsers drop tabs and line breaks and read `\` as `/`, so
+/// `/\evil.example` and `/<TAB>/evil.example` would leave the site).
 pub fn safe_href(href: &str) -> bool {
-    let lower = href.trim().to_ascii_lowercase();
+    let href = href.trim();
+    if href.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
+        return false;
+    }
+    let lower = href.to_ascii_lowercase();
     lower.starts_with("https://")
         || lower.starts_with("http://")
         || lower.starts_with("mailto:")
@@ -153,6 +159,18 @@ mod tests {
                 Block::Paragraph(vec![text("Fin de texto.")]),
             ]
         );
+    }
+
+    #[test]
+    fn paths_that_a_browser_would_take_off_the_site_are_not_links() {
+        for href in
+            ["/\\evil.example", "/\t/evil.example", "/\n/evil.example", "\t//evil.example", "/%09x y", "//evil.example"]
+        {
+            assert!(!safe_href(href), "{href:?}");
+        }
+        for href in ["/portal/help", "https://shop.example/a?b=c", "mailto:ayuda@alameda.example", "/a/b#c"] {
+            assert!(safe_href(href), "{href:?}");
+        }
     }
 
     #[test]

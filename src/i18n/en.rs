@@ -348,6 +348,11 @@ pub(super) const MessageLeft: &str = "Thanks! We have your message and will answ
 pub(super) const NobodyThere: &str = "Nobody is available right now. Leave us a message and we will answer by e-mail.";
 pub(super) const YourMessage: &str = "Your message";
 pub(super) const LeaveMessage: &str = "Send message";
+pub(super) const ChatTooFast: &str = "You are sending messages too fast: wait a minute and send it again.";
+pub(super) const EmailVerified: &str = "verified by the site";
+pub(super) const EmailUnverified: &str = "unverified";
+pub(super) const CaseNeedsVerifiedEmail: &str =
+    "A case needs an e-mail the site verified: one the visitor typed in could be someone else's.";
 pub(super) const NotSent: &str = "Not sent: try again";
 pub(super) const RepTyping: &str = "Someone is typing…";
 pub(super) const SeenByRep: &str = "Seen";

@@ -350,6 +350,10 @@ pub(super) const NobodyThere: &str =
     "Ahora no hay nadie para atenderte. Déjanos un mensaje y te responderemos por correo.";
 pub(super) const YourMessage: &str = "Tu mensaje";
 pub(super) const LeaveMessage: &str = "Enviar mensaje";
+pub(super) const ChatTooFast: &str = "Vas demasiado rápido: espera un minuto y vuelve a enviar el mensaje.";
+pub(super) const EmailVerified: &str = "verificado por el sitio";
+pub(super) const EmailUnverified: &str = "sin verificar";
+pub(super) const CaseNeedsVerifiedEmail: &str = "Solo se abre un caso con un correo que el sitio haya verificado: uno escrito por el visitante podría ser de otra persona.";
 pub(super) const NotSent: &str = "No enviado: vuelve a intentarlo";
 pub(super) const RepTyping: &str = "Te están escribiendo…";
 pub(super) const SeenByRep: &str = "Visto";

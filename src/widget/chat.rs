@@ -77,7 +77,7 @@ impl State {
             } else {
                 Screen::Offline
             }
-        } else if self.config.as_ref().is_some_and(|c| c.prechat)
+        } else if self.config.as_ref().is_some_and(|c| c.prechat && !c.enforce_identity)
             && self.visitor.as_ref().is_some_and(|v| v.email.is_none())
             && !self.has_open()
         {

@@ -106,6 +106,7 @@ pub fn listen(host: String, on_message: impl Fn(HostMessage) + 'static) {
                     name: text(&identity, "name"),
                     email: text(&identity, "email"),
                     hmac: text(&identity, "hmac"),
+                    expires: Reflect::get(&identity, &"expires".into()).ok().and_then(|v| v.as_f64()).map(|v| v as i64),
                 }));
             }
             _ => {}

@@ -7,7 +7,7 @@ use super::chat::{Chat, Screen, Shown, State};
 use super::dom::{self, El};
 use super::socket;
 use crate::connector::widget::{WidgetOp, WidgetReply};
-use crate::connector::Ask;
+use crate::connector::{Ask, ConnectorError};
 use crate::i18n::{intl, Key, Locale};
 use std::cell::RefCell;
 use trato_protocol::*;
@@ -223,8 +223,9 @@ fn new_client_id() -> String {
     format!("c{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e9) as u64)
 }
 
-/// Sends a message optimistically; the echo (by client id) confirms it.
-fn send(chat: &Chat, body: String) {
+/// Sends a message optimistically; the echo (by client id) confirms it. A message the server refuses is put back
+/// in the (empty) draft, so nothing typed is lost.
+fn send(chat: &Chat, body: String, draft: Element) {
     let client_id = new_client_id();
     let now = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
     let local = ChatMessage {
@@ -245,7 +246,8 @@ fn send(chat: &Chat, body: String) {
     });
     let chat = chat.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        match chat.ask(WidgetOp::send(NewChatMessage { body, client_id: Some(client_id.clone()) })).await {
+        match chat.ask(WidgetOp::send(NewChatMessage { body: body.clone(), client_id: Some(client_id.clone()) })).await
+        {
             Ok(message) => {
                 chat.upsert(message);
                 if chat.with(|s| s.conversation.as_ref().is_none_or(|c| c.status == ConversationStatus::Closed)) {
@@ -253,13 +255,24 @@ fn send(chat: &Chat, body: String) {
                 }
             }
             Err(error) => {
+                let restore = dom::value(&draft).is_empty();
                 chat.update(|s| {
-                    let mine = s.messages.iter_mut().find(|m| m.message.client_id.as_deref() == Some(&client_id));
-                    if let Some(shown) = mine {
+                    let mine = |m: &Shown| m.message.client_id.as_deref() == Some(&client_id);
+                    if restore {
+                        s.messages.retain(|m| !mine(m));
+                    } else if let Some(shown) = s.messages.iter_mut().find(|m| mine(m)) {
                         shown.failed = true;
                     }
                 });
-                chat.set_error(Some(&error));
+                if restore {
+                    dom::set_value(&draft, &body);
+                }
+                if matches!(error, ConnectorError::RateLimited(_)) {
+                    let message = chat.t(Key::ChatTooFast).to_string();
+                    chat.update(|s| s.error = Some(message));
+                } else {
+                    chat.set_error(Some(&error));
+                }
             }
         }
     });
@@ -285,7 +298,7 @@ fn conversation(chat: &Chat, locale: Locale) -> (Vec<Element>, ConversationParts
                 return;
             }
             dom::set_value(&draft, "");
-            send(&chat, body);
+            send(&chat, body, draft.clone());
         }
     };
     let on_key = submit_draft.clone();

@@ -1,7 +1,8 @@
 //! Conversations and their messages as stored: reading them with unread counts and waiting times, adding a
 //! message, and read marks (announced through the hub).
 
-use super::visitors::visitor_by_id;
+use super::hub::Audience;
+use super::visitors::{visitor_by_id, VisitorSession};
 use crate::error::Failure;
 use crate::state::AppState;
 use crate::{clock, db};
@@ -80,14 +81,22 @@ fn message_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ChatMessage> {
     })
 }
 
-/// The visitor's latest conversation (open, or the last closed one).
-pub(super) fn current_conversation(conn: &Connection, visitor_id: &str) -> Result<Option<String>, Failure> {
+/// The visitor's latest conversation (open first, else the last closed one; only open ones with `open_only`),
+/// among their own and, when their identity is verified, those of every session of the same user on the site.
+pub(super) fn current_conversation(
+    conn: &Connection,
+    session: &VisitorSession,
+    open_only: bool,
+) -> Result<Option<String>, Failure> {
     Ok(conn
-        .query_row(
-            "SELECT id FROM conversations WHERE visitor_id = ?1 ORDER BY status = 'open' DESC, created_at DESC LIMIT 1",
-            params![visitor_id],
-            |row| row.get(0),
-        )
+        .prepare_cached(
+            "SELECT c.id FROM conversations c
+             WHERE (c.visitor_id = ?1 OR (?2 IS NOT NULL AND c.visitor_id IN
+                     (SELECT v.id FROM visitors v WHERE v.site_key = ?3 AND v.verified_user_id = ?2)))
+               AND (?4 = 0 OR c.status = 'open')
+             ORDER BY c.status = 'open' DESC, c.created_at DESC LIMIT 1",
+        )?
+        .query_row(params![session.visitor.id, session.visitor.user_id, session.site, open_only], |row| row.get(0))
         .optional()?)
 }
 
@@ -117,10 +126,10 @@ pub(super) fn add_message(
 pub(super) fn mark_read(
     state: &AppState,
     conn: &Connection,
-    conversation_id: &str,
-    visitor_id: &str,
+    conversation: &Conversation,
     reader: ChatAuthor,
 ) -> Result<(), Failure> {
+    let conversation_id = conversation.id.as_str();
     let now = clock::now();
     let written_by = if reader == ChatAuthor::Rep { "visitor" } else { "rep" };
     let changed = conn.execute(
@@ -128,7 +137,8 @@ pub(super) fn mark_read(
         params![conversation_id, written_by, now],
     )?;
     if changed > 0 {
-        state.hub.send(visitor_id, ChatEvent::Read { conversation_id: conversation_id.into(), reader, up_to: now });
+        let event = ChatEvent::Read { conversation_id: conversation_id.into(), reader, up_to: now };
+        state.hub.send(Audience::of(conversation), event);
     }
     Ok(())
 }

@@ -2,8 +2,9 @@
 //! and converting a conversation into a contact, a lead or (for a portal customer) a case.
 
 use super::conversations::{add_message, load_conversation, mark_read, messages};
-use super::leads::create_lead;
-use super::visitors::set_visitor;
+use super::hub::Audience;
+use super::leads::{contact_for, create_lead};
+use super::visitors::link_contact;
 use crate::auth::Rep;
 use crate::error::{check, json_body, ApiJson, Failure};
 use crate::state::AppState;
@@ -35,7 +36,7 @@ pub async fn inbox(State(state): State<AppState>, _rep: Rep) -> Result<Response,
 pub async fn inbox_get(State(state): State<AppState>, _rep: Rep, Path(id): Path<String>) -> Result<Response, Failure> {
     let conn = state.db();
     let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
-    mark_read(&state, &conn, &id, &conversation.visitor.id, ChatAuthor::Rep)?;
+    mark_read(&state, &conn, &conversation, ChatAuthor::Rep)?;
     let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
     Ok(json_body(&ConversationView { messages: messages(&conn, &id, None)?, conversation }))
 }
@@ -51,11 +52,11 @@ pub async fn inbox_message(
     let conn = state.db();
     let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
     let message = add_message(&conn, &id, ChatAuthor::Rep, &rep.user.name, &new)?;
-    mark_read(&state, &conn, &id, &conversation.visitor.id, ChatAuthor::Rep)?;
+    mark_read(&state, &conn, &conversation, ChatAuthor::Rep)?;
     if conversation.assignee_id.is_none() {
         conn.execute("UPDATE conversations SET assignee_id = ?2 WHERE id = ?1", params![id, rep.user.id])?;
     }
-    state.hub.send(&conversation.visitor.id, ChatEvent::Message { message: message.clone() });
+    state.hub.send(Audience::of(&conversation), ChatEvent::Message { message: message.clone() });
     let mut response = json_body(&message);
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
@@ -70,7 +71,7 @@ pub async fn inbox_typing(
 ) -> Result<Response, Failure> {
     let conversation = load_conversation(&state.db(), &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
     let event = ChatEvent::Typing { conversation_id: id, author: ChatAuthor::Rep, typing: body.typing };
-    state.hub.send(&conversation.visitor.id, event);
+    state.hub.send(Audience::of(&conversation), event);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -99,11 +100,12 @@ pub async fn inbox_update(
         conn.execute("UPDATE conversations SET status = ?2 WHERE id = ?1", params![id, text])?;
     }
     let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
-    state.hub.send(&conversation.visitor.id, ChatEvent::Conversation { conversation: conversation.clone() });
+    state.hub.send(Audience::of(&conversation), ChatEvent::Conversation { conversation: conversation.clone() });
     Ok(json_body(&conversation))
 }
 
-/// `POST /inbox/{id}/convert`: the conversation becomes a contact, a deal (lead) or, for a portal customer, a case.
+/// `POST /inbox/{id}/convert`: the conversation becomes a contact, a deal (lead) or, for a portal customer whose
+/// address the site verified, a case. A typed-in address never matches an existing contact or customer.
 pub async fn inbox_convert(
     State(state): State<AppState>,
     _rep: Rep,
@@ -126,17 +128,26 @@ pub async fn inbox_convert(
         .collect::<Vec<_>>()
         .join("\n");
     let tx = conn.unchecked_transaction()?;
-    let converted = match body.to.as_str() {
-        "contact" => {
-            let contact =
-                set_visitor(&tx, &visitor.id, Some(&name), Some(&email), None)?.contact_id.unwrap_or_default();
-            Converted { kind: "contact".into(), id: contact }
+    // The visitor's contact: the one linked already, else one for their address (matched only when verified).
+    let contact = || -> Result<String, Failure> {
+        if let Some(contact) = &visitor.contact_id {
+            return Ok(contact.clone());
         }
+        let contact = contact_for(&tx, &name, &email, visitor.email_verified)?;
+        link_contact(&tx, &visitor.id, &contact)?;
+        Ok(contact)
+    };
+    let converted = match body.to.as_str() {
+        "contact" => Converted { kind: "contact".into(), id: contact()? },
         "deal" => {
-            let contact =
-                set_visitor(&tx, &visitor.id, Some(&name), Some(&email), None)?.contact_id.unwrap_or_default();
+            let contact = contact()?;
             let deal = create_lead(&tx, &format!("Conversación del chat: {name}"), &contact, &transcript)?;
             Converted { kind: "deal".into(), id: deal }
+        }
+        "case" if !visitor.email_verified => {
+            return Err(refuse(
+                "the visitor's e-mail was typed in, not verified by the site; a case needs a verified one",
+            ))
         }
         "case" => {
             let customer_id: Option<String> = tx

@@ -1,4 +1,4 @@
-//! What chats add to the CRM, always through the records layer: a contact matched by e-mail (or created), and
+//! What chats add to the CRM, always through the records layer: a contact (matched by a verified e-mail only), and
 //! leads (a deal in the first stage of the first pipeline with the visitor's words as a note).
 
 use crate::db;
@@ -8,21 +8,26 @@ use rusqlite::{params, Connection, OptionalExtension};
 use time::OffsetDateTime;
 use trato_protocol::*;
 
-/// `text` fit for a record field: control characters (but line breaks and tabs) dropped, at most `max`
+/// `text` fit for a record field: control characters (but line feeds and tabs) dropped, at most `max`
 /// characters.
 fn fit(text: &str, max: usize) -> String {
-    text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r')).take(max).collect()
+    text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).take(max).collect()
 }
 
-/// Finds the contact with this e-mail or creates one; returns its id.
-pub fn match_contact(conn: &Connection, name: &str, email: &str) -> Result<String, Failure> {
-    let found: Option<String> = conn
-        .query_row(
+/// The contact for a visitor's address: with a `verified` address (signed by the site), the contact with that
+/// address (case-insensitively) or a new one; with an address typed in by anyone, always a new contact, so no
+/// visitor is ever taken for an existing customer on their word. Returns its id.
+pub fn contact_for(conn: &Connection, name: &str, email: &str, verified: bool) -> Result<String, Failure> {
+    let found: Option<String> = if verified {
+        conn.query_row(
             "SELECT id FROM contacts WHERE deleted = 0 AND json_extract(data, '$.email') = ?1 COLLATE NOCASE LIMIT 1",
             params![email],
             |row| row.get(0),
         )
-        .optional()?;
+        .optional()?
+    } else {
+        None
+    };
     if let Some(id) = found {
         return Ok(id);
     }

@@ -4,7 +4,10 @@
 //!   `Authorization: Bearer`, or as the first message on its socket; never in a URL, never in a cookie (third-party
 //!   frames often lose cookies).
 //! - Every visitor endpoint only ever reads the caller's own conversations.
-//! - New sessions and new conversations are rate limited per IP.
+//! - New sessions and conversations are rate limited per IP; messages and typing per visitor and per IP.
+//! - A visitor's identity is verified only by a signature of the site (user id, address, expiry); typed-in
+//!   addresses are kept as unverified and never matched to a contact or a portal customer.
+//! - Sockets are capped and belong to a session: they close when it ends or expires.
 //! - Events go through one in-memory broadcast hub; a visitor socket forwards only its own conversation's events,
 //!   rep sockets everything. Reps connected to the inbox socket count as online.
 //! - Contacts and leads made from chats are written through the records layer, with the deal rules.
@@ -23,13 +26,12 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use sites::frame_ancestors;
-pub use visitors::SESSIONS_PER_IP;
-pub use widget::CONVERSATIONS_PER_IP;
 
 /// The chat routes (under `/api/v1`): sites and the inbox for reps, the widget's endpoints for visitors.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/sites", get(sites::list_sites).post(sites::create_site))
+        .route("/sites/{key}/secret", post(sites::rotate_secret))
         .route("/widget/config", get(visitors::config))
         .route("/widget/session", post(visitors::new_session))
         .route("/widget/me", get(visitors::me))

@@ -5,7 +5,7 @@ use crate::auth::Rep;
 use crate::db;
 use crate::error::{json_body, ApiJson, Failure};
 use crate::state::AppState;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -118,20 +118,38 @@ pub async fn create_site(
     if !errors.is_empty() {
         return Err(Failure(ApiError::validation(errors)));
     }
-    let secret: [u8; 32] = rand::random();
     let site = Site {
         key: db::new_id("site"),
         name: new.name.trim().into(),
         allowed_origins: new.allowed_origins,
         business_hours: new.business_hours,
         enforce_identity: new.enforce_identity,
-        identity_secret: secret.iter().map(|b| format!("{b:02x}")).collect(),
+        identity_secret: new_secret(),
         prechat: new.prechat,
     };
     put_site(&state.db(), &site)?;
     let mut response = json_body(&site);
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
+}
+
+fn new_secret() -> String {
+    let secret: [u8; 32] = rand::random();
+    secret.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `POST /sites/{key}/secret`: a new identity secret for the site (the old one stops working at once, so a leaked
+/// secret or signature can be revoked).
+pub async fn rotate_secret(
+    State(state): State<AppState>,
+    _rep: Rep,
+    Path(key): Path<String>,
+) -> Result<Response, Failure> {
+    let conn = state.db();
+    let mut site = site(&conn, &key)?.ok_or_else(|| Failure::not_found("site"))?;
+    site.identity_secret = new_secret();
+    put_site(&conn, &site)?;
+    Ok(json_body(&site))
 }
 
 /// Makes sure the demo site exists and may be framed by the server's own pages (the `/demo/` host page).

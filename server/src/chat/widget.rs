@@ -1,22 +1,21 @@
-//! The visitor's chat endpoints: the current conversation, writing (the first message opens a conversation, rate
-//! limited per IP), typing, read marks, rating, and leaving a message when nobody is there (a lead).
+//! The visitor's chat endpoints: the current conversation, writing and typing (rate limited per visitor and per
+//! IP; the first message opens a conversation, rate limited per IP), read marks, rating, and leaving a message
+//! when nobody is there (a lead).
 
 use super::conversations::{add_message, current_conversation, load_conversation, mark_read, messages};
-use super::leads::create_lead;
-use super::visitors::{set_visitor, VisitorSession};
+use super::hub::Audience;
+use super::leads::{contact_for, create_lead};
+use super::visitors::{claim, extend, link_contact, VisitorSession};
 use crate::error::{check, json_body, ApiJson, Failure};
-use crate::portal_auth::{rate_limit, ClientIp};
+use crate::limits::{self, ClientIp};
 use crate::state::AppState;
 use crate::{clock, db};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use serde::Deserialize;
 use trato_protocol::*;
-
-/// New conversations allowed per IP in the rate-limit window.
-pub const CONVERSATIONS_PER_IP: i64 = 10;
 
 /// Query of `GET /widget/conversation`.
 #[derive(Deserialize)]
@@ -31,15 +30,16 @@ pub async fn widget_conversation(
     session: VisitorSession,
     Query(query): Query<AfterQuery>,
 ) -> Result<Response, Failure> {
-    let conn = state.db();
-    let Some(id) = current_conversation(&conn, &session.visitor.id)? else {
+    let conn = state.read();
+    let Some(id) = current_conversation(&conn, &session, false)? else {
         return Ok(json_body(&None::<ConversationView>));
     };
     let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
     Ok(json_body(&Some(ConversationView { messages: messages(&conn, &id, query.after.as_deref())?, conversation })))
 }
 
-/// `POST /widget/messages`: the visitor writes; the first message opens a conversation (rate limited per IP).
+/// `POST /widget/messages`: the visitor writes (rate limited per visitor and per IP); the first message opens a
+/// conversation (rate limited per IP) and keeps the visitor's token for another month.
 pub async fn widget_message(
     State(state): State<AppState>,
     session: VisitorSession,
@@ -48,18 +48,14 @@ pub async fn widget_message(
 ) -> Result<Response, Failure> {
     check(new.errors())?;
     let conn = state.db();
-    let open: Option<String> = conn
-        .query_row(
-            "SELECT id FROM conversations WHERE visitor_id = ?1 AND status = 'open' ORDER BY created_at DESC LIMIT 1",
-            params![session.visitor.id],
-            |row| row.get(0),
-        )
-        .optional()?;
+    limits::check(&conn, &limits::MESSAGES_PER_VISITOR, &session.visitor.id)?;
+    limits::check(&conn, &limits::MESSAGES_PER_IP, &ip)?;
+    let open = current_conversation(&conn, &session, true)?;
     let tx = conn.unchecked_transaction()?;
     let (id, started) = match open {
         Some(id) => (id, false),
         None => {
-            rate_limit(&tx, "conversation_ip", &ip, CONVERSATIONS_PER_IP)?;
+            limits::check(&tx, &limits::CONVERSATIONS_PER_IP, &ip)?;
             let id = db::new_id("cnv");
             let now = clock::now();
             tx.execute(
@@ -72,27 +68,33 @@ pub async fn widget_message(
     };
     let name = session.visitor.name.clone().unwrap_or_default();
     let message = add_message(&tx, &id, ChatAuthor::Visitor, &name, &new)?;
+    extend(&tx, &session.visitor.id)?;
     tx.commit()?;
+    let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
+    let audience = Audience::of(&conversation);
     if started {
-        if let Some(conversation) = load_conversation(&conn, &id)? {
-            state.hub.send(&session.visitor.id, ChatEvent::Conversation { conversation });
-        }
+        state.hub.send(audience.clone(), ChatEvent::Conversation { conversation });
     }
-    state.hub.send(&session.visitor.id, ChatEvent::Message { message: message.clone() });
+    state.hub.send(audience, ChatEvent::Message { message: message.clone() });
     let mut response = json_body(&message);
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
 }
 
-/// `POST /widget/typing`.
+/// `POST /widget/typing` (rate limited per visitor and per IP).
 pub async fn widget_typing(
     State(state): State<AppState>,
     session: VisitorSession,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<Typing>,
 ) -> Result<Response, Failure> {
-    if let Some(id) = current_conversation(&state.db(), &session.visitor.id)? {
+    let conn = state.db();
+    limits::check(&conn, &limits::TYPING_PER_VISITOR, &session.visitor.id)?;
+    limits::check(&conn, &limits::TYPING_PER_IP, &ip)?;
+    if let Some(id) = current_conversation(&conn, &session, false)? {
+        let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
         let event = ChatEvent::Typing { conversation_id: id, author: ChatAuthor::Visitor, typing: body.typing };
-        state.hub.send(&session.visitor.id, event);
+        state.hub.send(Audience::of(&conversation), event);
     }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -100,8 +102,9 @@ pub async fn widget_typing(
 /// `POST /widget/read`: the visitor has seen the rep's messages.
 pub async fn widget_read(State(state): State<AppState>, session: VisitorSession) -> Result<Response, Failure> {
     let conn = state.db();
-    if let Some(id) = current_conversation(&conn, &session.visitor.id)? {
-        mark_read(&state, &conn, &id, &session.visitor.id, ChatAuthor::Visitor)?;
+    if let Some(id) = current_conversation(&conn, &session, false)? {
+        let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
+        mark_read(&state, &conn, &conversation, ChatAuthor::Visitor)?;
     }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -114,7 +117,7 @@ pub async fn widget_rating(
 ) -> Result<Response, Failure> {
     check(rating.errors())?;
     let conn = state.db();
-    let id = current_conversation(&conn, &session.visitor.id)?.ok_or_else(|| Failure::not_found("conversation"))?;
+    let id = current_conversation(&conn, &session, false)?.ok_or_else(|| Failure::not_found("conversation"))?;
     let changed = conn.execute(
         "UPDATE conversations SET rating_score = ?2, rating_comment = ?3 WHERE id = ?1 AND status = 'closed'",
         params![id, rating.score, rating.comment.trim()],
@@ -125,11 +128,12 @@ pub async fn widget_rating(
         return Err(Failure(ApiError::validation(fields)));
     }
     let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
-    state.hub.send(&session.visitor.id, ChatEvent::Conversation { conversation: conversation.clone() });
+    state.hub.send(Audience::of(&conversation), ChatEvent::Conversation { conversation: conversation.clone() });
     Ok(json_body(&conversation))
 }
 
-/// `POST /widget/offline`: nobody is there; the message becomes a lead (a contact and a deal with the message).
+/// `POST /widget/offline`: nobody is there; the message becomes a lead: a new contact with the address given
+/// (typed in, so unverified: never matched to an existing contact) and a deal with the message.
 pub async fn widget_offline(
     State(state): State<AppState>,
     session: VisitorSession,
@@ -138,10 +142,18 @@ pub async fn widget_offline(
 ) -> Result<Response, Failure> {
     check(body.errors())?;
     let conn = state.db();
-    rate_limit(&conn, "conversation_ip", &ip, CONVERSATIONS_PER_IP)?;
+    limits::check(&conn, &limits::CONVERSATIONS_PER_IP, &ip)?;
     let tx = conn.unchecked_transaction()?;
-    let visitor = set_visitor(&tx, &session.visitor.id, Some(body.name.trim()), Some(body.email.trim()), None)?;
-    let contact = visitor.contact_id.clone().ok_or_else(|| Failure::new(ErrorCode::Internal, "no contact"))?;
+    let visitor = claim(&tx, &session.visitor, body.name.trim(), body.email.trim())?;
+    let contact = match visitor.contact_id {
+        Some(contact) => contact,
+        None => {
+            let email = visitor.email.as_deref().unwrap_or_default();
+            let contact = contact_for(&tx, body.name.trim(), email, visitor.email_verified)?;
+            link_contact(&tx, &visitor.id, &contact)?;
+            contact
+        }
+    };
     let title = format!("Mensaje del chat: {}", body.name.trim());
     let id = create_lead(&tx, &title, &contact, &body.body)?;
     tx.commit()?;

@@ -66,7 +66,7 @@ impl Writable for Activity {
             self.subject = subject.trim().into();
         }
         if let Some(body) = patch.body {
-            check_optional(&mut errors, "body", body.as_deref(), MAX_TEXT);
+            check_optional_text(&mut errors, "body", body.as_deref(), MAX_TEXT);
             self.body = body;
         }
         if let Some(due) = patch.due_on {

@@ -107,7 +107,7 @@ pub fn error_from(response: &HttpResponse) -> ConnectorError {
         404 => ConnectorError::NotFound(message),
         409 | 412 => ConnectorError::Conflict(message),
         429 => ConnectorError::RateLimited(response.header("retry-after").and_then(|v| v.trim().parse().ok())),
-        500..=599 => ConnectorError::Server { status: response.status, message },
+        408 | 500..=599 => ConnectorError::Server { status: response.status, message },
         _ => ConnectorError::Invalid { message, fields },
     }
 }

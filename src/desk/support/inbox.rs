@@ -242,7 +242,13 @@ fn ConversationPane(
     view! {
         <h2>{visitor_name(&visitor, i18n.t_untracked(Key::VisitorAnonymous))}</h2>
         <dl class="case-facts">
-            {visitor.email.clone().map(|e| view! { <dt>{move || i18n.t(Key::Email)}</dt><dd>{e}</dd> })}
+            {visitor.email.clone().map(|e| {
+                let status = if visitor.email_verified { Key::EmailVerified } else { Key::EmailUnverified };
+                view! {
+                    <dt>{move || i18n.t(Key::Email)}</dt>
+                    <dd>{e}" "<span class=if visitor.email_verified { "badge kind-badge" } else { "badge rotting-badge" }>{move || i18n.t(status)}</span></dd>
+                }
+            })}
             {visitor.user_id.clone().map(|u| view! { <dt>{move || i18n.t(Key::SiteUserId)}</dt><dd>{u}</dd> })}
         </dl>
         {rating.map(|r| view! { <p>{move || i18n.0.get().tf(Key::CustomerRating, &[("score", &r.score.to_string())])}</p> })}
@@ -287,7 +293,9 @@ fn ConversationPane(
             <legend>{move || i18n.t(Key::ConvertTo)}</legend>
             <button type="button" class="secondary" on:click=move |_| convert("contact", Key::ConvertContact)>{move || i18n.t(Key::ConvertContact)}</button>
             <button type="button" class="secondary" on:click=move |_| convert("deal", Key::ConvertDeal)>{move || i18n.t(Key::ConvertDeal)}</button>
-            <button type="button" class="secondary" on:click=move |_| convert("case", Key::ConvertCase)>{move || i18n.t(Key::ConvertCase)}</button>
+            <button type="button" class="secondary" disabled=!visitor.email_verified aria-describedby="case-needs-verified"
+                on:click=move |_| convert("case", Key::ConvertCase)>{move || i18n.t(Key::ConvertCase)}</button>
+            {(!visitor.email_verified).then(|| view! { <p id="case-needs-verified" class="hint">{move || i18n.t(Key::CaseNeedsVerifiedEmail)}</p> })}
         </fieldset>
     }
 }
