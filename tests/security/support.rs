@@ -1,0 +1,160 @@
+//! Support: attachments keep their sandbox, uploads and suggestion openings are bounded, text checks are as strict
+//! as PROTOCOL.md says, and knowledge-base links cannot leave the site.
+
+use super::*;
+use serde_json::json;
+use std::path::Path;
+
+/// A server whose mail goes to a folder, and a signed-in portal customer on it.
+async fn with_customer(email: &str) -> (Server, Caller) {
+    let mail = std::env::temp_dir().join(format!("trato-sec-mail-{}", trato_server::db::new_id("t")));
+    let mut config = Config::for_tests();
+    config.mail.dir = Some(mail.clone());
+    let server = start(config).await;
+    let customer = server.caller(30);
+    let asked = customer.post("/api/v1/portal/auth/link", &json!({"email": email}), None).await;
+    assert_eq!(asked.status, 202);
+    let token = last_token(&mail, email);
+    assert_eq!(customer.post("/api/v1/portal/auth/redeem", &json!({"token": token}), None).await.status, 200);
+    (server, customer)
+}
+
+fn last_token(mail: &Path, to: &str) -> String {
+    let mut files: Vec<_> = std::fs::read_dir(mail).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    files.sort();
+    let text = files
+        .iter()
+        .rev()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .find(|text| text.contains(&format!("To: {to}\r\n")))
+        .expect("a mail");
+    let start = text.find("#token=").unwrap() + "#token=".len();
+    text[start..].split_whitespace().next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn attachments_keep_their_sandbox_and_loose_uploads_are_bounded() {
+    let (server, customer) = with_customer(trato_server::demo_support::CUSTOMERS[2].2).await;
+    let upload = |n: usize| {
+        let customer = &customer;
+        async move {
+            let name = format!("nota-{n}.txt");
+            customer
+                .post_bytes(
+                    "/api/v1/portal/attachments",
+                    "text/plain",
+                    b"hola".to_vec(),
+                    &[("x-trato-filename", &name)],
+                )
+                .await
+        }
+    };
+    let first = upload(0).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let id = first.json()["id"].as_str().unwrap().to_string();
+    let download = customer.get(&format!("/api/v1/portal/attachments/{id}")).await;
+    assert_eq!(download.status, 200);
+    let csp = download.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("sandbox"), "the file's own policy is kept: {csp}");
+    assert_eq!(download.headers["x-content-type-options"], "nosniff");
+    // At most ten files waiting to be attached; more are refused until those are sent (or purged after a day).
+    for n in 1..10 {
+        assert_eq!(upload(n).await.status, 201);
+    }
+    let refused = upload(10).await;
+    assert_eq!((refused.status, refused.code().as_str()), (429, "rate_limited"));
+    let loose: i64 = server.sql().query_row("SELECT COUNT(*) FROM attachments", [], |r| r.get(0)).unwrap();
+    assert_eq!(loose, 10);
+}
+
+#[tokio::test]
+async fn a_suggestion_opened_again_and_again_counts_once() {
+    let (_server, customer) = with_customer(trato_server::demo_support::CUSTOMERS[1].2).await;
+    let articles = customer.get("/api/v1/portal/kb/articles").await.json();
+    let article = articles[0]["id"].as_str().unwrap().to_string();
+    let deflections = || async {
+        let article = customer.get(&format!("/api/v1/portal/kb/articles/{article}")).await.json();
+        article["deflections"].as_i64().unwrap()
+    };
+    let before = deflections().await;
+    let path = format!("/api/v1/portal/kb/articles/{article}/opened");
+    let mut answered = 0;
+    for _ in 0..70 {
+        let answer = customer.post(&path, &json!({"query": "factura duplicada"}), None).await;
+        if answer.status == 429 {
+            break;
+        }
+        assert_eq!(answer.status, 204);
+        answered += 1;
+    }
+    assert_eq!(answered, 60, "60 notices per customer in 15 minutes");
+    assert_eq!(deflections().await, before + 1, "counted once");
+}
+
+#[tokio::test]
+async fn text_checks_are_as_strict_as_the_protocol_says() {
+    let (server, customer) = with_customer(trato_server::demo_support::CUSTOMERS[0].2).await;
+    // Single-line fields take no line break; texts take no carriage return, NUL or escape.
+    let case = |subject: &str, description: &str| json!({"subject": subject, "description": description, "category": "other", "priority": "normal"});
+    for (body, field) in [
+        (case("Factura\r\nBcc: todos@x.example", "texto"), "subject"),
+        (case("Factura\nduplicada", "texto"), "subject"),
+        (case("Factura", "línea\r\notra"), "description"),
+        (case("Factura", "nul \u{0} aquí"), "description"),
+    ] {
+        let answer = customer.post("/api/v1/portal/cases", &body, None).await;
+        assert_eq!(answer.status, 422, "{body}");
+        assert!(answer.json()["fields"][field].is_string(), "{}", answer.body);
+    }
+    assert_eq!(customer.post("/api/v1/portal/cases", &case("Factura", "línea\notra\ttab"), None).await.status, 201);
+
+    let rep = server.rep().await;
+    let site = rep
+        .post("/api/v1/sites", &json!({"name": "Tienda", "allowed_origins": ["https://shop.example"]}), None)
+        .await
+        .json();
+    let browser = server.caller(31);
+    let token = browser.post("/api/v1/widget/session", &json!({"site": site["key"]}), None).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for name in ["Ana\u{0}", "Ana\u{1b}[2J", "Ana\nBcc: x"] {
+        let identify = json!({"user_id": "u-1", "name": name});
+        assert_eq!(browser.post("/api/v1/widget/identify", &identify, Some(&token)).await.status, 422, "{name:?}");
+    }
+    let message = browser.post("/api/v1/widget/messages", &json!({"body": "hola\r\n"}), Some(&token)).await;
+    assert_eq!(message.status, 422);
+    assert_eq!(browser.post("/api/v1/widget/messages", &json!({"body": "hola"}), Some(&token)).await.status, 201);
+    let id = rep.get("/api/v1/inbox").await.json()[0]["id"].as_str().unwrap().to_string();
+    rep.post(&format!("/api/v1/inbox/{id}"), &json!({}), None).await;
+    let close = reqwest::Client::new()
+        .patch(format!("{}/api/v1/inbox/{id}", server.base))
+        .header("x-trato-csrf", "1")
+        .header("content-type", "application/json")
+        .header("cookie", rep.cookies())
+        .body(json!({"status": "closed"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(close.status(), 200);
+    let rating = json!({"score": 5, "comment": "genial\u{1b}]0;pwned\u{7}"});
+    assert_eq!(browser.post("/api/v1/widget/rating", &rating, Some(&token)).await.status, 422);
+}
+
+#[test]
+fn knowledge_base_links_cannot_leave_the_site() {
+    use trato::domain::markup::{parse, Block, Inline};
+    let body = "[a](/\\evil.example) [b](/\t/evil.example) [c](//evil.example) [d](/portal/ayuda)";
+    let links: Vec<String> = parse(body)
+        .into_iter()
+        .flat_map(|block| match block {
+            Block::Paragraph(inlines) | Block::Heading(inlines) => inlines,
+            Block::List(items) => items.into_iter().flatten().collect(),
+        })
+        .filter_map(|inline| match inline {
+            Inline::Link { href, .. } => Some(href),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(links, ["/portal/ayuda"]);
+}
