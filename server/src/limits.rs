@@ -201,6 +201,17 @@ mod tests {
     }
 
     #[test]
+    fn every_limit_is_written_in_the_protocol() {
+        let protocol = include_str!("../../protocol/PROTOCOL.md");
+        let table = protocol.split("## Limits").nth(1).unwrap_or("").split("\n## ").next().unwrap_or("");
+        for limit in ALL {
+            let window = if limit.window_seconds == MINUTE { "minute" } else { "15 minutes" };
+            let row = table.lines().find(|line| line.contains(&format!("{} per", limit.max)) && line.contains(window));
+            assert!(row.is_some(), "{limit:?} is not in PROTOCOL.md's Limits");
+        }
+    }
+
+    #[test]
     fn addresses_are_stored_as_hashes_of_their_normal_form() {
         assert_eq!(hashed(" Lucia@Alameda.example "), hashed("lucia@alameda.example"));
         assert_eq!(hashed(&"a".repeat(10_000)).len(), 64);

@@ -197,6 +197,17 @@ async fn visitors_cannot_flood_messages_or_typing() {
         }
     }
     assert_eq!(from_ip, 60);
+    // Identify calls: ten per visitor in 15 minutes.
+    let token = new_visitor(&server.caller(27), &site).await;
+    let mut identified = 0;
+    for _ in 0..12 {
+        let claim = json!({"user_id": "u-1", "name": "Ana"});
+        if server.caller(27).post("/api/v1/widget/identify", &claim, Some(&token)).await.status == 429 {
+            break;
+        }
+        identified += 1;
+    }
+    assert_eq!(identified, 10);
 }
 
 #[tokio::test]

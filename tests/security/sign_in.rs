@@ -85,6 +85,20 @@ async fn signing_out_closes_the_inbox_socket() {
     let rep = server.rep().await;
     let mut inbox = socket(&server, "/api/v1/inbox/socket", Some(&rep.cookies())).await;
     assert!(!closed_within(&mut inbox, Duration::from_millis(300)).await, "open while signed in");
+    // Eight sockets per session: the ninth upgrade is refused.
+    let mut more = Vec::new();
+    for _ in 0..7 {
+        more.push(socket(&server, "/api/v1/inbox/socket", Some(&rep.cookies())).await);
+    }
+    let ninth = {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://{}/api/v1/inbox/socket", server.addr).into_client_request().unwrap();
+        request.headers_mut().insert("origin", server.base.parse().unwrap());
+        request.headers_mut().insert("cookie", rep.cookies().parse().unwrap());
+        tokio_tungstenite::connect_async(request).await
+    };
+    assert!(ninth.is_err(), "the ninth socket of one session is refused");
+    drop(more);
     assert_eq!(rep.post("/api/v1/auth/logout", &serde_json::json!({}), None).await.status, 204);
     assert!(closed_within(&mut inbox, Duration::from_secs(3)).await, "closed at sign-out");
 }
