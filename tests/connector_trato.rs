@@ -231,6 +231,26 @@ async fn stage_moves_are_recorded_and_next_activity_is_computed() {
     assert!(matches!(client.create_activity(forged, "hist-3").await, Err(ConnectorError::Invalid { .. })));
     let bad = DealPatch { probability: Some(Some(101)), ..Default::default() };
     assert!(matches!(client.update_deal(&deal.meta.id, None, bad).await, Err(ConnectorError::Invalid { .. })));
+    // Undoing the move puts back the time the deal had entered its stage and its last activity (its days in the
+    // stage and its stalled badge), never a time in the future, and only with a stage change.
+    let undo = DealPatch {
+        stage_id: Some(deal.stage_id.clone()),
+        stage_entered_at: Some(deal.stage_entered_at.clone()),
+        last_activity_at: Some(deal.last_activity_at.clone()),
+        ..Default::default()
+    };
+    let undone = client.update_deal(&deal.meta.id, None, undo).await.unwrap();
+    assert_eq!(undone.stage_id, deal.stage_id);
+    assert_eq!(undone.stage_entered_at, deal.stage_entered_at);
+    assert_eq!(undone.last_activity_at, deal.last_activity_at);
+    let future = DealPatch {
+        stage_id: Some("stg_propuesta".into()),
+        stage_entered_at: Some("2999-01-01T00:00:00.000Z".into()),
+        ..Default::default()
+    };
+    assert!(matches!(client.update_deal(&deal.meta.id, None, future).await, Err(ConnectorError::Invalid { .. })));
+    let alone = DealPatch { stage_entered_at: Some(deal.stage_entered_at.clone()), ..Default::default() };
+    assert!(matches!(client.update_deal(&deal.meta.id, None, alone).await, Err(ConnectorError::Invalid { .. })));
 }
 
 fn task_template() -> NewActivity {

@@ -552,6 +552,14 @@ pub struct DealPatch {
     /// New probability override (0..=100) or `null` for the stage's.
     #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub probability: Option<Option<u8>>,
+    /// Only with `stage_id`, when a move is undone: when the deal had entered the stage it goes back to (not in
+    /// the future), so its days in the stage are what they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage_entered_at: Option<String>,
+    /// Only with `stage_id`, when a move is undone: the deal's last activity time before the move (not in the
+    /// future), so a stalled deal stays stalled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_activity_at: Option<String>,
 }
 
 /// Body of `POST /activities`.

@@ -118,6 +118,12 @@ pub fn parse_date(value: &str) -> Option<(i32, u32, u32)> {
     Some((year, month, day))
 }
 
+/// Whether `value` is a whole date someone means: it exists and its year has four digits from 1900 to 2999 (a
+/// browser's date field holds `0002-…` while the year is still being typed).
+pub fn is_complete_date(value: &str) -> bool {
+    parse_date(value).is_some_and(|(year, _, _)| (1900..=2999).contains(&year))
+}
+
 /// Number of days in a month of the proleptic Gregorian calendar.
 pub fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
@@ -156,6 +162,14 @@ mod tests {
         assert_eq!(parse_date("2023-13-01"), None);
         assert_eq!(parse_date("2023-1-01"), None);
         assert_eq!(parse_date("2023-01-+1"), None);
+    }
+
+    #[test]
+    fn a_date_is_complete_only_with_a_real_four_digit_year() {
+        assert!(is_complete_date("2026-12-31"));
+        for partial in ["0002-12-31", "0020-12-31", "0202-12-31", "", "2026-02-30"] {
+            assert!(!is_complete_date(partial), "{partial}");
+        }
     }
 
     #[test]

@@ -10,6 +10,12 @@ pub fn timestamp(at: OffsetDateTime) -> String {
     at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
 }
 
+/// Whether `text` is a protocol timestamp (`2026-11-23T09:30:00.000Z`), the form that sorts in time order.
+pub fn is_timestamp(text: &str) -> bool {
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    time::PrimitiveDateTime::parse(text, &format).is_ok()
+}
+
 /// The current instant as a protocol timestamp.
 pub fn now() -> String {
     timestamp(OffsetDateTime::now_utc())
@@ -34,5 +40,7 @@ mod tests {
     fn timestamps_have_millisecond_precision_and_z() {
         let at = OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_123_456_789).unwrap();
         assert_eq!(timestamp(at), "2023-11-14T22:13:20.123Z");
+        assert!(is_timestamp("2023-11-14T22:13:20.123Z"));
+        assert!(!is_timestamp("2023-11-14T22:13:20Z") && !is_timestamp("9999") && !is_timestamp("<b>"));
     }
 }

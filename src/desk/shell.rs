@@ -29,10 +29,11 @@ pub fn TopBar() -> impl IntoView {
             // Signed out locally even when the server cannot be told; the cookie expires on its own.
             store.logout().await;
             crate::desk::backend::forget_session();
-            state.session.try_set(None);
-            // A fresh page: nothing of the signed-out rep stays in memory either.
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().assign("/login");
+            // A fresh page: nothing of the signed-out rep stays in memory either. The old page is not re-rendered
+            // signed out first, so the login page seen is always the fresh one.
+            let navigated = web_sys::window().is_some_and(|w| w.location().assign("/login").is_ok());
+            if !navigated {
+                state.session.try_set(None);
             }
         });
     };

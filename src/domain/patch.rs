@@ -19,6 +19,8 @@ pub fn apply_deal(mut deal: Deal, patch: &DealPatch) -> Deal {
         lost_reason,
         participant_ids,
         probability,
+        stage_entered_at,
+        last_activity_at,
     } = patch.clone();
     if let Some(v) = name {
         deal.name = v;
@@ -55,6 +57,12 @@ pub fn apply_deal(mut deal: Deal, patch: &DealPatch) -> Deal {
     }
     if let Some(v) = probability {
         deal.probability = v;
+    }
+    if let Some(v) = stage_entered_at {
+        deal.stage_entered_at = v;
+    }
+    if let Some(v) = last_activity_at {
+        deal.last_activity_at = v;
     }
     deal
 }

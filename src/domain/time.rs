@@ -47,6 +47,30 @@ pub fn timestamp_to_ms(text: &str) -> Option<i64> {
     Some(days * DAY_MS + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
 }
 
+/// The civil date (year, month, day) of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// The rep's day (days since 1970-01-01 on their calendar) at `now_ms`, `offset_minutes` ahead of UTC.
+pub fn local_days(now_ms: i64, offset_minutes: i64) -> i64 {
+    (now_ms + offset_minutes * 60_000).div_euclid(DAY_MS)
+}
+
+/// The rep's date (`YYYY-MM-DD`) at `now_ms`, `offset_minutes` ahead of UTC.
+pub fn local_date(now_ms: i64, offset_minutes: i64) -> String {
+    let (year, month, day) = civil_from_days(local_days(now_ms, offset_minutes));
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// Whole days elapsed from `earlier_ms` to `now_ms` (0 when in the future).
 pub fn whole_days_between(earlier_ms: i64, now_ms: i64) -> i64 {
     (now_ms - earlier_ms).max(0) / DAY_MS
@@ -55,6 +79,20 @@ pub fn whole_days_between(earlier_ms: i64, now_ms: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reps_day_follows_their_time_zone() {
+        // 23:30 UTC on 1 December is already 2 December in Madrid (UTC+1) and still 1 December in Mexico City.
+        let at = timestamp_to_ms("2026-12-01T23:30:00.000Z").unwrap();
+        assert_eq!(local_date(at, 60), "2026-12-02");
+        assert_eq!(local_date(at, 0), "2026-12-01");
+        assert_eq!(local_date(at, -360), "2026-12-01");
+        assert_eq!(local_days(at, 60), date_to_days("2026-12-02").unwrap());
+        for days in [-800_000, -1, 0, 59, 10_957, 20_000, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y as i32, m, d), days, "{days}");
+        }
+    }
 
     #[test]
     fn civil_days() {

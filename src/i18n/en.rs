@@ -353,6 +353,7 @@ pub(super) const EmailVerified: &str = "verified by the site";
 pub(super) const EmailUnverified: &str = "unverified";
 pub(super) const CaseNeedsVerifiedEmail: &str =
     "A case needs an e-mail the site verified: one the visitor typed in could be someone else's.";
+pub(super) const DateIncomplete: &str = "Type the whole date: day, month and a four-digit year.";
 pub(super) const NotSent: &str = "Not sent: try again";
 pub(super) const RepTyping: &str = "Someone is typing…";
 pub(super) const SeenByRep: &str = "Seen";

@@ -354,6 +354,7 @@ pub(super) const ChatTooFast: &str = "Vas demasiado rápido: espera un minuto y 
 pub(super) const EmailVerified: &str = "verificado por el sitio";
 pub(super) const EmailUnverified: &str = "sin verificar";
 pub(super) const CaseNeedsVerifiedEmail: &str = "Solo se abre un caso con un correo que el sitio haya verificado: uno escrito por el visitante podría ser de otra persona.";
+pub(super) const DateIncomplete: &str = "Escribe la fecha completa: día, mes y un año de cuatro cifras.";
 pub(super) const NotSent: &str = "No enviado: vuelve a intentarlo";
 pub(super) const RepTyping: &str = "Te están escribiendo…";
 pub(super) const SeenByRep: &str = "Visto";

@@ -72,6 +72,30 @@ pub fn now_ms() -> i64 {
     Date::now() as i64
 }
 
+/// How far the browser's time zone is ahead of UTC now, in minutes (Madrid in winter: 60).
+pub fn utc_offset_minutes() -> i64 {
+    -(Date::new_0().get_timezone_offset() as i64)
+}
+
+/// The rep's day at `now_ms` (days since 1970-01-01 on their calendar), for "overdue" and "today".
+pub fn local_days(now_ms: i64) -> i64 {
+    crate::domain::time::local_days(now_ms, utc_offset_minutes())
+}
+
+/// Today's date on the rep's calendar, `YYYY-MM-DD`.
+pub fn today() -> String {
+    crate::domain::time::local_date(now_ms(), utc_offset_minutes())
+}
+
+/// The date on the rep's calendar (`YYYY-MM-DD`) of a protocol timestamp; the first ten characters when the
+/// timestamp cannot be read.
+pub fn local_date_of(timestamp: &str) -> String {
+    match crate::domain::time::timestamp_to_ms(timestamp) {
+        Some(ms) => crate::domain::time::local_date(ms, utc_offset_minutes()),
+        None => timestamp.chars().take(10).collect(),
+    }
+}
+
 /// An RFC 3339 instant as a medium date and short time in the browser's time zone, for example
 /// `23 nov 2026, 9:30`; the input when unreadable.
 pub fn date_time(locale: Locale, timestamp: &str) -> String {

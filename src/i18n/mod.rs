@@ -43,6 +43,7 @@ keys!(
     WrongCredentials,
     TooManyAttempts,
     ChatTooFast,
+    DateIncomplete,
     EmailVerified,
     EmailUnverified,
     CaseNeedsVerifiedEmail,

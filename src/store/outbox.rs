@@ -177,6 +177,16 @@ impl Change {
         }
     }
 
+    /// The version an update or delete is made on (none for creations and restorations).
+    pub fn version(&self) -> Option<u64> {
+        match self {
+            Change::UpdateDeal { version, .. }
+            | Change::DeleteDeal { version, .. }
+            | Change::UpdateActivity { version, .. } => Some(*version),
+            _ => None,
+        }
+    }
+
     /// Whether the change creates its record.
     pub fn is_create(&self) -> bool {
         matches!(self, Change::CreateDeal { .. } | Change::CreateAccount { .. } | Change::CreateActivity { .. })
@@ -434,9 +444,62 @@ pub fn settle(entries: &[Entry], index: usize, record: Option<Value>) -> Settlem
     Settlement { done_seq: done.seq, rewritten, renamed, write }
 }
 
+/// Versions this device's own changes replaced: a change made on a version that one of them replaced (a screen
+/// that had not yet seen the backend's answer, such as Undo pressed at once) is made on the replacement instead of
+/// being refused as someone else's edit. A version changed by anyone else is never in it, so such edits still
+/// conflict.
+#[derive(Clone, Debug, Default)]
+pub struct Replaced {
+    versions: std::collections::HashMap<(Kind, String), (u64, u64)>,
+}
+
+impl Replaced {
+    /// Records that this device's change of record `id` of `kind` turned version `from` into `to`. Only the
+    /// latest replacement of a record is kept.
+    pub fn record(&mut self, kind: Kind, id: &str, from: u64, to: u64) {
+        let key = (kind, id.to_string());
+        // A chain (1 → 2, then 2 → 3) still takes a change made on 1 to 3.
+        let first = match self.versions.get(&key) {
+            Some(&(start, end)) if end == from => start,
+            _ => from,
+        };
+        self.versions.insert(key, (first, to));
+    }
+
+    /// The version a change of `id` made on `version` should be sent with.
+    pub fn current(&self, kind: Kind, id: &str, version: u64) -> u64 {
+        match self.versions.get(&(kind, id.to_string())) {
+            Some(&(start, end)) if (start..end).contains(&version) => end,
+            _ => version,
+        }
+    }
+
+    /// Forgets everything (another rep's data, after signing out).
+    pub fn clear(&mut self) {
+        self.versions.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_versions_this_device_replaced_are_moved_on() {
+        let mut replaced = Replaced::default();
+        replaced.record(Kind::Deals, "d1", 1, 2);
+        assert_eq!(replaced.current(Kind::Deals, "d1", 1), 2);
+        replaced.record(Kind::Deals, "d1", 2, 3);
+        assert_eq!(replaced.current(Kind::Deals, "d1", 1), 3, "a chain of own changes");
+        assert_eq!(replaced.current(Kind::Deals, "d1", 3), 3);
+        assert_eq!(replaced.current(Kind::Deals, "d1", 4), 4, "a version someone else made is kept: it conflicts");
+        assert_eq!(replaced.current(Kind::Activities, "d1", 1), 1, "another kind");
+        assert_eq!(replaced.current(Kind::Deals, "d2", 1), 1, "another record");
+        // A gap (someone else made 4 from 3) starts a new chain: a change made on 3 is not taken past 4's owner.
+        replaced.record(Kind::Deals, "d1", 4, 5);
+        assert_eq!(replaced.current(Kind::Deals, "d1", 3), 3);
+        assert_eq!(replaced.current(Kind::Deals, "d1", 4), 5);
+    }
 
     fn update(seq: u64, id: &str, version: u64) -> Entry {
         let patch = DealPatch { position: Some(seq as f64), ..Default::default() };

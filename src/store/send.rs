@@ -155,6 +155,12 @@ pub fn announce(kind: Kind, value: &Value) -> Option<StoreEvent> {
     }
 }
 
+/// Whether the backend's answer to `change` also changed other records' computed fields, so a pull should follow
+/// at once: an activity changes its deal's `next_activity` (the card shows it).
+pub fn pull_after(change: &super::outbox::Change) -> bool {
+    change.kind() == Kind::Activities
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +169,13 @@ mod tests {
     fn update(seq: u64, id: &str, version: u64, stage: Option<&str>) -> Entry {
         let patch = DealPatch { stage_id: stage.map(Into::into), ..Default::default() };
         Entry { seq, ..Entry::new(format!("k{seq}"), Change::UpdateDeal { id: id.into(), version, patch }, None) }
+    }
+
+    #[test]
+    fn a_saved_activity_is_followed_by_a_pull_for_its_deal_s_next_activity() {
+        assert!(!pull_after(&update(1, "d1", 1, Some("won")).change));
+        let done = ActivityPatch { done: Some(true), ..Default::default() };
+        assert!(pull_after(&Change::UpdateActivity { id: "a1".into(), version: 1, patch: done }));
     }
 
     #[test]

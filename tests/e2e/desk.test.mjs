@@ -113,8 +113,12 @@ test('a wrong password gives a clear message; sign out returns to the login page
   const page = await openPage(context);
   await signIn(page);
   await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+  // Signing out loads a fresh login page; going elsewhere before it has loaded would abort one of the two.
+  await page.waitForURL(/\/login$/, { waitUntil: 'load' });
   await page.getByRole('heading', { level: 1, name: 'Iniciar sesión' }).waitFor();
-  await page.goto(`${BASE}/`);
+  // A signed-out desk sends `/` on to the login page, which can happen before `/` has finished loading.
+  await page.goto(`${BASE}/`, { waitUntil: 'commit' });
+  await page.waitForURL(/\/login$/);
   await page.getByRole('heading', { level: 1, name: 'Iniciar sesión' }).waitFor();
   await page.getByLabel('Correo electrónico').fill(DEMO.email);
   await page.getByLabel('Contraseña').fill('incorrecta');

@@ -13,11 +13,12 @@ export const BASE = process.env.TRATO_URL ?? 'http://127.0.0.1:8080';
 export const DEMO = { email: 'lucia@alameda.example', password: 'trato-demo', name: 'Lucía Martín' };
 
 /** Launches headless Chromium with a fresh profile and no background network. */
-export async function launch() {
+export async function launch(options = {}) {
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'trato-e2e-')), {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     locale: 'es-ES',
+    ...options,
     args: [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',

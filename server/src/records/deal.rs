@@ -182,6 +182,14 @@ impl Writable for Deal {
         if patch.pipeline_id.is_some() && patch.stage_id.is_none() {
             errors.insert("stage_id".into(), "is required when the pipeline changes".into());
         }
+        let restore = (patch.stage_entered_at, patch.last_activity_at);
+        if patch.stage_id.is_none() {
+            for (field, value) in [("stage_entered_at", &restore.0), ("last_activity_at", &restore.1)] {
+                if value.is_some() {
+                    errors.insert(field.into(), "can only be given with stage_id, to undo a move".into());
+                }
+            }
+        }
         if let Some(stage_id) = patch.stage_id {
             let pipeline_id = patch.pipeline_id.unwrap_or_else(|| self.pipeline_id.clone());
             let old_stage = super::rows::get::<Pipeline>(ctx.conn, &self.pipeline_id)?
@@ -197,8 +205,8 @@ impl Writable for Deal {
                     Some(stage) if stage.id != self.stage_id => {
                         self.pipeline_id = pipeline_id;
                         self.stage_id = stage.id.clone();
-                        self.stage_entered_at = ctx.now.into();
-                        self.last_activity_at = ctx.now.into();
+                        self.stage_entered_at = restored(&mut errors, "stage_entered_at", restore.0, ctx.now);
+                        self.last_activity_at = restored(&mut errors, "last_activity_at", restore.1, ctx.now);
                         self.closed_on = (stage.kind != StageKind::Open).then(|| ctx.now[..10].to_string());
                         if stage.kind != StageKind::Lost {
                             self.lost_reason = None;
@@ -212,5 +220,18 @@ impl Writable for Deal {
             }
         }
         check(errors)
+    }
+}
+
+/// The time a moved deal takes for `field`: `now`, or the earlier time an undo restores (a protocol timestamp not
+/// after `now`; anything else is a field error).
+fn restored(errors: &mut FieldErrors, field: &str, value: Option<String>, now: &str) -> String {
+    match value {
+        None => now.into(),
+        Some(at) if crate::clock::is_timestamp(&at) && at.as_str() <= now => at,
+        Some(_) => {
+            errors.insert(field.into(), "must be a past time such as 2026-11-23T09:30:00.000Z".into());
+            now.into()
+        }
     }
 }

@@ -4,7 +4,7 @@
 use super::state::use_board;
 use super::{drag, moves};
 use crate::domain::board::{days_in_stage, initials, is_rotting};
-use crate::domain::time::{date_to_days, DAY_MS};
+use crate::domain::time::date_to_days;
 use crate::i18n::{intl, Key};
 use crate::ui::locale::use_i18n;
 use leptos::prelude::*;
@@ -28,11 +28,17 @@ pub fn DealCard(deal: Deal) -> impl IntoView {
         let stages = pipeline.map(|p| p.stages.clone()).unwrap_or_default();
         (account, owner, stage, stages)
     });
-    let rotting = stage.as_ref().is_some_and(|s| is_rotting(&deal, s, state.now));
-    let days = days_in_stage(&deal, state.now);
-    let today = state.now.div_euclid(DAY_MS);
+    let rotting = {
+        let deal = deal.clone();
+        Signal::derive(move || stage.as_ref().is_some_and(|s| is_rotting(&deal, s, state.now.get())))
+    };
+    let days = {
+        let deal = deal.clone();
+        move || days_in_stage(&deal, state.now.get())
+    };
     let next = deal.next_activity.clone();
-    let overdue = next.as_ref().and_then(|n| n.due_on.as_deref()).and_then(date_to_days).is_some_and(|d| d < today);
+    let due_day = next.as_ref().and_then(|n| n.due_on.as_deref()).and_then(date_to_days);
+    let overdue = move || due_day.is_some_and(|d| d < state.today());
     let owner_initials = owner.as_deref().map(initials).unwrap_or_default();
     let amount = deal.amount.clone();
     let close = deal.expected_close.clone();
@@ -104,7 +110,7 @@ pub fn DealCard(deal: Deal) -> impl IntoView {
                                 <span class="visually-hidden">{move || i18n.t(Key::NextActivity)} ": "</span>
                                 <span class="next-subject">{next.subject.clone()}</span>
                                 {due.map(|d| view! { " · " {move || intl::date(i18n.locale(), &d)} })}
-                                {overdue.then(|| view! { <span class="badge overdue-badge">{move || i18n.t(Key::Overdue)}</span> })}
+                                {move || overdue().then(|| view! { <span class="badge overdue-badge">{move || i18n.t(Key::Overdue)}</span> })}
                             }
                                 .into_any()
                         }
@@ -112,8 +118,8 @@ pub fn DealCard(deal: Deal) -> impl IntoView {
                     }}
                 </p>
                 <p class="card-days">
-                    {move || days.map(|d| i18n.0.get().tf(Key::DaysInStage, &[("days", &d.to_string())])).unwrap_or_default()}
-                    {rotting.then(|| view! { <span class="badge rotting-badge">{move || i18n.t(Key::Rotting)}</span> })}
+                    {move || days().map(|d| i18n.0.get().tf(Key::DaysInStage, &[("days", &d.to_string())])).unwrap_or_default()}
+                    {move || rotting.get().then(|| view! { <span class="badge rotting-badge">{move || i18n.t(Key::Rotting)}</span> })}
                     {move || {
                         state
                             .held

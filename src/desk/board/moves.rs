@@ -20,10 +20,6 @@ pub fn new_key() -> String {
     format!("{:x}-{:x}", js_sys::Date::now() as u64, random)
 }
 
-fn today() -> String {
-    js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default().chars().take(10).collect()
-}
-
 fn replace(state: BoardState, deal: Deal) {
     state.data.update(|b| {
         if let Some(slot) = b.deals.iter_mut().find(|d| d.meta.id == deal.meta.id) {
@@ -69,7 +65,7 @@ pub fn move_deal(state: BoardState, deal_id: &str, stage_id: &str, index: Option
     if before.stage_id != stage_id {
         patch.stage_id = Some(stage_id.into());
         after.stage_id = stage_id.into();
-        after.closed_on = (stage.kind != StageKind::Open).then(today);
+        after.closed_on = (stage.kind != StageKind::Open).then(crate::i18n::intl::today);
         if stage.kind == StageKind::Lost {
             patch.lost_reason = Some(lost_reason.clone());
             after.lost_reason = lost_reason;
@@ -112,9 +108,13 @@ pub fn cache_error(error: &CacheError) -> String {
     }
 }
 
-/// A patch that sets every editable field back to `before`.
-fn revert_patch(before: &Deal) -> DealPatch {
+/// A patch that sets every editable field back to `before` (with a stage change, also the time it had entered
+/// that stage and its last activity, so the days in the stage and the stalled badge are as they were).
+fn revert_patch(before: &Deal, current: &Deal) -> DealPatch {
+    let moved = before.stage_id != current.stage_id || before.pipeline_id != current.pipeline_id;
     DealPatch {
+        stage_entered_at: moved.then(|| before.stage_entered_at.clone()),
+        last_activity_at: moved.then(|| before.last_activity_at.clone()),
         name: Some(before.name.clone()),
         pipeline_id: Some(before.pipeline_id.clone()),
         stage_id: Some(before.stage_id.clone()),
@@ -139,7 +139,8 @@ pub fn undo(state: BoardState) {
             let Some(current) = state.deal(&before.meta.id) else { return };
             let mut after = before.clone();
             after.meta = current.meta.clone();
-            save_change(state, current, after, revert_patch(&before), locale.t(Key::Undone).into(), false);
+            let patch = revert_patch(&before, &current);
+            save_change(state, current, after, patch, locale.t(Key::Undone).into(), false);
         }
         Undo::Created(deal) => remove_deal(state, deal, locale.t(Key::Undone).into(), false),
         Undo::Deleted(deal) => {

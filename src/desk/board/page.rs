@@ -8,6 +8,7 @@ use crate::desk::context::{use_store, SessionState};
 use crate::domain::board::summarize;
 use crate::domain::filter;
 use crate::domain::money::Totals;
+use crate::domain::time::DAY_MS;
 use crate::domain::undo::UndoStack;
 use crate::i18n::{intl, Key};
 use crate::store::error::CacheError;
@@ -216,7 +217,8 @@ pub fn BoardView(
             })
         })
     });
-    let now = intl::now_ms();
+    let now = RwSignal::new(intl::now_ms());
+    keep_time(now);
     let me_signal = RwSignal::new(me);
     let columns = Memo::new(move |_| {
         let Some(index) = pipeline.get() else { return vec![] };
@@ -236,7 +238,7 @@ pub fn BoardView(
                         .filter(|d| {
                             let account =
                                 d.account_id.as_ref().and_then(|id| b.account_names.get(id)).map(String::as_str);
-                            filter::matches(&filters, d, stage, account, &me, now)
+                            filter::matches(&filters, d, stage, account, &me, now.get())
                         })
                         .cloned()
                         .collect();
@@ -417,6 +419,21 @@ fn announce_refusals(state: BoardState) {
                 let locale = crate::ui::locale::use_i18n_untracked();
                 let name = state.deal(entry.change.id()).map(|d| d.name).unwrap_or_default();
                 state.show_toast(locale.tf(Key::ChangeNotSaved, &[("deal", &name)]), false, true);
+            }
+        }
+    });
+}
+
+/// Moves `now` on every five minutes and right after the rep's midnight, until the board is gone.
+fn keep_time(now: RwSignal<i64>) {
+    leptos::task::spawn_local(async move {
+        loop {
+            let current = intl::now_ms();
+            let next_midnight = (intl::local_days(current) + 1) * DAY_MS - intl::utc_offset_minutes() * 60_000;
+            let wait = (next_midnight - current + 1_000).clamp(1_000, 5 * 60_000);
+            crate::browser::timer::sleep(wait as u32).await;
+            if now.try_set(intl::now_ms()).is_some() {
+                break;
             }
         }
     });

@@ -5,7 +5,7 @@
 use super::state::{use_board, BoardState};
 use super::{conflict, moves};
 use crate::domain::money::parse_major;
-use crate::domain::time::{date_to_days, DAY_MS};
+use crate::domain::time::date_to_days;
 use crate::i18n::{intl, Key, Locale};
 use crate::store::outbox::{EntryState, TEMP_PREFIX};
 use crate::ui::field::Field;
@@ -470,11 +470,24 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                     prop:value=deal.expected_close.clone().unwrap_or_default()
                     on:change=move |ev| {
                         let date = none_if_empty(event_target_value(&ev));
+                        // The browser reports `0002-…` while the year is being typed: only a whole date is saved.
+                        if date.as_deref().is_some_and(|d| !validate::is_complete_date(d)) {
+                            return;
+                        }
                         edit(state, &i8, errors, |d, p| {
                             d.expected_close = date.clone();
                             p.expected_close = Some(date);
                             Ok(())
                         })
+                    }
+                    on:focusout=move |ev| {
+                        let value = event_target_value(&ev);
+                        if !value.is_empty() && !validate::is_complete_date(&value) {
+                            let message = use_i18n_untracked().t(Key::DateIncomplete).to_string();
+                            errors.update(|e| {
+                                e.insert("expected_close".into(), message);
+                            });
+                        }
                     }
                 />
                 {field_error("expected_close")}
@@ -530,10 +543,11 @@ fn TimelineItem(activity: Activity) -> impl IntoView {
         .owner_id
         .as_ref()
         .and_then(|id| state.data.with_untracked(|b| b.users.get(id).map(|u| u.name.clone())));
-    let today = state.now.div_euclid(DAY_MS);
-    let overdue = !activity.done && activity.due_on.as_deref().and_then(date_to_days).is_some_and(|d| d < today);
+    let due_day = activity.due_on.as_deref().and_then(date_to_days);
+    let done = activity.done;
+    let overdue = move || !done && due_day.is_some_and(|d| d < state.today());
     let plannable = matches!(activity.kind, ActivityKind::Task | ActivityKind::Call | ActivityKind::Meeting);
-    let created = activity.meta.created_at.chars().take(10).collect::<String>();
+    let created = intl::local_date_of(&activity.meta.created_at);
     let summary = if activity.kind == ActivityKind::StageChange {
         format!(
             "{} → {}",
@@ -582,7 +596,7 @@ fn TimelineItem(activity: Activity) -> impl IntoView {
                                 <span>{move || i18n.t(Key::TaskDone)}</span>
                             </label>
                             {due.map(|d| view! { <span class="due">{move || i18n.0.get().tf(Key::DueOn, &[("date", &intl::date(i18n.locale(), &d))])}</span> })}
-                            {overdue.then(|| view! { <span class="badge overdue-badge">{move || i18n.t(Key::Overdue)}</span> })}
+                            {move || overdue().then(|| view! { <span class="badge overdue-badge">{move || i18n.t(Key::Overdue)}</span> })}
                         </p>
                     }
                 })}

@@ -120,8 +120,9 @@ pub struct BoardState {
     pub pending_lost: RwSignal<Option<PendingMove>>,
     /// The signed-in rep's id (for "my deals").
     pub me: RwSignal<String>,
-    /// Milliseconds since the epoch when the board was loaded (rotting, overdue).
-    pub now: i64,
+    /// Milliseconds since the epoch, as of the last tick (rotting, days in stage, overdue): it moves on every few
+    /// minutes and at the rep's midnight, so those follow without a reload.
+    pub now: RwSignal<i64>,
     /// The store, absent in component tests.
     pub store: StoredValue<Option<Store>, LocalStorage>,
     /// Queued changes waiting for the rep (refused or in conflict).
@@ -140,6 +141,11 @@ pub fn use_board() -> BoardState {
 }
 
 impl BoardState {
+    /// The rep's day (days since 1970-01-01 on their calendar) as of the last tick.
+    pub fn today(&self) -> i64 {
+        crate::i18n::intl::local_days(self.now.get())
+    }
+
     /// Where a moving card (keyboard or pointer) would land now.
     pub fn target(&self) -> Option<Target> {
         self.pick.get().or_else(|| self.drag.with(|d| d.as_ref().and_then(|d| d.target.clone())))

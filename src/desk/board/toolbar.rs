@@ -129,7 +129,7 @@ pub fn Toolbar() -> impl IntoView {
                 <input
                     type="search"
                     prop:value=move || filters.with(|f| f.q.clone().unwrap_or_default())
-                    on:input=set(|f, v| f.q = non_empty(v))
+                    on:input=set(|f, v| f.q = (!v.is_empty()).then_some(v))
                 />
             </Field>
             <Field label=Key::OwnerFilter>

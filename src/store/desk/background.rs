@@ -12,7 +12,8 @@ use crate::store::event::StoreEvent;
 use crate::store::outbox::{backoff_ms, next_sendable, outcome, Entry, EntryState};
 use crate::store::pull::Pull;
 use crate::store::send::{
-    after_attempt, announce, apply_renames, referrers, repoint, settle_plan, temporary_ids, AfterAttempt, IDLE_MS,
+    after_attempt, announce, apply_renames, pull_after, referrers, repoint, settle_plan, temporary_ids, AfterAttempt,
+    IDLE_MS,
 };
 use crate::transport::Transport;
 use serde_json::Value;
@@ -271,6 +272,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         self.note_result(&result);
         let result = outcome(&entry.change, result, entry.attempts, js_sys::Math::random());
         let seq = entry.seq;
+        let pull = pull_after(&entry.change);
         match after_attempt(entry, result, self.capabilities().free_stages) {
             AfterAttempt::Settle(record) => {
                 if self.settle_done(seq, record).await.is_err() {
@@ -278,6 +280,9 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
                     return Some(AFTER_CACHE_FAILURE_MS);
                 }
                 self.broadcast("changed");
+                if pull {
+                    self.inner.wake_sync.wake();
+                }
                 None
             }
             AfterAttempt::Retry(entry, ms) => {
@@ -319,6 +324,11 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         let Some(index) = entries.iter().position(|e| e.seq == seq) else { return Ok(()) };
         let kind = entries[index].change.kind();
         let local = cache.get(kind, entries[index].change.id()).await?;
+        if let (Some(from), Some(to)) =
+            (entries[index].change.version(), record.as_ref().and_then(|r| r["version"].as_u64()))
+        {
+            self.inner.replaced.borrow_mut().record(kind, entries[index].change.id(), from, to);
+        }
         let mut plan = settle_plan(&entries, index, record, local.as_deref());
         let mut events = std::mem::take(&mut plan.events);
         if let (Some((from, to)), Some((field, kinds))) = (&plan.renamed, referrers(kind)) {

@@ -16,6 +16,7 @@ mod writes;
 use super::cache::Cache;
 use super::error::CacheError;
 use super::event::{StoreEvent, SyncStatus};
+use super::outbox::Replaced;
 use crate::browser::timer::Alarm;
 use crate::client::Client;
 use crate::connector::{Capabilities, Connector, ConnectorError};
@@ -41,6 +42,7 @@ struct Inner<C: Connector, T> {
     started: Cell<bool>,
     closed: Cell<bool>,
     syncing: Cell<bool>,
+    replaced: RefCell<Replaced>,
 }
 
 /// The desk's data store over one backend (see the module docs).
@@ -72,6 +74,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
                 started: Cell::new(false),
                 closed: Cell::new(false),
                 syncing: Cell::new(false),
+                replaced: RefCell::new(Replaced::default()),
             }),
         }
     }
@@ -139,6 +142,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
             let _ = futures::future::select(deleted, Box::pin(crate::browser::timer::sleep(5000))).await;
         }
         remembered::remember_session(None);
+        self.inner.replaced.borrow_mut().clear();
     }
 
     /// The name of the cache database for `user_id` on this backend.

@@ -25,6 +25,12 @@ fn row<R: Record>(kind: Kind, record: &R) -> Result<(Kind, Row), CacheError> {
 }
 
 impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
+    /// The version a change of the record with `meta` is made on: the one a screen saw, moved on past versions
+    /// this device's own changes replaced meanwhile (see [`crate::store::outbox::Replaced`]).
+    fn made_on(&self, kind: Kind, meta: &trato_protocol::Meta) -> u64 {
+        self.inner.replaced.borrow().current(kind, &meta.id, meta.version)
+    }
+
     async fn queue(
         &self,
         mut batch: Batch,
@@ -48,8 +54,11 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         patch: DealPatch,
         key: String,
     ) -> Result<(), CacheError> {
-        let batch = Batch { put: vec![row(Kind::Deals, after)?], ..Default::default() };
-        let change = Change::UpdateDeal { id: before.meta.id.clone(), version: before.meta.version, patch };
+        let version = self.made_on(Kind::Deals, &before.meta);
+        let mut after = after.clone();
+        after.meta.version = version;
+        let batch = Batch { put: vec![row(Kind::Deals, &after)?], ..Default::default() };
+        let change = Change::UpdateDeal { id: before.meta.id.clone(), version, patch };
         self.queue(batch, change, key, value_of(before)).await
     }
 
@@ -68,7 +77,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     /// Deletes a deal at once.
     pub async fn delete_deal(&self, deal: &Deal, key: String) -> Result<(), CacheError> {
         let batch = Batch { delete: vec![(Kind::Deals, deal.meta.id.clone())], ..Default::default() };
-        let change = Change::DeleteDeal { id: deal.meta.id.clone(), version: deal.meta.version };
+        let change = Change::DeleteDeal { id: deal.meta.id.clone(), version: self.made_on(Kind::Deals, &deal.meta) };
         self.queue(batch, change, key, value_of(deal)).await
     }
 
@@ -91,9 +100,11 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         patch: ActivityPatch,
         key: String,
     ) -> Result<Activity, CacheError> {
-        let after = apply_activity(before.clone(), &patch);
+        let version = self.made_on(Kind::Activities, &before.meta);
+        let mut after = apply_activity(before.clone(), &patch);
+        after.meta.version = version;
         let batch = Batch { put: vec![row(Kind::Activities, &after)?], ..Default::default() };
-        let change = Change::UpdateActivity { id: before.meta.id.clone(), version: before.meta.version, patch };
+        let change = Change::UpdateActivity { id: before.meta.id.clone(), version, patch };
         self.queue(batch, change, key, value_of(before)).await?;
         Ok(after)
     }
