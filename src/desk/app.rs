@@ -19,6 +19,7 @@ pub fn start() {
     crate::browser::timing::mark("trato:start");
     console_error_panic_hook::set_once();
     register_service_worker();
+    crate::ui::theme::apply_saved();
     leptos::mount::mount_to_body(App);
 }
 

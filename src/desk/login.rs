@@ -8,6 +8,7 @@ use crate::i18n::Key;
 use crate::ui::error::{describe, ErrorMessage};
 use crate::ui::field::Field;
 use crate::ui::locale::{use_i18n, LanguageSwitch};
+use crate::ui::theme::ThemeSwitch;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -76,6 +77,7 @@ pub fn LoginPage() -> impl IntoView {
         <header class="topbar">
             <span class="brand">{move || i18n.t(Key::AppName)}</span>
             <LanguageSwitch />
+            <ThemeSwitch />
         </header>
         <main id="main" class="login-page">
             <form class="login-card" on:submit=on_submit>

@@ -5,6 +5,7 @@ use super::context::{use_store, SessionState};
 use super::status::SyncIndicator;
 use crate::i18n::{intl, Key};
 use crate::ui::locale::{use_i18n, LanguageSwitch};
+use crate::ui::theme::ThemeSwitch;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 
@@ -77,6 +78,7 @@ pub fn TopBar() -> impl IntoView {
             </p>
             <span class="spacer"></span>
             <LanguageSwitch />
+            <ThemeSwitch />
             <span class="user" title=move || i18n.0.get().tf(Key::SignedInAs, &[("name", &user_name())])>{user_name}</span>
             <button type="button" class="secondary" on:click=sign_out>{move || i18n.t(Key::SignOut)}</button>
         </header>

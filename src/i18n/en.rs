@@ -392,3 +392,18 @@ pub(super) const BackendIncomplete: &str = "Enter the server's address (http:// 
 pub(super) const UserLogin: &str = "User name";
 pub(super) const MoveRefused: &str = "“{deal}” was not moved: {reason}";
 pub(super) const NotSupportedHere: &str = "this CRM does not allow this change";
+pub(super) const StageTabs: &str = "Stages";
+pub(super) const FilterChip: &str = "{label}: {value}";
+pub(super) const RemoveFilter: &str = "Remove the filter “{filter}”";
+pub(super) const FiltersCount: &str = "Filters ({count})";
+pub(super) const FiltersDone: &str = "Done";
+pub(super) const ConfirmDeleteDeal: &str = "Delete “{deal}”?";
+pub(super) const ConfirmDeleteDealBody: &str =
+    "The deal leaves the pipeline. You can undo it for a few seconds from the notice.";
+pub(super) const ConfirmDelete: &str = "Delete";
+pub(super) const MovingHelp: &str =
+    "Moving “{deal}”: ← → changes the stage, ↑ ↓ the position, Space drops it, Escape cancels.";
+pub(super) const Theme: &str = "Theme";
+pub(super) const ThemeSystem: &str = "Automatic";
+pub(super) const ThemeLight: &str = "Light";
+pub(super) const ThemeDark: &str = "Dark";

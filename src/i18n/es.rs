@@ -393,3 +393,18 @@ pub(super) const BackendIncomplete: &str = "Escribe la dirección del servidor (
 pub(super) const UserLogin: &str = "Usuario";
 pub(super) const MoveRefused: &str = "«{deal}» no se ha movido: {reason}";
 pub(super) const NotSupportedHere: &str = "este CRM no permite este cambio";
+pub(super) const StageTabs: &str = "Etapas";
+pub(super) const FilterChip: &str = "{label}: {value}";
+pub(super) const RemoveFilter: &str = "Quitar el filtro «{filter}»";
+pub(super) const FiltersCount: &str = "Filtros ({count})";
+pub(super) const FiltersDone: &str = "Listo";
+pub(super) const ConfirmDeleteDeal: &str = "¿Borrar «{deal}»?";
+pub(super) const ConfirmDeleteDealBody: &str =
+    "El trato desaparece del embudo. Podrás deshacerlo durante unos segundos desde el aviso.";
+pub(super) const ConfirmDelete: &str = "Borrar";
+pub(super) const MovingHelp: &str =
+    "Moviendo «{deal}»: ← → cambia de etapa, ↑ ↓ de posición, Espacio la suelta, Escape cancela.";
+pub(super) const Theme: &str = "Tema";
+pub(super) const ThemeSystem: &str = "Automático";
+pub(super) const ThemeLight: &str = "Claro";
+pub(super) const ThemeDark: &str = "Oscuro";

@@ -10,6 +10,7 @@ use super::signin::SignInPage;
 use crate::connector::portal::PortalOp;
 use crate::i18n::Key;
 use crate::ui::locale::{provide_i18n, use_i18n, LanguageSwitch};
+use crate::ui::theme::ThemeSwitch;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
@@ -17,6 +18,7 @@ use leptos_router::path;
 /// Mounts the portal into `<body>`.
 pub fn start() {
     console_error_panic_hook::set_once();
+    crate::ui::theme::apply_saved();
     leptos::mount::mount_to_body(PortalApp);
 }
 
@@ -101,6 +103,7 @@ fn PortalBar() -> impl IntoView {
             </nav>
             <span class="spacer"></span>
             <LanguageSwitch />
+            <ThemeSwitch />
             <Show
                 when=move || state.customer.with(Option::is_some)
                 fallback=move || view! { <A href="/portal/signin" attr:class="button secondary">{move || i18n.t(Key::SignIn)}</A> }

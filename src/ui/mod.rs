@@ -2,11 +2,14 @@
 //! form fields, file attachments, article bodies.
 
 pub mod case_labels;
+pub mod confirm;
 pub mod error;
 pub mod field;
 pub mod files;
+pub mod focus;
 pub mod live;
 pub mod locale;
 pub mod markup;
 pub mod rating;
+pub mod theme;
 pub mod thread;

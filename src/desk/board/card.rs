@@ -51,6 +51,14 @@ pub fn DealCard(deal: Deal) -> impl IntoView {
     let move_id = id.clone();
     let held_id = id.clone();
     let current_stage = deal.stage_id.clone();
+    let focus_id = id.clone();
+    let card_ref = NodeRef::<leptos::html::Article>::new();
+    let restore_id = id.clone();
+    Effect::new(move |_| {
+        if let Some(card) = card_ref.get() {
+            drag::restore_focus(&restore_id, &card);
+        }
+    });
     let on_open = move |ev: leptos::ev::MouseEvent| {
         if drag::is_control(&ev) || drag::just_dragged() {
             return;
@@ -77,6 +85,9 @@ pub fn DealCard(deal: Deal) -> impl IntoView {
                 on:keydown=move |ev| drag::on_card_key(state, &key_id, ev)
                 on:pointerdown=move |ev| drag::on_pointer_down(state, &down_id, ev)
                 on:click=on_open
+                on:focus=move |_| drag::remember_focus(&focus_id)
+                on:focusout=|ev| drag::forget_focus(&ev)
+                node_ref=card_ref
             >
                 <span class="drag-handle" aria-hidden="true" title=move || i18n.t(Key::DragHandle)>"⠿"</span>
                 <h3 id=title_id>{deal.name.clone()}</h3>

@@ -116,9 +116,16 @@ pub fn StageColumn(stage_id: String) -> impl IntoView {
         false => column.with(|c| c.as_ref().map(|c| super::state::join_money(i18n.locale(), &c.summary.weighted))),
     };
     let add_label = stage.name.clone();
+    let shown_id = stage.id.clone();
     let add_stage = stage_for_add.clone();
     view! {
-                        <section class=kind_class aria-labelledby=labelled_by data-stage=stage.id.clone()>
+                        <section
+                            class=kind_class
+                            class:shown=move || state.shown_stage_id().as_deref() == Some(shown_id.as_str())
+                            id=format!("column-{}", stage.id)
+                            aria-labelledby=labelled_by
+                            data-stage=stage.id.clone()
+                        >
                             <header class="column-head">
                                 <div class="column-title">
                                     <h2 id=heading_id>{stage.name.clone()}</h2>

@@ -173,6 +173,33 @@ pub fn focus_card(deal_id: String) {
     );
 }
 
+thread_local! {
+    /// The card that had focus last, while focus has not gone anywhere else: a card re-drawn after a save (a new
+    /// version is a new element) takes the focus back instead of leaving it on the page body.
+    static FOCUSED_CARD: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Notes that the card of `deal_id` has focus.
+pub fn remember_focus(deal_id: &str) {
+    FOCUSED_CARD.with(|f| *f.borrow_mut() = Some(deal_id.to_string()));
+}
+
+/// Forgets the focused card when focus moved to another element (not when the card was only re-drawn).
+pub fn forget_focus(ev: &leptos::ev::FocusEvent) {
+    if ev.related_target().is_some() {
+        FOCUSED_CARD.with(|f| *f.borrow_mut() = None);
+    }
+}
+
+/// Gives a newly drawn card of `deal_id` the focus its previous element had, when focus was left nowhere.
+pub fn restore_focus(deal_id: &str, card: &web_sys::HtmlElement) {
+    let was_focused = FOCUSED_CARD.with(|f| f.borrow().as_deref() == Some(deal_id));
+    let lost = document().active_element().is_none_or(|a| a.tag_name().eq_ignore_ascii_case("body"));
+    if was_focused && lost {
+        let _ = card.focus();
+    }
+}
+
 /// Keyboard moves on a focused card.
 pub fn on_card_key(state: BoardState, deal_id: &str, ev: leptos::ev::KeyboardEvent) {
     let on_card = ev.target().map(wasm_bindgen::JsValue::from) == ev.current_target().map(wasm_bindgen::JsValue::from);

@@ -6,9 +6,11 @@ mod card;
 mod column;
 mod conflict;
 mod drag;
+mod filter_chips;
 mod moves;
 mod page;
 mod panel;
+mod stage_tabs;
 pub mod state;
 mod toolbar;
 

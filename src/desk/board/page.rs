@@ -3,7 +3,7 @@
 //! route.
 
 use super::state::{join_money, BoardState, ColumnData, Undo};
-use super::{column, conflict, drag, moves, panel, toolbar};
+use super::{column, conflict, drag, moves, panel, stage_tabs, toolbar};
 use crate::desk::context::{use_store, SessionState};
 use crate::domain::board::summarize;
 use crate::domain::filter;
@@ -272,6 +272,7 @@ pub fn BoardView(
         timeline: RwSignal::new(0),
         dismissed: RwSignal::new(vec![]),
         currency: StoredValue::new(currency),
+        shown_stage: RwSignal::new(None),
     };
     provide_context(state);
     follow_store(state, open_deal);
@@ -326,10 +327,25 @@ pub fn BoardView(
             <p class="board-summary">{summary}</p>
         </div>
         <toolbar::Toolbar />
-        <p id="card-help" class="visually-hidden">{move || i18n.t(Key::CardHelp)}</p>
+        // Shown while a card has keyboard focus (CSS), and read with every card.
+        <p id="card-help" class="card-help hint">{move || i18n.t(Key::CardHelp)}</p>
+        {move || {
+            state.pick.get().map(|pick| {
+                let name = state.deal(&pick.deal_id).map(|d| d.name).unwrap_or_default();
+                view! { <p class="move-help">{i18n.0.get().tf(Key::MovingHelp, &[("deal", &name)])}</p> }
+            })
+        }}
+        <stage_tabs::StageTabs />
         <div class="board-body">
             <Show when=move || pipeline.get().is_some() fallback=move || view! { <p>{move || i18n.t(Key::NoPipelines)}</p> }>
-                <div class="board" role="region" aria-label=move || i18n.t(Key::BoardTitle)>
+                <div
+                    class="board"
+                    id="board-stages"
+                    role="region"
+                    aria-label=move || i18n.t(Key::BoardTitle)
+                    on:touchstart=move |ev| stage_tabs::swipe_start(&ev)
+                    on:touchend=move |ev| stage_tabs::swipe_end(state, &ev)
+                >
                     <For each=move || stage_ids.get() key=|id| id.clone() let:stage_id>
                         <column::StageColumn stage_id=stage_id />
                     </For>

@@ -8,6 +8,7 @@ use crate::domain::money::parse_major;
 use crate::domain::time::date_to_days;
 use crate::i18n::{intl, Key, Locale};
 use crate::store::outbox::{EntryState, TEMP_PREFIX};
+use crate::ui::confirm::ConfirmButton;
 use crate::ui::field::Field;
 use crate::ui::locale::{use_i18n, use_i18n_untracked};
 use leptos::prelude::*;
@@ -67,6 +68,9 @@ fn none_if_empty(text: String) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// The deal's editable fields, in order (to give focus back after they are drawn again).
+const FIELDS: &str = ".deal-fields input, .deal-fields select, .deal-fields textarea";
+
 /// The panel for one deal.
 #[component]
 pub fn DealPanel(deal_id: String) -> impl IntoView {
@@ -79,12 +83,15 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
     let contacts = RwSignal::new(Vec::<Contact>::new());
 
     let close_nav = navigate.clone();
+    let close_id = deal_id.clone();
     let close = move || {
         let path = match state.pipeline_id() {
             Some(p) => format!("/?pipeline={p}"),
             None => "/".into(),
         };
         close_nav(&path, Default::default());
+        // Focus goes back to the card the panel was opened from.
+        super::drag::focus_card(close_id.clone());
     };
     let go_nav = navigate.clone();
     let step_id = deal_id.clone();
@@ -164,6 +171,13 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
         }
     });
 
+    // Focus moves into the panel when it opens (on a phone it covers the board).
+    let title = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(title) = title.get() {
+            let _ = title.focus();
+        }
+    });
     let close_button = close.clone();
     let prev = step.clone();
     let next = step.clone();
@@ -174,7 +188,7 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
     view! {
         <section class="deal-panel" aria-labelledby="panel-title" data-panel=deal_id.clone()>
             <div class="panel-head">
-                <h2 id="panel-title">{move || deal.with(|d| d.as_ref().map(|d| d.name.clone()).unwrap_or_default())}</h2>
+                <h2 id="panel-title" tabindex="-1" node_ref=title>{move || deal.with(|d| d.as_ref().map(|d| d.name.clone()).unwrap_or_default())}</h2>
                 <div class="panel-nav">
                     <button type="button" class="icon-button" aria-keyshortcuts="Alt+ArrowUp" title=move || i18n.t(Key::PreviousDeal) on:click=move |_| prev(-1)>
                         <span aria-hidden="true">"↑"</span>
@@ -194,19 +208,15 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
             {move || match deal.get() {
                 None => view! { <p class="muted">{move || i18n.t(Key::DealNotFound)}</p> }.into_any(),
                 Some(d) => {
-                    view! { <DealFields deal=d errors=errors contacts=contacts /> }.into_any()
+                    // The fields are drawn again with the saved deal: the field that had focus keeps it.
+                    let focused = crate::ui::focus::focused_index(FIELDS);
+                    let fields = view! { <DealFields deal=d errors=errors contacts=contacts /> }.into_any();
+                    if let Some(index) = focused {
+                        crate::ui::focus::focus_index_later(FIELDS, index);
+                    }
+                    fields
                 }
             }}
-            <button
-                type="button"
-                class="danger"
-                on:click=move |_| {
-                    moves::delete_deal(state, &delete_id);
-                    close_after_delete();
-                }
-            >
-                {move || i18n.t(Key::DeleteDeal)}
-            </button>
             // A backend without activities (Tryton) gets no form and no timeline, rather than a refusal.
             {with_activities.then(|| view! {
             <LogActivity deal_id=log_for.clone() />
@@ -228,6 +238,23 @@ pub fn DealPanel(deal_id: String) -> impl IntoView {
                 }
             }}
             })}
+            // Far from the everyday buttons, and asked first (Undo in the notice is the second chance).
+            <div class="panel-danger">
+                <ConfirmButton
+                    id="delete-deal"
+                    label=Key::DeleteDeal
+                    title=Signal::derive(move || {
+                        let name = deal.with(|d| d.as_ref().map(|d| d.name.clone()).unwrap_or_default());
+                        i18n.0.get().tf(Key::ConfirmDeleteDeal, &[("deal", &name)])
+                    })
+                    body=Key::ConfirmDeleteDealBody
+                    confirm=Key::ConfirmDelete
+                    on_confirm=move || {
+                        moves::delete_deal(state, &delete_id);
+                        close_after_delete();
+                    }
+                />
+            </div>
         </section>
     }
 }

@@ -133,6 +133,8 @@ pub struct BoardState {
     pub dismissed: RwSignal<Vec<u64>>,
     /// The company's currency (new deals, amount filters).
     pub currency: StoredValue<String>,
+    /// The stage a phone shows (one stage at a time); `None` is the pipeline's first stage.
+    pub shown_stage: RwSignal<Option<String>>,
 }
 
 /// The board state of the enclosing board.
@@ -144,6 +146,26 @@ impl BoardState {
     /// The rep's day (days since 1970-01-01 on their calendar) as of the last tick.
     pub fn today(&self) -> i64 {
         crate::i18n::intl::local_days(self.now.get())
+    }
+
+    /// The id of the stage a phone shows: the chosen one while it is in the shown pipeline, else the first.
+    pub fn shown_stage_id(&self) -> Option<String> {
+        let chosen = self.shown_stage.get();
+        self.columns.with(|cs| {
+            chosen.filter(|id| cs.iter().any(|c| &c.stage.id == id)).or_else(|| cs.first().map(|c| c.stage.id.clone()))
+        })
+    }
+
+    /// Shows the stage `offset` places after (or before, when negative) the shown one on a phone.
+    pub fn show_next_stage(&self, offset: isize) {
+        let Some(current) = self.shown_stage_id() else { return };
+        let next = self.columns.with_untracked(|cs| {
+            let at = cs.iter().position(|c| c.stage.id == current)? as isize + offset;
+            cs.get(usize::try_from(at).ok()?).map(|c| c.stage.id.clone())
+        });
+        if let Some(next) = next {
+            self.shown_stage.set(Some(next));
+        }
     }
 
     /// Where a moving card (keyboard or pointer) would land now.

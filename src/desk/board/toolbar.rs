@@ -1,8 +1,9 @@
 //! Board filters (text, owner with "my deals", close date range, amount range, rotting only), sort within
-//! columns, and saved views that persist for the rep.
+//! columns, and saved views that persist for the rep. One compact line: search, a "Filtros" button that opens the
+//! other filters, the active filters as chips, and the saved views.
 
-use super::moves;
 use super::state::use_board;
+use super::{filter_chips, moves};
 use crate::domain::filter::{self, ME, SORTS};
 use crate::domain::money::parse_major;
 use crate::i18n::Key;
@@ -13,6 +14,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use trato_protocol::{NewView, ViewFilters};
+use wasm_bindgen::JsCast;
 
 fn sort_key(sort: &str) -> Key {
     match sort {
@@ -123,6 +125,14 @@ pub fn Toolbar() -> impl IntoView {
     };
 
     let with_views = state.capabilities().saved_views;
+    // The filters other than the search text fold into a popover behind the "Filtros" button.
+    let open = RwSignal::new(false);
+    let close_popover = move || {
+        open.set(false);
+        if let Some(button) = document().query_selector(".filters-button").ok().flatten() {
+            let _ = button.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    };
     view! {
         <form class="toolbar" role="search" aria-label=move || i18n.t(Key::Filters) on:submit=|ev| ev.prevent_default()>
             <Field label=Key::SearchLabel>
@@ -132,6 +142,30 @@ pub fn Toolbar() -> impl IntoView {
                     on:input=set(|f, v| f.q = (!v.is_empty()).then_some(v))
                 />
             </Field>
+            <button
+                type="button"
+                class="secondary filters-button"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="filter-popover"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                {move || match filters.with(filter_chips::active_count) {
+                    0 => i18n.t(Key::Filters).to_string(),
+                    n => i18n.0.get().tf(Key::FiltersCount, &[("count", &n.to_string())]),
+                }}
+            </button>
+            <filter_chips::FilterChips />
+            <div
+                id="filter-popover"
+                class="filter-popover"
+                hidden=move || !open.get()
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        ev.stop_propagation();
+                        close_popover();
+                    }
+                }
+            >
             <Field label=Key::OwnerFilter>
                 <select on:change=set(|f, v| f.owner_id = non_empty(v))>
                     <option value="" selected=move || filters.with(|f| f.owner_id.is_none())>{move || i18n.t(Key::AllOwners)}</option>
@@ -212,11 +246,15 @@ pub fn Toolbar() -> impl IntoView {
                         .collect_view()}
                 </select>
             </Field>
-            <Show when=move || !filters.with(filter::is_empty) || filters.with(|f| f.sort.is_some())>
-                <button type="button" class="secondary" on:click=move |_| filters.set(ViewFilters::default())>
-                    {move || i18n.t(Key::ClearFilters)}
-                </button>
-            </Show>
+            <div class="actions">
+                <Show when=move || !filters.with(filter::is_empty) || filters.with(|f| f.sort.is_some())>
+                    <button type="button" class="secondary" on:click=move |_| filters.set(ViewFilters::default())>
+                        {move || i18n.t(Key::ClearFilters)}
+                    </button>
+                </Show>
+                <button type="button" class="primary" on:click=move |_| close_popover()>{move || i18n.t(Key::FiltersDone)}</button>
+            </div>
+            </div>
             // A backend without saved views (Tryton) gets none of these controls.
             {with_views.then(|| view! {
             <Field label=Key::ViewLabel>
