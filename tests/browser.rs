@@ -223,3 +223,14 @@ async fn search_filters_columns_and_totals_follow() {
     leptos::task::tick().await;
     assert_eq!(root.query_selector_all("article.card").unwrap().length(), 3);
 }
+
+#[wasm_bindgen_test]
+fn a_case_waiting_for_the_customer_says_so_from_each_side() {
+    use trato::ui::case_labels::{status_key, Reader};
+    let rep = status_key(CaseStatus::Pending, Reader::Rep);
+    let customer = status_key(CaseStatus::Pending, Reader::Customer);
+    assert_eq!(Locale::Es.t(rep), "Esperando al cliente");
+    assert_eq!(Locale::En.t(rep), "Waiting for the customer");
+    assert_eq!(Locale::Es.t(customer), "Esperando tu respuesta");
+    assert_eq!(status_key(CaseStatus::Open, Reader::Rep), status_key(CaseStatus::Open, Reader::Customer));
+}

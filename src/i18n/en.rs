@@ -407,3 +407,4 @@ pub(super) const Theme: &str = "Theme";
 pub(super) const ThemeSystem: &str = "Automatic";
 pub(super) const ThemeLight: &str = "Light";
 pub(super) const ThemeDark: &str = "Dark";
+pub(super) const StatusPendingForRep: &str = "Waiting for the customer";

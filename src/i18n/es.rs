@@ -408,3 +408,4 @@ pub(super) const Theme: &str = "Tema";
 pub(super) const ThemeSystem: &str = "Automático";
 pub(super) const ThemeLight: &str = "Claro";
 pub(super) const ThemeDark: &str = "Oscuro";
+pub(super) const StatusPendingForRep: &str = "Esperando al cliente";

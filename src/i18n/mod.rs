@@ -44,6 +44,7 @@ keys!(
     TooManyAttempts,
     ChatTooFast,
     DateIncomplete,
+    StatusPendingForRep,
     ThemeDark,
     ThemeLight,
     ThemeSystem,

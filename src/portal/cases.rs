@@ -5,7 +5,7 @@ use super::session::{ask, ATTACHMENTS};
 use crate::connector::portal::{PortalOp, PortalReply};
 use crate::connector::{Ask, ConnectorError};
 use crate::i18n::{intl, Key};
-use crate::ui::case_labels::{category_key, priority_key, status_key};
+use crate::ui::case_labels::{category_key, priority_key, status_key, Reader};
 use crate::ui::error::{describe, ErrorMessage};
 use crate::ui::field::Field;
 use crate::ui::files::{FilePicker, Uploader};
@@ -97,7 +97,7 @@ fn CaseList(cases: Vec<Case>) -> impl IntoView {
                                 " "
                                 <span class="case-subject">{case.subject.clone()}</span>
                             </A>
-                            <span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status))}</span>
+                            <span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status, Reader::Customer))}</span>
                             <span class="muted">{move || i18n.t(priority_key(priority))}</span>
                             <span class="muted">
                                 {move || i18n.0.get().tf(Key::UpdatedAt, &[("when", &intl::date_time(i18n.locale(), &updated))])}
@@ -162,7 +162,7 @@ fn CaseView(found: CaseThread, created: bool) -> impl IntoView {
                 </h1>
                 <dl class="case-facts">
                     <dt>{move || i18n.t(Key::StatusLabel)}</dt>
-                    <dd><span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status))}</span></dd>
+                    <dd><span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status, Reader::Customer))}</span></dd>
                     <dt>{move || i18n.t(Key::PriorityLabel)}</dt>
                     <dd>{move || i18n.t(priority_key(priority))}</dd>
                     <dt>{move || i18n.t(Key::CategoryLabel)}</dt>

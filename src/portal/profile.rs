@@ -1,6 +1,6 @@
 //! My profile: name, phone, preferred language and mail notifications.
 
-use super::session::{apply_customer_locale, ask, PortalState};
+use super::session::{ask, choose_customer_locale, PortalState};
 use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
 use crate::i18n::{Key, Locale};
@@ -43,7 +43,7 @@ pub fn ProfilePage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match ask(PortalOp::update_profile(patch)).await {
                 Ok(customer) => {
-                    apply_customer_locale(i18n, &customer);
+                    choose_customer_locale(i18n, &customer);
                     state.customer.try_set(Some(customer));
                     notice.try_set(Some(i18n.t(Key::ProfileSaved).into()));
                 }

@@ -51,9 +51,20 @@ pub fn remember_state(state: PortalState) {
     STATE.with(|cell| cell.set(Some(state)));
 }
 
-/// Applies a customer's preferred language.
+/// Applies a customer's preferred language, unless a language was picked on this device (that choice wins, so
+/// a reload keeps the language just picked).
 pub fn apply_customer_locale(i18n: I18n, customer: &Customer) {
+    if crate::ui::locale::chosen_locale().is_some() {
+        return;
+    }
     if let Some(locale) = Locale::from_tag(&customer.locale) {
         i18n.0.set(locale);
+    }
+}
+
+/// Switches to the language the customer just saved in their profile, and remembers it on this device.
+pub fn choose_customer_locale(i18n: I18n, customer: &Customer) {
+    if let Some(locale) = Locale::from_tag(&customer.locale) {
+        crate::ui::locale::choose_locale(i18n, locale);
     }
 }

@@ -3,11 +3,21 @@
 use crate::i18n::Key;
 use trato_protocol::{CasePriority, CaseStatus};
 
-/// The name of a status.
-pub fn status_key(status: CaseStatus) -> Key {
+/// Who reads a status: a status that says whose turn it is says it from the reader's side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader {
+    /// A rep in the desk ("Esperando al cliente").
+    Rep,
+    /// The customer in the portal ("Esperando tu respuesta").
+    Customer,
+}
+
+/// The name of a status, as `reader` reads it.
+pub fn status_key(status: CaseStatus, reader: Reader) -> Key {
     match status {
         CaseStatus::New => Key::StatusNew,
         CaseStatus::Open => Key::StatusOpen,
+        CaseStatus::Pending if reader == Reader::Rep => Key::StatusPendingForRep,
         CaseStatus::Pending => Key::StatusPending,
         CaseStatus::Resolved => Key::StatusResolved,
         CaseStatus::Closed => Key::StatusClosed,

@@ -26,16 +26,28 @@ impl I18n {
     }
 }
 
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The language picked on this device with the switch (or saved in a profile here), if any: it wins over a
+/// profile's language read from the backend.
+pub fn chosen_locale() -> Option<Locale> {
+    storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|code| Locale::from_tag(&code))
+}
+
+/// Switches to `locale` and remembers it on this device.
+pub fn choose_locale(i18n: I18n, locale: Locale) {
+    i18n.0.set(locale);
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(STORAGE_KEY, locale.code());
+    }
+}
+
 /// The locale remembered from an earlier switch, else the browser's preferred languages.
 pub fn initial_locale() -> Locale {
-    let window = web_sys::window();
-    let remembered = window
-        .as_ref()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|code| Locale::from_tag(&code));
-    remembered.unwrap_or_else(|| {
-        let languages: Vec<String> = window
+    chosen_locale().unwrap_or_else(|| {
+        let languages: Vec<String> = web_sys::window()
             .map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect())
             .unwrap_or_default();
         Locale::negotiate(&languages)
@@ -79,10 +91,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let on_change = move |ev: leptos::ev::Event| {
         if let Some(locale) = Locale::from_tag(&event_target_value(&ev)) {
-            i18n.0.set(locale);
-            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-                let _ = storage.set_item(STORAGE_KEY, locale.code());
-            }
+            choose_locale(i18n, locale);
         }
     };
     view! {

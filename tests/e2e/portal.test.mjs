@@ -110,6 +110,11 @@ test('a customer signs in by mail, opens a case with a suggestion and a file; a 
   await rep.getByLabel('Respuesta (se envía al cliente)').fill('Ya está arreglado: prueba de nuevo, por favor.');
   await rep.getByRole('button', { name: 'Enviar respuesta' }).click();
   await rep.locator('.message.rep').getByText('Ya está arreglado').waitFor();
+  // Whose turn it is reads from each side: the rep waits for the customer, the customer is asked to answer.
+  assert.equal((await rep.getByLabel('Estado').locator('option[value="pending"]').textContent()).trim(), 'Esperando al cliente');
+  await rep.getByLabel('Estado').selectOption('pending');
+  await customer.goto(caseUrl);
+  await customer.locator('.case-facts').getByText('Esperando tu respuesta').waitFor();
   await rep.getByLabel('Estado').selectOption('resolved');
   await rep.getByText('Guardado', { exact: true }).waitFor();
   assertNoErrors(rep);
@@ -168,6 +173,14 @@ test('the help center, an article, orders and the profile work and pass axe', as
   await page.getByLabel('Preferred language').selectOption('es');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Perfil guardado.').waitFor();
+  // The language picked with the switch survives a reload, although the profile says Spanish.
+  await page.locator('.language-switch select').selectOption('en');
+  await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.locator('.language-switch select').selectOption('es');
+  await page.getByRole('heading', { level: 1, name: 'Perfil' }).waitFor();
 
   // Keyboard only: the sign-out button is reachable and signs out.
   await page.getByRole('button', { name: 'Cerrar sesión' }).focus();

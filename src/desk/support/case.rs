@@ -5,7 +5,7 @@ use super::common::{ask, desk_uploader, store, StoreValue};
 use crate::connector::support::SupportOp;
 use crate::connector::ConnectorError;
 use crate::i18n::Key;
-use crate::ui::case_labels::{category_key, priority_key, status_key};
+use crate::ui::case_labels::{category_key, priority_key, status_key, Reader};
 use crate::ui::error::{describe, ErrorMessage};
 use crate::ui::field::Field;
 use crate::ui::files::FilePicker;
@@ -130,7 +130,7 @@ fn CaseView(found: CaseDesk, store: StoreValue, reload: Callback<()>) -> impl In
                             }
                         }>
                             {CaseStatus::ALL.into_iter().map(|s| view! {
-                                <option value=s.as_str() selected=move || case().is_some_and(|c| c.status == s)>{move || i18n.t(status_key(s))}</option>
+                                <option value=s.as_str() selected=move || case().is_some_and(|c| c.status == s)>{move || i18n.t(status_key(s, Reader::Rep))}</option>
                             }).collect_view()}
                         </select>
                     </Field>
@@ -211,7 +211,7 @@ fn CustomerSide(desk: CaseDesk) -> impl IntoView {
                             <li>
                                 <A href=format!("/cases/{}", crate::connector::trato::encode_component(&c.id))>{format!("#{} ", c.number)}{c.subject.clone()}</A>
                                 " "
-                                <span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status))}</span>
+                                <span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status, Reader::Rep))}</span>
                             </li>
                         }
                     }).collect_view()}

@@ -4,7 +4,7 @@
 use super::common::{ask, store};
 use crate::connector::support::{CaseFilter, SupportOp};
 use crate::i18n::{intl, Key};
-use crate::ui::case_labels::{priority_key, status_key};
+use crate::ui::case_labels::{priority_key, status_key, Reader};
 use crate::ui::error::{describe, ErrorMessage};
 use crate::ui::field::Field;
 use crate::ui::locale::use_i18n;
@@ -64,7 +64,7 @@ pub fn CaseQueuePage() -> impl IntoView {
                 <Field label=Key::StatusLabel>
                     <select on:change=select(status)>
                         <option value="active" selected=true>{move || i18n.t(Key::ActiveCases)}</option>
-                        {CaseStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || i18n.t(status_key(s))}</option> }).collect_view()}
+                        {CaseStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || i18n.t(status_key(s, Reader::Rep))}</option> }).collect_view()}
                         <option value="all">{move || i18n.t(Key::AllCases)}</option>
                     </select>
                 </Field>
@@ -144,7 +144,7 @@ fn QueueRow(case: Case, reps: RwSignal<HashMap<String, String>>) -> impl IntoVie
         <tr>
             <td><A href=href>{format!("#{} ", case.number)}{case.subject.clone()}</A></td>
             <td>{case.customer_name.clone()}</td>
-            <td><span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status))}</span></td>
+            <td><span class=format!("badge status-{}", status.as_str())>{move || i18n.t(status_key(status, Reader::Rep))}</span></td>
             <td>{move || i18n.t(priority_key(priority))}</td>
             <td>{move || assignee.as_ref().and_then(|id| reps.with(|r| r.get(id).cloned())).unwrap_or_else(|| i18n.t(Key::Unassigned).into())}</td>
             <td class:sla-overdue=overdue>
