@@ -135,15 +135,37 @@ async fn a_visitor_and_a_rep_chat_and_other_visitors_see_nothing() {
         WidgetReply::Updated(c) => assert_eq!(c.rating.map(|r| r.score), Some(4)),
         other => panic!("{other:?}"),
     }
-    let convert = |to: &str| SupportOp::ConvertConversation { id: id.clone(), to: to.into() };
-    match rep.support(convert("deal")).await.unwrap() {
+    let convert = |to: &str| SupportOp::ConvertConversation {
+        id: id.clone(),
+        to: to.into(),
+        deal_name: Some("Chat with Rosa".into()),
+    };
+    let made = match rep.support(convert("deal")).await.unwrap() {
         SupportReply::Converted(done) => {
             let deal = rep.deal(&done.id).await.unwrap();
+            assert_eq!(deal.name, "Chat with Rosa", "named in the converting rep's language");
+            assert_eq!(deal.owner_id.as_deref(), Some(REPS[0].0), "the converting rep owns it");
             let contact = rep.contact(deal.contact_id.as_deref().expect("a contact")).await.unwrap();
             assert_eq!(contact.email.as_deref(), Some("rosa@visita.example"));
+            done
         }
         other => panic!("{other:?}"),
+    };
+    // A second click makes nothing new, and the chat links to the deal.
+    match rep.support(convert("deal")).await.unwrap() {
+        SupportReply::Converted(again) => assert_eq!(again, made, "idempotent"),
+        other => panic!("{other:?}"),
     }
+    match rep.support(SupportOp::InboxConversation(id.clone())).await.unwrap() {
+        SupportReply::Conversation(view) => assert_eq!(view.conversation.links, vec![made.clone()]),
+        other => panic!("{other:?}"),
+    }
+    let hostile =
+        SupportOp::ConvertConversation { id: id.clone(), to: "contact".into(), deal_name: Some("a\u{0}b".into()) };
+    assert!(
+        matches!(rep.support(hostile).await, Err(ConnectorError::Invalid { .. })),
+        "a name with a control character"
+    );
     assert!(matches!(rep.support(convert("case")).await, Err(ConnectorError::Invalid { .. })), "not verified");
 }
 

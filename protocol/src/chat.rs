@@ -257,6 +257,9 @@ pub struct Conversation {
     pub waiting_since: Option<String>,
     /// The visitor's rating once closed.
     pub rating: Option<crate::Rating>,
+    /// The records made from it (at most one of each kind: converting again returns the same one).
+    #[serde(default)]
+    pub links: Vec<Converted>,
 }
 
 /// A conversation with its messages.
@@ -315,6 +318,9 @@ pub struct ConversationPatch {
 pub struct Convert {
     /// `contact`, `deal` or `case`.
     pub to: String,
+    /// The new deal's name, in the converting rep's language (the visitor's name when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deal_name: Option<String>,
 }
 
 /// Answer of a conversion: what was created (or matched).

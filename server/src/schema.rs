@@ -5,7 +5,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Current schema version, kept in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Brings the schema to [`SCHEMA_VERSION`]. Every statement is `IF NOT EXISTS`, so running the batch on an older
 /// database adds what it lacks (version 2 added saved views, version 3 the change sequence) and keeps its data.
@@ -130,6 +130,9 @@ const SUPPORT_TABLES: &str = "
         rating_comment TEXT);
     CREATE INDEX IF NOT EXISTS conversations_visitor ON conversations(visitor_id, status, created_at);
     CREATE INDEX IF NOT EXISTS conversations_recent ON conversations(status, last_message_at);
+    CREATE TABLE IF NOT EXISTS conversation_links (
+        conversation_id TEXT NOT NULL, kind TEXT NOT NULL, target_id TEXT NOT NULL, created_at TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, kind));
     CREATE TABLE IF NOT EXISTS chat_messages (
         id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, author TEXT NOT NULL, author_name TEXT NOT NULL,
         body TEXT NOT NULL, client_id TEXT, created_at TEXT NOT NULL, read_at TEXT);

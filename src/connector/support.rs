@@ -93,6 +93,8 @@ pub enum SupportOp {
         id: String,
         /// `contact`, `deal` or `case`.
         to: String,
+        /// The new deal's name, in the rep's language.
+        deal_name: Option<String>,
     },
     /// Edit, publish or unpublish an article.
     UpdateArticle {
@@ -174,6 +176,6 @@ asks! { SupportOp, SupportReply;
     update_conversation(id: String, patch: ConversationPatch) -> Conversation =
         SupportOp::UpdateConversation { id, patch }, SupportReply::ConversationUpdated(c) => *c;
     /// Turns a conversation into a contact, deal or case.
-    convert_conversation(id: String, to: String) -> Converted =
-        SupportOp::ConvertConversation { id, to }, SupportReply::Converted(converted) => converted;
+    convert_conversation(id: String, to: String, deal_name: Option<String>) -> Converted =
+        SupportOp::ConvertConversation { id, to, deal_name }, SupportReply::Converted(converted) => converted;
 }

@@ -408,3 +408,5 @@ pub(super) const ThemeSystem: &str = "Automatic";
 pub(super) const ThemeLight: &str = "Light";
 pub(super) const ThemeDark: &str = "Dark";
 pub(super) const StatusPendingForRep: &str = "Waiting for the customer";
+pub(super) const ChatDealName: &str = "Chat with {name}";
+pub(super) const MadeFromChat: &str = "Made from this chat";

@@ -409,3 +409,5 @@ pub(super) const ThemeSystem: &str = "Automático";
 pub(super) const ThemeLight: &str = "Claro";
 pub(super) const ThemeDark: &str = "Oscuro";
 pub(super) const StatusPendingForRep: &str = "Esperando al cliente";
+pub(super) const ChatDealName: &str = "Chat con {name}";
+pub(super) const MadeFromChat: &str = "Creado desde este chat";

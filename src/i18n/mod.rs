@@ -44,6 +44,8 @@ keys!(
     TooManyAttempts,
     ChatTooFast,
     DateIncomplete,
+    MadeFromChat,
+    ChatDealName,
     StatusPendingForRep,
     ThemeDark,
     ThemeLight,

@@ -40,6 +40,7 @@ pub(super) fn load_conversation(conn: &Connection, id: &str) -> Result<Option<Co
         return Ok(None);
     };
     let visitor = visitor_by_id(conn, &visitor_id)?.ok_or_else(|| Failure::not_found("visitor"))?;
+    let id_for_links = id.clone();
     Ok(Some(Conversation {
         id,
         site,
@@ -51,7 +52,26 @@ pub(super) fn load_conversation(conn: &Connection, id: &str) -> Result<Option<Co
         unread: unread as u32,
         waiting_since: waiting,
         rating: score.map(|score| Rating { score, comment: comment.unwrap_or_default() }),
+        links: links(conn, &id_for_links)?,
     }))
+}
+
+/// The records made from conversation `id`, oldest first.
+pub(super) fn links(conn: &Connection, id: &str) -> Result<Vec<Converted>, Failure> {
+    let mut stmt = conn.prepare(
+        "SELECT kind, target_id FROM conversation_links WHERE conversation_id = ?1 ORDER BY created_at, kind",
+    )?;
+    let rows = stmt.query_map(params![id], |row| Ok(Converted { kind: row.get(0)?, id: row.get(1)? }))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Records that conversation `id` was made into `converted`.
+pub(super) fn link(conn: &Connection, id: &str, converted: &Converted) -> Result<(), Failure> {
+    conn.execute(
+        "INSERT INTO conversation_links (conversation_id, kind, target_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, converted.kind, converted.id, crate::clock::now()],
+    )?;
+    Ok(())
 }
 
 pub(super) fn messages(

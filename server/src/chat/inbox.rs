@@ -1,7 +1,7 @@
 //! The reps' inbox: conversations (open first, longest waiting first), answering, typing, assigning, closing,
 //! and converting a conversation into a contact, a lead or (for a portal customer) a case.
 
-use super::conversations::{add_message, load_conversation, mark_read, messages};
+use super::conversations::{add_message, link, load_conversation, mark_read, messages};
 use super::hub::Audience;
 use super::leads::{contact_for, create_lead};
 use super::visitors::link_contact;
@@ -108,18 +108,34 @@ pub async fn inbox_update(
 /// address the site verified, a case. A typed-in address never matches an existing contact or customer.
 pub async fn inbox_convert(
     State(state): State<AppState>,
-    _rep: Rep,
+    rep: Rep,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Convert>,
 ) -> Result<Response, Failure> {
     let conn = state.db();
     let conversation = load_conversation(&conn, &id)?.ok_or_else(|| Failure::not_found("conversation"))?;
-    let visitor = conversation.visitor;
-    let refuse = |message: &str| {
+    // Converting again (a second click, a retry) returns what the first conversion made.
+    if let Some(made) = conversation.links.iter().find(|l| l.kind == body.to) {
+        return Ok(json_body(made));
+    }
+    let refuse_field = |field: &str, message: &str| {
         let mut fields = FieldErrors::new();
-        fields.insert("to".into(), message.into());
+        fields.insert(field.into(), message.into());
         Failure(ApiError::validation(fields))
     };
+    let refuse = |message: &str| refuse_field("to", message);
+    let deal_name = match body.deal_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => {
+            let mut fields = FieldErrors::new();
+            validate::check_required(&mut fields, "deal_name", name, validate::MAX_NAME);
+            if !fields.is_empty() {
+                return Err(Failure(ApiError::validation(fields)));
+            }
+            Some(name.to_string())
+        }
+        None => None,
+    };
+    let visitor = conversation.visitor;
     let Some(email) = visitor.email.clone() else { return Err(refuse("the visitor has not given an e-mail")) };
     let name = visitor.name.clone().unwrap_or_else(|| email.clone());
     let transcript: String = messages(&conn, &id, None)?
@@ -141,7 +157,8 @@ pub async fn inbox_convert(
         "contact" => Converted { kind: "contact".into(), id: contact()? },
         "deal" => {
             let contact = contact()?;
-            let deal = create_lead(&tx, &format!("Conversación del chat: {name}"), &contact, &transcript)?;
+            let title = deal_name.unwrap_or_else(|| name.clone());
+            let deal = create_lead(&tx, &title, &contact, &transcript, Some(&rep.user.id))?;
             Converted { kind: "deal".into(), id: deal }
         }
         "case" if !visitor.email_verified => {
@@ -169,6 +186,11 @@ pub async fn inbox_convert(
         }
         _ => return Err(refuse("must be contact, deal or case")),
     };
+    link(&tx, &id, &converted)?;
     tx.commit()?;
+    // Every rep's inbox shows the link from the chat to what it became.
+    if let Some(conversation) = load_conversation(&conn, &id)? {
+        state.hub.send(Audience::of(&conversation), ChatEvent::Conversation { conversation });
+    }
     Ok(json_body(&converted))
 }

@@ -60,7 +60,13 @@ fn lead_stage(conn: &Connection) -> Result<(String, String), Failure> {
 
 /// Creates a lead: a deal at the top of the first stage for the contact, with the message as a note; returns
 /// the deal id.
-pub fn create_lead(conn: &Connection, title: &str, contact_id: &str, note: &str) -> Result<String, Failure> {
+pub fn create_lead(
+    conn: &Connection,
+    title: &str,
+    contact_id: &str,
+    note: &str,
+    owner_id: Option<&str>,
+) -> Result<String, Failure> {
     let (pipeline_id, stage_id) = lead_stage(conn)?;
     let currency = db::setting(conn, "currency")?.unwrap_or_else(|| "EUR".into());
     let title = fit(title, validate::MAX_NAME);
@@ -71,7 +77,7 @@ pub fn create_lead(conn: &Connection, title: &str, contact_id: &str, note: &str)
         account_id: None,
         contact_id: Some(contact_id.into()),
         participant_ids: vec![],
-        owner_id: None,
+        owner_id: owner_id.map(str::to_string),
         amount: Money { minor: 0, currency },
         expected_close: None,
         position: Some(-(OffsetDateTime::now_utc().unix_timestamp() as f64)),

@@ -155,7 +155,7 @@ pub async fn widget_offline(
         }
     };
     let title = format!("Mensaje del chat: {}", body.name.trim());
-    let id = create_lead(&tx, &title, &contact, &body.body)?;
+    let id = create_lead(&tx, &title, &contact, &body.body, None)?;
     tx.commit()?;
     let mut response = json_body(&Converted { kind: "deal".into(), id });
     *response.status_mut() = StatusCode::CREATED;

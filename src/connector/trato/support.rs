@@ -47,9 +47,8 @@ pub fn request(op: &SupportOp) -> HttpRequest {
             mutating(Method::Post, inbox(id, "/typing")).json(&Typing { typing: *typing })
         }
         SupportOp::UpdateConversation { id, patch } => mutating(Method::Patch, inbox(id, "")).json(patch),
-        SupportOp::ConvertConversation { id, to } => {
-            mutating(Method::Post, inbox(id, "/convert")).json(&Convert { to: to.clone() })
-        }
+        SupportOp::ConvertConversation { id, to, deal_name } => mutating(Method::Post, inbox(id, "/convert"))
+            .json(&Convert { to: to.clone(), deal_name: deal_name.clone() }),
         SupportOp::UpdateArticle { id, version, patch } => with_version(
             mutating(Method::Patch, format!("{API_PREFIX}/kb/articles/{}", encode_component(id))),
             *version,

@@ -5,6 +5,7 @@
 use super::common::{ask, store, StoreValue};
 use super::feed::use_feed;
 use crate::connector::support::SupportOp;
+use crate::connector::trato::encode_component;
 use crate::i18n::{intl, Key};
 use crate::ui::error::{describe, ErrorMessage};
 use crate::ui::field::Field;
@@ -220,14 +221,21 @@ fn ConversationPane(
             }
         });
     };
+    let deal_name = {
+        let locale = i18n.0.get_untracked();
+        let who = visitor_name(&conversation.visitor, locale.t(Key::VisitorAnonymous));
+        StoredValue::new(locale.tf(Key::ChatDealName, &[("name", &who)]))
+    };
     let convert = move |to: &'static str, label: Key| {
         let id = id.get_value();
+        let deal_name = (to == "deal").then(|| deal_name.get_value());
         leptos::task::spawn_local(async move {
-            match ask(store, SupportOp::convert_conversation(id, to.into())).await {
+            match ask(store, SupportOp::convert_conversation(id, to.into(), deal_name)).await {
                 Ok(_converted) => {
                     error.try_set(None);
                     let locale = i18n.0.get_untracked();
                     notice.try_set(Some(locale.tf(Key::Converted, &[("kind", locale.t(label))])));
+                    refresh();
                 }
                 Err(e) => {
                     error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
@@ -239,6 +247,7 @@ fn ConversationPane(
     let closed = conversation.status == ConversationStatus::Closed;
     let assignee = conversation.assignee_id.clone();
     let rating = conversation.rating.clone();
+    let links = conversation.links.clone();
     view! {
         <h2>{visitor_name(&visitor, i18n.t_untracked(Key::VisitorAnonymous))}</h2>
         <dl class="case-facts">
@@ -289,6 +298,30 @@ fn ConversationPane(
                 view! { <button type="button" class="secondary" on:click=move |_| update(ConversationPatch { status: Some(ConversationStatus::Closed), ..Default::default() })>{move || i18n.t(Key::CloseConversation)}</button> }.into_any()
             }}
         </div>
+        {(!links.is_empty()).then(|| view! {
+            <section class="made-from-chat" aria-labelledby="made-from-chat">
+                <h3 id="made-from-chat">{move || i18n.t(Key::MadeFromChat)}</h3>
+                <ul>
+                    {links.iter().map(|made| {
+                        let (href, text) = match made.kind.as_str() {
+                            "deal" => (format!("/deals/{}", encode_component(&made.id)), i18n.t_untracked(Key::ConvertDeal)),
+                            "case" => (format!("/cases/{}", encode_component(&made.id)), i18n.t_untracked(Key::ConvertCase)),
+                            _ => (String::new(), i18n.t_untracked(Key::ConvertContact)),
+                        };
+                        let id = made.id.clone();
+                        view! {
+                            <li>
+                                {if href.is_empty() {
+                                    view! { <span>{text}" · "{id}</span> }.into_any()
+                                } else {
+                                    view! { <a href=href>{text}" · "{id}</a> }.into_any()
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <fieldset class="reply-kind">
             <legend>{move || i18n.t(Key::ConvertTo)}</legend>
             <button type="button" class="secondary" on:click=move |_| convert("contact", Key::ConvertContact)>{move || i18n.t(Key::ConvertContact)}</button>
