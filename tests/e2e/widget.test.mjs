@@ -148,6 +148,14 @@ test('a visitor chats with a rep live, across a reload, with unread counts while
   await again.getByText('¡Gracias por tu valoración!').waitFor();
   await rep.getByRole('button', { name: 'Trato', exact: true }).click();
   await rep.getByText('Hecho: Trato creado.').waitFor();
+  // The chat links to its deal; a second click makes no second deal; the deal is named in the rep's language.
+  const made = rep.getByRole('region', { name: 'Creado desde este chat' }).getByRole('link', { name: /^Trato · / });
+  await made.waitFor();
+  await rep.getByRole('button', { name: 'Trato', exact: true }).click();
+  await rep.getByText('Hecho: Trato creado.').waitFor();
+  assert.equal(await made.count(), 1);
+  await made.click();
+  await rep.getByRole('heading', { level: 2, name: 'Chat con Rosa Prieto' }).waitFor();
   assertNoErrors(rep);
   await rep.close();
   await visitor.close();

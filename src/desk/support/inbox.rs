@@ -40,6 +40,8 @@ pub fn InboxPage() -> impl IntoView {
     let visitor_typing = RwSignal::new(false);
     // Kept here, so a live update of the conversation never loses what the rep is typing.
     let draft = RwSignal::new(String::new());
+    // Kept across the pane being drawn again (a conversion refreshes it).
+    let notice = RwSignal::new(None::<(String, String)>);
     let error = RwSignal::new(None::<String>);
     let reload_list = move || list.refetch();
     let load = move |id: String| {
@@ -114,7 +116,7 @@ pub fn InboxPage() -> impl IntoView {
             <section class="side" aria-label=move || i18n.t(Key::Conversation)>
                 {move || match view_.get() {
                     None => view! { <p class="muted">{move || i18n.t(Key::PickConversation)}</p> }.into_any(),
-                    Some(current) => view! { <ConversationPane current=current typing=visitor_typing draft=draft store=store on_change=move |v| { view_.try_set(Some(v)); } /> }.into_any(),
+                    Some(current) => view! { <ConversationPane current=current typing=visitor_typing draft=draft notice=notice store=store on_change=move |v| { view_.try_set(Some(v)); } /> }.into_any(),
                 }}
             </section>
         </main>
@@ -149,13 +151,13 @@ fn ConversationPane(
     current: ConversationView,
     typing: RwSignal<bool>,
     draft: RwSignal<String>,
+    notice: RwSignal<Option<(String, String)>>,
     store: StoreValue,
     on_change: impl Fn(ConversationView) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let conversation = current.conversation.clone();
     let id = StoredValue::new(conversation.id.clone());
-    let notice = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let last_typing = StoredValue::new(0.0f64);
     let reps = RwSignal::new(Vec::<User>::new());
@@ -229,12 +231,14 @@ fn ConversationPane(
     let convert = move |to: &'static str, label: Key| {
         let id = id.get_value();
         let deal_name = (to == "deal").then(|| deal_name.get_value());
+        let id_for_notice = id.clone();
         leptos::task::spawn_local(async move {
             match ask(store, SupportOp::convert_conversation(id, to.into(), deal_name)).await {
                 Ok(_converted) => {
                     error.try_set(None);
                     let locale = i18n.0.get_untracked();
-                    notice.try_set(Some(locale.tf(Key::Converted, &[("kind", locale.t(label))])));
+                    let text = locale.tf(Key::Converted, &[("kind", locale.t(label))]);
+                    notice.try_set(Some((id_for_notice, text)));
                     refresh();
                 }
                 Err(e) => {
@@ -276,7 +280,9 @@ fn ConversationPane(
         </ol>
         <p class="chat-status" role="status">{move || typing.get().then(|| i18n.t(Key::VisitorTyping))}</p>
         {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-        <p class="notice" role="status">{move || notice.get()}</p>
+        <p class="notice" role="status">
+            {move || notice.get().filter(|(about, _)| *about == id.get_value()).map(|(_, text)| text)}
+        </p>
         <form class="composer" on:submit=on_submit>
             <Field label=Key::ChatReply>
                 <textarea rows="3" maxlength=MAX_CHAT_MESSAGE.to_string() prop:value=move || draft.get() on:input=on_input></textarea>
