@@ -1,6 +1,7 @@
 // Trato chat loader. Include once:
 //   <script src="https://TRATO/widget/embed.js" data-site="SITE_KEY" async></script>
-// Options (data-*): color, position (right|left), offset (px), z-index, locale (es|en), open-on-idle (seconds).
+// Options (data-*): color, position (right|left), offset (px), z-index, locale (es|en), theme (light|dark; else the
+// visitor's preference), open-on-idle (seconds).
 // API: Trato.open(), .close(), .toggle(), .identify({userId, name, email, hmac, expires}), .on(event, fn) with the events
 // opened, closed, unread (count), message (text). Messages with the chat frame are {trato: 1, type, ...} and are
 // accepted only from the frame's exact origin and window; no URL or token is ever taken from a message.
@@ -17,6 +18,9 @@
   var offset = (parseInt(d.offset, 10) || 20) + 'px';
   var z = String(parseInt(d.zIndex, 10) || 2147483000);
   var locale = d.locale || (navigator.language || 'es').slice(0, 2);
+  // The host may pick the widget's theme; otherwise it follows the visitor's preference.
+  var theme = d.theme === 'dark' || d.theme === 'light' ? d.theme : '';
+  var dark = theme ? theme === 'dark' : !!(window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches);
   var en = locale === 'en';
   var memory = 'trato:' + site + ':active';
   var handlers = {};
@@ -49,10 +53,23 @@
   button.type = 'button';
   button.setAttribute('aria-label', en ? 'Open chat' : 'Abrir chat');
   button.setAttribute('aria-expanded', 'false');
-  button.textContent = '💬';
+  // An inline icon: no emoji font or image request needed.
+  var SVG = 'http://www.w3.org/2000/svg';
+  var icon = document.createElementNS(SVG, 'svg');
+  icon.setAttribute('viewBox', '0 0 24 24');
+  icon.setAttribute('width', '28');
+  icon.setAttribute('height', '28');
+  icon.setAttribute('aria-hidden', 'true');
+  icon.setAttribute('focusable', 'false');
+  var path = document.createElementNS(SVG, 'path');
+  path.setAttribute('fill', 'currentColor');
+  path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z');
+  icon.appendChild(path);
+  button.appendChild(icon);
   css(button, {
     position: 'fixed', bottom: offset, width: '56px', height: '56px', borderRadius: '50%', border: '0',
-    background: d.color || '#1f5fbf', color: '#fff', fontSize: '26px', cursor: 'pointer', zIndex: z,
+    background: d.color || '#1f5fbf', color: '#fff', cursor: 'pointer', zIndex: z, padding: '0',
+    display: 'grid', placeItems: 'center',
     boxShadow: '0 2px 8px rgba(0,0,0,.3)'
   });
   button.style[side] = offset;
@@ -86,10 +103,11 @@
     frame = document.createElement('iframe');
     frame.title = en ? 'Chat' : 'Chat';
     frame.src = ORIGIN + '/widget/?site=' + encodeURIComponent(site) + '&host=' + encodeURIComponent(HOST) +
-      '&lang=' + encodeURIComponent(locale);
+      '&lang=' + encodeURIComponent(locale) + (theme ? '&theme=' + theme : '');
     frame.setAttribute('data-trato-frame', '');
     css(frame, {
-      position: 'fixed', border: '0', zIndex: z, background: '#fff', display: 'none',
+      position: 'fixed', border: '0', zIndex: z, background: dark ? '#1b212b' : '#fff', display: 'none',
+      colorScheme: theme || 'normal',
       boxShadow: '0 4px 24px rgba(0,0,0,.25)', maxHeight: '100%'
     });
     place();

@@ -19,6 +19,12 @@ pub fn start() {
         locale,
         ..State::default()
     });
+    // The host page may pick the theme (`data-theme` on the loader); otherwise the visitor's preference applies.
+    if let Some(theme) = query_param("theme").filter(|t| t == "light" || t == "dark") {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-theme", &theme);
+        }
+    }
     views::mount(&chat);
     let host = chat.with(|s| s.host.clone());
     let listening = chat.clone();

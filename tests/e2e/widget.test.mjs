@@ -21,7 +21,7 @@ function serve(html) {
   return new Promise((resolve) => {
     const server = createServer((request, response) => {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(html());
+      response.end(html(new URL(request.url, 'http://host')));
     });
     server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${server.address().port}` }));
   });
@@ -29,9 +29,9 @@ function serve(html) {
 
 before(async () => {
   trato = await startServer({ db: join(mkdtempSync(join(tmpdir(), 'trato-chat-')), 'trato.sqlite') });
-  host = await serve(() => `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Tienda</title></head>
+  host = await serve((url) => `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Tienda</title></head>
     <body><main><h1>Ultramarinos La Esquina</h1><p>Aceites y conservas.</p></main>
-    <script src="${trato.url}/widget/embed.js" data-site="${site.key}" data-color="#17663a" async></script></body></html>`);
+    <script src="${trato.url}/widget/embed.js" data-site="${site.key}" data-color="#17663a"${url.searchParams.get('theme') ? ` data-theme="${url.searchParams.get('theme') === 'dark' ? 'dark' : 'light'}"` : ''} async></script></body></html>`);
   stranger = await serve(() => `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Otra</title></head>
     <body><main><h1>Otra web</h1><iframe title="robado" src="${trato.url}/widget/?site=${site.key}&host=x"></iframe></main></body></html>`);
   const api = await apiAs(trato.url, DEMO.email);
@@ -196,4 +196,24 @@ test('with no rep online the widget offers to leave a message, which becomes a l
   assert.equal(deals.items.length, 1, 'the message is a lead in the pipeline');
   assertNoErrors(other);
   await fresh.close();
+});
+
+test('the launcher is an inline icon, and the host page can give the widget its dark theme', async () => {
+  const page = await openPage(visitorContext);
+  await page.goto(`${host.origin}/?theme=dark`);
+  const launcher = page.getByRole('button', { name: /Abrir chat/ });
+  await launcher.waitFor();
+  assert.equal(await launcher.locator('svg').count(), 1, 'an inline SVG icon');
+  assert.equal((await launcher.evaluate((b) => b.textContent)).trim(), '', 'no emoji character');
+  await launcher.click();
+  const frame = page.frameLocator('iframe[data-trato-frame]');
+  await frame.getByRole('heading', { level: 1 }).waitFor();
+  assert.equal(await frame.locator('html').getAttribute('data-theme'), 'dark');
+  const background = await frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+  assert.equal(background, 'rgb(27, 33, 43)', 'the dark surface');
+  const sheets = await frame.locator('html').evaluate(() => [...document.styleSheets].map((s) => s.href ?? ''));
+  assert.ok(sheets.every((href) => !/\/main-[^/]*\.css$/.test(href)), `the widget's own style sheet: ${sheets}`);
+  await assertAccessible(page);
+  assertNoErrors(page);
+  await page.close();
 });
