@@ -6,6 +6,7 @@ mod backend;
 pub mod board;
 pub mod context;
 mod login;
+mod palette;
 mod shell;
 mod status;
 pub mod support;

@@ -77,10 +77,11 @@ pub fn TopBar() -> impl IntoView {
                 {move || crate::desk::support::feed::use_feed().and_then(|feed| feed.notice.get())}
             </p>
             <span class="spacer"></span>
+            <crate::desk::palette::CommandPalette />
             <LanguageSwitch />
             <ThemeSwitch />
             <span class="user" title=move || i18n.0.get().tf(Key::SignedInAs, &[("name", &user_name())])>{user_name}</span>
-            <button type="button" class="secondary" on:click=sign_out>{move || i18n.t(Key::SignOut)}</button>
+            <button type="button" class="secondary sign-out" on:click=sign_out>{move || i18n.t(Key::SignOut)}</button>
         </header>
         <dialog node_ref=dialog class="dialog" aria-labelledby="logout-title">
             <h2 id="logout-title">{move || i18n.t(Key::LogoutPendingTitle)}</h2>

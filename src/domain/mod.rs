@@ -8,5 +8,6 @@ pub mod filter;
 pub mod markup;
 pub mod money;
 pub mod patch;
+pub mod search;
 pub mod time;
 pub mod undo;

@@ -36,20 +36,32 @@ pub fn apply_saved() {
     apply(&saved());
 }
 
+thread_local! {
+    /// The theme picked, one for the page, so that a change made elsewhere (the command palette) shows in the
+    /// switch.
+    /// (Reference-counted, not owned by the first component that read it, which may be gone.)
+    static CURRENT: std::cell::OnceCell<ArcRwSignal<String>> = const { std::cell::OnceCell::new() };
+}
+
+fn current() -> ArcRwSignal<String> {
+    CURRENT.with(|cell| cell.get_or_init(|| ArcRwSignal::new(saved())).clone())
+}
+
+/// Switches to `theme` (`""` follows the system) and remembers it on this device.
+pub fn choose(theme: &str) {
+    apply(theme);
+    if let Some(storage) = storage() {
+        let _ = if theme.is_empty() { storage.remove_item(STORAGE_KEY) } else { storage.set_item(STORAGE_KEY, theme) };
+    }
+    current().set(theme.to_string());
+}
+
 /// A select between the system's theme, light and dark; the choice is remembered on this device.
 #[component]
 pub fn ThemeSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let current = RwSignal::new(saved());
-    let on_change = move |ev: leptos::ev::Event| {
-        let theme = event_target_value(&ev);
-        apply(&theme);
-        if let Some(storage) = storage() {
-            let _ =
-                if theme.is_empty() { storage.remove_item(STORAGE_KEY) } else { storage.set_item(STORAGE_KEY, &theme) };
-        }
-        current.set(theme);
-    };
+    let current = current();
+    let on_change = move |ev: leptos::ev::Event| choose(&event_target_value(&ev));
     view! {
         <label class="theme-switch">
             <span class="visually-hidden">{move || i18n.t(Key::Theme)}</span>
@@ -57,7 +69,8 @@ pub fn ThemeSwitch() -> impl IntoView {
                 {THEMES
                     .into_iter()
                     .map(|(code, key)| {
-                        view! { <option value=code selected=move || current.get() == code>{move || i18n.t(key)}</option> }
+                        let current = current.clone();
+                        view! { <option value=code prop:selected=move || current.get() == code>{move || i18n.t(key)}</option> }
                     })
                     .collect_view()}
             </select>

@@ -103,6 +103,11 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         Ok(contacts)
     }
 
+    /// Every cached contact (the command palette finds deals by their contacts).
+    pub async fn contacts(&self) -> Result<Vec<Contact>, CacheError> {
+        Ok(decode_all(self.cache()?.all(Kind::Contacts).await?))
+    }
+
     /// The rep's saved views.
     pub async fn views(&self) -> Result<Vec<SavedView>, CacheError> {
         let mut views: Vec<SavedView> = decode_all(self.cache()?.all(Kind::Views).await?);
