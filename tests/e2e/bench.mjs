@@ -94,6 +94,35 @@ if (!large) {
   result.mouse_drop_to_repaint_ms = { median: Math.round(median(mouse)), all: mouse.map(Math.round) };
 }
 
+// Command palette: from Ctrl+K to the first results of a query typed at once (the index is built from the cache),
+// then from each keystroke's input event to the results painted (median of 5 queries).
+{
+  await page.goto(`${BASE}/?pipeline=pip_nuevo`);
+  await page.locator('.column-total').first().filter({ hasNotText: '…' }).waitFor();
+  const input = page.getByRole('combobox');
+  const opened = Date.now();
+  await page.keyboard.press('Control+k');
+  await input.fill('contrato');
+  await page.locator('#palette-results [role="option"]').first().waitFor();
+  result.palette_open_to_results_ms = Date.now() - opened;
+  const searches = [];
+  for (const query of ['olivo', 'marisqueria arcos', 'hotel', 'cafe colegio', 'rioja']) {
+    searches.push(await page.evaluate((query) => new Promise((resolve) => {
+      const list = document.getElementById('palette-results');
+      const field = document.querySelector('[role="combobox"]');
+      const observer = new MutationObserver(() => {
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(performance.now() - start));
+      });
+      observer.observe(list, { childList: true, subtree: true, characterData: true });
+      const start = performance.now();
+      field.value = query;
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    }), query));
+  }
+  result.palette_search_to_paint_ms = { median: Math.round(median(searches)), all: searches.map(Math.round) };
+}
+
 result.page_errors = page.errors;
 console.log(JSON.stringify(result));
 await context.close();

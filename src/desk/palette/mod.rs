@@ -157,7 +157,6 @@ pub fn CommandPalette() -> impl IntoView {
             type="button"
             class="secondary palette-button"
             aria-keyshortcuts="Control+K Meta+K"
-            aria-label=move || i18n.t(Key::PaletteButton)
             on:click=move |_| open()
         >
             <span aria-hidden="true">"⌕ "</span>
