@@ -43,7 +43,6 @@ test('on a phone the first screen shows cards, one stage at a time, switched by 
   await signIn(page);
   const first = page.locator('section.column.shown article.card').first();
   await first.waitFor();
-  if (!(await inView(first))) await page.screenshot({ path: '/tmp/phone-first.png', fullPage: false });
   assert.ok(await inView(first), `a deal card is on the first screen: ${JSON.stringify(await first.boundingBox())}`);
   assert.equal(await page.locator('section.column:visible').count(), 1, 'one stage at a time');
   const tabs = page.getByRole('tablist', { name: 'Etapas' }).getByRole('tab');

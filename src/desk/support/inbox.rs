@@ -236,6 +236,10 @@ fn ConversationPane(
             match ask(store, SupportOp::convert_conversation(id, to.into(), deal_name)).await {
                 Ok(_converted) => {
                     error.try_set(None);
+                    // The new records reach this device's cache at once, so the link to them opens them.
+                    if let Some(store) = store.try_get_value().flatten() {
+                        store.sync_soon();
+                    }
                     let locale = i18n.0.get_untracked();
                     let text = locale.tf(Key::Converted, &[("kind", locale.t(label))]);
                     notice.try_set(Some((id_for_notice, text)));
