@@ -17,12 +17,12 @@ for (const [size, viewport] of Object.entries(sizes)) {
     await page.locator('.column-total').first().filter({ hasNotText: '…' }).waitFor();
     await page.screenshot({ path: `${out}/board-${size}-${theme}.png` });
     await page.locator('section.column.shown article.card, section.column article.card').first().click();
-    await page.locator('section.deal-panel h2').waitFor();
+    await page.locator('#panel-title').waitFor();
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${out}/deal-${size}-${theme}.png` });
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+k');
-    await page.getByRole('combobox').fill('marisqueria');
+    await page.getByRole('combobox', { name: 'Buscar un trato, un caso o una acción' }).fill('marisqueria');
     await page.locator('#palette-results [role="option"]').first().waitFor();
     await page.screenshot({ path: `${out}/palette-${size}-${theme}.png` });
     await page.keyboard.press('Escape');
