@@ -89,6 +89,18 @@ test('a customer signs in by mail, opens a case with a suggestion and a file; a 
   await customer.getByRole('link', { name: /captura\.txt/ }).waitFor();
   await assertAccessible(customer);
   const caseUrl = customer.url().split('?')[0];
+  // On a 360 px phone the case page, the case list and the new-case form fit the width.
+  const viewport = customer.viewportSize();
+  await customer.setViewportSize({ width: 360, height: 740 });
+  const fits = () => customer.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  assert.ok(await fits(), 'the case page fits 360 px');
+  for (const [path, title] of [['/portal/cases', 'Mis casos'], ['/portal/cases/new', 'Nuevo caso'], ['/portal/', 'Centro de ayuda']]) {
+    await customer.goto(`${base}${path}`);
+    await customer.getByRole('heading', { level: 1, name: title }).waitFor();
+    assert.ok(await fits(), `${path} fits 360 px`);
+  }
+  await customer.setViewportSize(viewport);
+  await customer.goto(caseUrl);
 
   // The rep: queue, case page, internal note and public reply, resolve.
   const rep = await openPage(repContext);
