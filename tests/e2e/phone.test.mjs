@@ -43,6 +43,9 @@ test('on a phone the first screen shows cards, one stage at a time, switched by 
   await signIn(page);
   const first = page.locator('section.column.shown article.card').first();
   await first.waitFor();
+  // Once the first sync's progress has left the top bar, the layout is settled.
+  await page.locator('.sync-status[data-synced="true"]').waitFor();
+  await page.waitForFunction(() => !document.querySelector('.sync-progress'));
   assert.ok(await inView(first), `a deal card is on the first screen: ${JSON.stringify(await first.boundingBox())}`);
   assert.equal(await page.locator('section.column:visible').count(), 1, 'one stage at a time');
   const tabs = page.getByRole('tablist', { name: 'Etapas' }).getByRole('tab');
