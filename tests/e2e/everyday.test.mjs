@@ -3,22 +3,13 @@
 // a card's next activity after logging one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, assertNoErrors, signIn } from './helpers.mjs';
+import { launch, openPage, assertNoErrors, signIn, pageApi } from './helpers.mjs';
 
 let context;
 before(async () => { context = await launch(); });
 after(async () => { await context?.close(); });
 
-async function api(page, method, path, body) {
-  return page.evaluate(async ({ method, path, body }) => {
-    const response = await fetch(path, {
-      method,
-      headers: { 'content-type': 'application/json', 'x-trato-csrf': '1' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return response.json();
-  }, { method, path, body });
-}
+const api = pageApi;
 
 async function createDeal(page, name, stage = 'stg_prospeccion') {
   return api(page, 'POST', '/api/v1/deals', {

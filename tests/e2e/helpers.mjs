@@ -130,3 +130,15 @@ export async function markFirstCard(context) {
     new MutationObserver(seen).observe(document, { childList: true, subtree: true });
   });
 }
+
+/** Calls the API from inside `page` (with its session cookie) and returns the JSON answer. */
+export async function pageApi(page, method, path, body) {
+  return page.evaluate(async ({ method, path, body }) => {
+    const response = await fetch(path, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-trato-csrf': '1' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return response.json();
+  }, { method, path, body });
+}

@@ -4,22 +4,13 @@
 // button opens it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, assertNoErrors, assertAccessible, signIn } from './helpers.mjs';
+import { launch, openPage, assertNoErrors, assertAccessible, signIn, pageApi } from './helpers.mjs';
 
 let context;
 before(async () => { context = await launch({ viewport: { width: 1440, height: 900 } }); });
 after(async () => { await context?.close(); });
 
-async function api(page, method, path, body) {
-  return page.evaluate(async ({ method, path, body }) => {
-    const response = await fetch(path, {
-      method,
-      headers: { 'content-type': 'application/json', 'x-trato-csrf': '1' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return response.json();
-  }, { method, path, body });
-}
+const api = pageApi;
 
 test('Ctrl+K finds a deal by an accent-free name and a case by its number, and jumps to them', async () => {
   const page = await openPage(context);

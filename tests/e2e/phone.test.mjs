@@ -3,22 +3,13 @@
 // screen with focus inside it, delete asked first, no sideways scrolling at 360 px, and the dark theme remembered.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, openPage, assertNoErrors, assertAccessible, signIn } from './helpers.mjs';
+import { BASE, launch, openPage, assertNoErrors, assertAccessible, signIn, pageApi } from './helpers.mjs';
 
 let context;
 before(async () => { context = await launch({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }); });
 after(async () => { await context?.close(); });
 
-async function api(page, method, path, body) {
-  return page.evaluate(async ({ method, path, body }) => {
-    const response = await fetch(path, {
-      method,
-      headers: { 'content-type': 'application/json', 'x-trato-csrf': '1' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return response.json();
-  }, { method, path, body });
-}
+const api = pageApi;
 
 const inView = async (locator, height = 844) => {
   const box = await locator.boundingBox();
