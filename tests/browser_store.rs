@@ -85,8 +85,15 @@ async fn a_schema_upgrade_keeps_cached_records_and_queued_changes() {
     let _ = Cache::delete(name).await;
     let old = Cache::open_at(name, 1).await.unwrap();
     let entry = Entry::new("k1".into(), Change::DeleteDeal { id: "d1".into(), version: 1 }, None);
+    let mut old_deal = deal("d1", 1, "Antiguo");
+    old_deal.contact_id = Some("c1".into());
+    let activity = serde_json::json!({"id": "act1", "kind": "call", "subject": "Llamada", "account_id": "a1",
+        "done": true, "version": 1, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"});
     let batch = Batch {
-        put: vec![(Kind::Deals, Row::from_record(Kind::Deals, &deal("d1", 1, "Antiguo")).unwrap())],
+        put: vec![
+            (Kind::Deals, Row::from_record(Kind::Deals, &old_deal).unwrap()),
+            (Kind::Activities, Row::from_value(Kind::Activities, &activity).unwrap()),
+        ],
         enqueue: vec![entry],
         ..Default::default()
     };
@@ -94,7 +101,7 @@ async fn a_schema_upgrade_keeps_cached_records_and_queued_changes() {
     old.close();
 
     let upgraded = Cache::open(name).await.unwrap();
-    assert_eq!(upgraded.version(), 3);
+    assert_eq!(upgraded.version(), 4);
     let deals: Vec<Deal> = upgraded.all(Kind::Deals).await.unwrap().iter().filter_map(|j| Row::decode(j)).collect();
     assert_eq!(deals.len(), 1);
     assert_eq!(deals[0].name, "Antiguo");
@@ -104,6 +111,9 @@ async fn a_schema_upgrade_keeps_cached_records_and_queued_changes() {
         Batch { put: vec![(Kind::Deals, Row::from_value(Kind::Deals, &by_account).unwrap())], ..Default::default() };
     upgraded.write(&batch).await.unwrap();
     assert_eq!(upgraded.by(Kind::Deals, "account_id", "a1").await.unwrap().len(), 1, "the rebuilt store is indexed");
+    assert_eq!(upgraded.by(Kind::Deals, "contact_id", "c1").await.unwrap().len(), 1, "deals are found by contact");
+    let activity: Vec<String> = upgraded.by(Kind::Activities, "account_id", "a1").await.unwrap();
+    assert_eq!(activity.len(), 1, "an activity written before the upgrade is found by its account");
     assert_eq!(upgraded.outbox().await.unwrap()[0].key, "k1");
     assert!(upgraded.users().await.unwrap().is_empty(), "the new store exists");
     upgraded.close();

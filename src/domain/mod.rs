@@ -4,6 +4,10 @@
 //! Nothing here touches the browser or the network; everything is tested natively.
 
 pub mod board;
+pub mod csv;
+pub mod customer;
+pub mod directory;
+pub mod duplicates;
 pub mod filter;
 pub mod markup;
 pub mod money;

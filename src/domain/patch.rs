@@ -88,6 +88,57 @@ pub fn apply_activity(mut activity: Activity, patch: &ActivityPatch) -> Activity
     activity
 }
 
+/// `account` with the fields of `patch` set.
+pub fn apply_account(mut account: Account, patch: &AccountPatch) -> Account {
+    let AccountPatch { name, industry, website, phone, city, owner_id } = patch.clone();
+    if let Some(v) = name {
+        account.name = v;
+    }
+    if let Some(v) = industry {
+        account.industry = v;
+    }
+    if let Some(v) = website {
+        account.website = v;
+    }
+    if let Some(v) = phone {
+        account.phone = v;
+    }
+    if let Some(v) = city {
+        account.city = v;
+    }
+    if let Some(v) = owner_id {
+        account.owner_id = v;
+    }
+    account
+}
+
+/// `contact` with the fields of `patch` set.
+pub fn apply_contact(mut contact: Contact, patch: &ContactPatch) -> Contact {
+    let ContactPatch { first_name, last_name, email, phone, title, account_id, owner_id } = patch.clone();
+    if let Some(v) = first_name {
+        contact.first_name = v;
+    }
+    if let Some(v) = last_name {
+        contact.last_name = v;
+    }
+    if let Some(v) = email {
+        contact.email = v;
+    }
+    if let Some(v) = phone {
+        contact.phone = v;
+    }
+    if let Some(v) = title {
+        contact.title = v;
+    }
+    if let Some(v) = account_id {
+        contact.account_id = v;
+    }
+    if let Some(v) = owner_id {
+        contact.owner_id = v;
+    }
+    contact
+}
+
 /// The names of the fields a deal patch sets (for the conflict screen), in form order.
 pub fn deal_patch_fields(patch: &DealPatch) -> Vec<&'static str> {
     let value = serde_json::to_value(patch).unwrap_or_default();

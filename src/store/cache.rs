@@ -22,8 +22,9 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// The schema version this code writes. Version 1 had the record stores, `meta` and `outbox`; version 2 added the
 /// `users` store and the owner and update-time indexes; version 3 the deals' index by stage and position (the
-/// first cards of a column without reading the others).
-pub const SCHEMA_VERSION: u32 = 3;
+/// first cards of a column without reading the others); version 4 the indexes of deals by contact and of activities
+/// by account and contact (one customer's page without reading every record).
+pub const SCHEMA_VERSION: u32 = 4;
 
 const META: &str = "meta";
 const OUTBOX: &str = "outbox";
@@ -36,17 +37,25 @@ fn failed(error: impl std::fmt::Debug) -> CacheError {
 /// Text indexes of each kind at schema version `version`. Deals are found by stage through the stage-and-position
 /// index from version 3 on (fewer indexes make every write of a pull cheaper).
 fn text_indexes(kind: Kind, version: u32) -> &'static [&'static str] {
-    if version >= 3 && kind == Kind::Deals {
-        return &["account_id"];
-    }
-    if version >= 2 {
-        return kind.indexed_fields();
-    }
-    match kind {
-        Kind::Deals => &["stage_id", "account_id"],
-        Kind::Contacts => &["account_id"],
-        Kind::Activities => &["deal_id"],
+    match (kind, version) {
+        (Kind::Deals, 4..) => &["account_id", "contact_id"],
+        (Kind::Deals, 3) => &["account_id"],
+        (Kind::Deals, _) => &["stage_id", "account_id"],
+        (Kind::Activities, 4..) => &["deal_id", "account_id", "contact_id"],
+        (Kind::Activities, _) => &["deal_id"],
+        (_, 2..) => kind.indexed_fields(),
+        (Kind::Contacts, _) => &["account_id"],
         _ => &[],
+    }
+}
+
+/// The kinds whose stores an upgrade from `old` rebuilds from their rows read before it (their rows gained
+/// copied-out fields): deals (version 3: position; version 4: contact) and activities (version 4).
+pub fn rebuilt_kinds(old: u32) -> &'static [Kind] {
+    if old >= 1 && old < 4 {
+        &[Kind::Deals, Kind::Activities]
+    } else {
+        &[]
     }
 }
 
@@ -61,10 +70,9 @@ fn create_record_store(db: &Database, kind: Kind, version: u32) -> indexed_db_fu
     Ok(store)
 }
 
-/// Brings a database from `old` to `new` (each step once, in order). `saved_deals` are the deal rows of an older
-/// database, read before the upgrade: version 3 rebuilds the deals store (with the position copied out) from
-/// them.
-fn upgrade(db: &Database, old: u32, new: u32, saved_deals: &[String]) -> indexed_db_futures::Result<()> {
+/// Brings a database from `old` to `new` (each step once, in order). `saved` holds the rows of the kinds an
+/// upgrade from `old` rebuilds ([`rebuilt_kinds`]), read before the upgrade.
+fn upgrade(db: &Database, old: u32, new: u32, saved: &[(Kind, Vec<String>)]) -> indexed_db_futures::Result<()> {
     if old < 1 {
         for kind in Kind::ALL {
             create_record_store(db, kind, new)?;
@@ -76,21 +84,23 @@ fn upgrade(db: &Database, old: u32, new: u32, saved_deals: &[String]) -> indexed
         }
         return Ok(());
     }
+    let rebuilt = if new >= 4 { rebuilt_kinds(old) } else if new >= 3 && old < 3 { &[Kind::Deals][..] } else { &[] };
     if old < 2 && new >= 2 {
         let users = db.create_object_store(USERS).with_key_path(KeyPath::One("id")).build()?;
         let tx = users.transaction();
-        for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Deals || new < 3) {
+        for kind in Kind::ALL.into_iter().filter(|k| !rebuilt.contains(k)) {
             let store = tx.object_store(kind.name())?;
             for field in text_indexes(kind, 2).iter().filter(|f| !text_indexes(kind, 1).contains(f)) {
                 store.create_index(*field, KeyPath::One(*field)).build()?;
             }
         }
     }
-    if old < 3 && new >= 3 {
-        db.delete_object_store(Kind::Deals.name())?;
-        let store = create_record_store(db, Kind::Deals, new)?;
-        for json in saved_deals {
-            if let Some(row) = Row::from_json(Kind::Deals, json) {
+    for kind in rebuilt {
+        db.delete_object_store(kind.name())?;
+        let store = create_record_store(db, *kind, new)?;
+        let rows = saved.iter().filter(|(k, _)| k == kind).flat_map(|(_, rows)| rows);
+        for json in rows {
+            if let Some(row) = Row::from_json(*kind, json) {
                 if let Ok(object) = row_object(&row) {
                     store.put(object).primitive()?;
                 }
@@ -148,12 +158,13 @@ impl Cache {
         if version >= SCHEMA_VERSION && !fresh {
             return Ok(Cache::watch(current));
         }
-        let saved = if fresh || version >= 3 {
-            vec![]
-        } else {
+        let mut saved = Vec::new();
+        if !fresh {
             let cache = Cache { db: current.clone() };
-            cache.all(Kind::Deals).await?
-        };
+            for kind in rebuilt_kinds(version) {
+                saved.push((*kind, cache.all(*kind).await?));
+            }
+        }
         current.close();
         let old = if fresh { 0 } else { version };
         Cache::open_from(name, old, SCHEMA_VERSION, saved).await
@@ -164,7 +175,7 @@ impl Cache {
         Cache::open_from(name, 0, version, vec![]).await
     }
 
-    async fn open_from(name: &str, old: u32, version: u32, saved: Vec<String>) -> Result<Cache, CacheError> {
+    async fn open_from(name: &str, old: u32, version: u32, saved: Vec<(Kind, Vec<String>)>) -> Result<Cache, CacheError> {
         let db = Database::open(name)
             .with_version(version)
             .with_on_upgrade_needed(move |event, db| {

@@ -37,9 +37,12 @@ pub enum StoreEvent {
     },
     /// Accounts new or changed.
     Accounts(Vec<Account>),
+    /// Contacts new or changed.
+    Contacts(Vec<Contact>),
     /// A record created here got the backend's id: `(temporary, backend's)`.
     Renamed(String, String),
-    /// The timeline of these deals changed.
+    /// Activities changed; the deals among them whose timeline changed (an account's or a contact's activity
+    /// names no deal).
     Activities(Vec<String>),
     /// Too much changed to list (a large pull, another tab): read the board again.
     Reload,

@@ -60,6 +60,31 @@ pub enum Change {
         /// The account.
         new: NewAccount,
     },
+    /// Change fields of an account made on `version`.
+    UpdateAccount {
+        /// Account id.
+        id: String,
+        /// Version the change was made on.
+        version: u64,
+        /// The fields.
+        patch: AccountPatch,
+    },
+    /// Create a contact; `id` is the temporary id it has here.
+    CreateContact {
+        /// Temporary id.
+        id: String,
+        /// The contact.
+        new: NewContact,
+    },
+    /// Change fields of a contact made on `version`.
+    UpdateContact {
+        /// Contact id.
+        id: String,
+        /// Version the change was made on.
+        version: u64,
+        /// The fields.
+        patch: ContactPatch,
+    },
     /// Log an activity.
     CreateActivity {
         /// Temporary id.
@@ -91,7 +116,8 @@ impl Change {
             | Change::UpdateDeal { .. }
             | Change::DeleteDeal { .. }
             | Change::RestoreDeal { .. } => Kind::Deals,
-            Change::CreateAccount { .. } => Kind::Accounts,
+            Change::CreateAccount { .. } | Change::UpdateAccount { .. } => Kind::Accounts,
+            Change::CreateContact { .. } | Change::UpdateContact { .. } => Kind::Contacts,
             Change::CreateActivity { .. } | Change::UpdateActivity { .. } => Kind::Activities,
         }
     }
@@ -104,6 +130,9 @@ impl Change {
             | Change::DeleteDeal { id, .. }
             | Change::RestoreDeal { id }
             | Change::CreateAccount { id, .. }
+            | Change::UpdateAccount { id, .. }
+            | Change::CreateContact { id, .. }
+            | Change::UpdateContact { id, .. }
             | Change::CreateActivity { id, .. }
             | Change::UpdateActivity { id, .. } => id,
         }
@@ -121,6 +150,8 @@ impl Change {
             Change::CreateActivity { new, .. } => {
                 [&new.deal_id, &new.account_id, &new.contact_id].into_iter().flatten().map(String::as_str).collect()
             }
+            Change::CreateContact { new, .. } => new.account_id.iter().map(String::as_str).collect(),
+            Change::UpdateContact { patch, .. } => patch.account_id.iter().flatten().map(String::as_str).collect(),
             _ => vec![],
         };
         refs.retain(|r| r.starts_with(TEMP_PREFIX));
@@ -160,9 +191,20 @@ impl Change {
                 swap_opt(&mut new.account_id);
                 swap_opt(&mut new.contact_id);
             }
+            Change::CreateContact { id, new } => {
+                swap(id);
+                swap_opt(&mut new.account_id);
+            }
+            Change::UpdateContact { id, patch, .. } => {
+                swap(id);
+                if let Some(account) = &mut patch.account_id {
+                    swap_opt(account);
+                }
+            }
             Change::DeleteDeal { id, .. }
             | Change::RestoreDeal { id }
             | Change::CreateAccount { id, .. }
+            | Change::UpdateAccount { id, .. }
             | Change::UpdateActivity { id, .. } => swap(id),
         }
     }
@@ -172,6 +214,8 @@ impl Change {
         match self {
             Change::UpdateDeal { version, .. }
             | Change::DeleteDeal { version, .. }
+            | Change::UpdateAccount { version, .. }
+            | Change::UpdateContact { version, .. }
             | Change::UpdateActivity { version, .. } => *version = to,
             _ => {}
         }
@@ -182,6 +226,8 @@ impl Change {
         match self {
             Change::UpdateDeal { version, .. }
             | Change::DeleteDeal { version, .. }
+            | Change::UpdateAccount { version, .. }
+            | Change::UpdateContact { version, .. }
             | Change::UpdateActivity { version, .. } => Some(*version),
             _ => None,
         }
@@ -189,7 +235,13 @@ impl Change {
 
     /// Whether the change creates its record.
     pub fn is_create(&self) -> bool {
-        matches!(self, Change::CreateDeal { .. } | Change::CreateAccount { .. } | Change::CreateActivity { .. })
+        matches!(
+            self,
+            Change::CreateDeal { .. }
+                | Change::CreateAccount { .. }
+                | Change::CreateContact { .. }
+                | Change::CreateActivity { .. }
+        )
     }
 
     /// Whether the change deletes its record.
@@ -211,6 +263,13 @@ impl Change {
             }
             Change::RestoreDeal { id } => Operation::RestoreDeal { id, idempotency_key: keyed },
             Change::CreateAccount { new, .. } => Operation::Accounts(RecordOp::Create { new, idempotency_key: key }),
+            Change::UpdateAccount { id, version, patch } => {
+                Operation::Accounts(RecordOp::Update { id, version: Some(version), patch, idempotency_key: keyed })
+            }
+            Change::CreateContact { new, .. } => Operation::Contacts(RecordOp::Create { new, idempotency_key: key }),
+            Change::UpdateContact { id, version, patch } => {
+                Operation::Contacts(RecordOp::Update { id, version: Some(version), patch, idempotency_key: keyed })
+            }
             Change::CreateActivity { new, .. } => Operation::Activities(RecordOp::Create { new, idempotency_key: key }),
             Change::UpdateActivity { id, version, patch } => {
                 Operation::Activities(RecordOp::Update { id, version: Some(version), patch, idempotency_key: keyed })

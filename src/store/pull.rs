@@ -60,7 +60,9 @@ impl Pull {
         let mut deals = Vec::new();
         let mut removed = Vec::new();
         let mut accounts = Vec::new();
+        let mut contacts = Vec::new();
         let mut timelines = Vec::new();
+        let mut activities = false;
         for change in page.changes {
             let Some(kind) = Kind::from_name(&change.kind) else { continue };
             if held.contains(&change.id) {
@@ -78,7 +80,9 @@ impl Pull {
                     match kind {
                         Kind::Deals if !self.bulk() => deals.extend(Row::decode::<Deal>(raw.get())),
                         Kind::Accounts => accounts.extend(Row::decode::<Account>(raw.get())),
+                        Kind::Contacts if !self.bulk() => contacts.extend(Row::decode::<Contact>(raw.get())),
                         Kind::Activities if !self.bulk() => {
+                            activities = true;
                             timelines.extend(Row::decode::<Activity>(raw.get()).and_then(|a| a.deal_id))
                         }
                         Kind::Pipelines | Kind::Views => self.reload = true,
@@ -97,7 +101,10 @@ impl Pull {
             if !deals.is_empty() || !removed.is_empty() {
                 plan.events.push(StoreEvent::Deals { put: deals, removed });
             }
-            if !timelines.is_empty() {
+            if !contacts.is_empty() {
+                plan.events.push(StoreEvent::Contacts(contacts));
+            }
+            if activities {
                 plan.events.push(StoreEvent::Activities(timelines));
             }
         }

@@ -47,10 +47,10 @@ impl Kind {
     /// (the cache indexes them, alone or in compound indexes).
     pub fn indexed_fields(self) -> &'static [&'static str] {
         match self {
-            Kind::Deals => &["stage_id", "account_id"],
+            Kind::Deals => &["stage_id", "account_id", "contact_id"],
             Kind::Accounts => &["updated_at"],
             Kind::Contacts => &["account_id"],
-            Kind::Activities => &["deal_id"],
+            Kind::Activities => &["deal_id", "account_id", "contact_id"],
             Kind::Pipelines | Kind::Views => &[],
         }
     }
@@ -97,6 +97,7 @@ struct Indexed {
     owner_id: Option<String>,
     updated_at: Option<String>,
     deal_id: Option<String>,
+    contact_id: Option<String>,
     position: Option<f64>,
 }
 
@@ -113,6 +114,7 @@ impl Row {
                 "owner_id" => fields.owner_id.clone(),
                 "updated_at" => fields.updated_at.clone(),
                 "deal_id" => fields.deal_id.clone(),
+                "contact_id" => fields.contact_id.clone(),
                 _ => None,
             }
         };

@@ -70,7 +70,8 @@ pub struct SettlePlan {
 /// The field by which records of other kinds refer to a record of `kind`, and those kinds.
 pub fn referrers(kind: Kind) -> Option<(&'static str, &'static [Kind])> {
     match kind {
-        Kind::Accounts => Some(("account_id", &[Kind::Deals, Kind::Contacts])),
+        Kind::Accounts => Some(("account_id", &[Kind::Deals, Kind::Contacts, Kind::Activities])),
+        Kind::Contacts => Some(("contact_id", &[Kind::Deals, Kind::Activities])),
         Kind::Deals => Some(("deal_id", &[Kind::Activities])),
         _ => None,
     }
@@ -150,7 +151,8 @@ pub fn announce(kind: Kind, value: &Value) -> Option<StoreEvent> {
             .ok()
             .map(|deal| StoreEvent::Deals { put: vec![deal], removed: vec![] }),
         Kind::Accounts => serde_json::from_value::<Account>(value.clone()).ok().map(|a| StoreEvent::Accounts(vec![a])),
-        Kind::Activities => value["deal_id"].as_str().map(|deal| StoreEvent::Activities(vec![deal.into()])),
+        Kind::Contacts => serde_json::from_value::<Contact>(value.clone()).ok().map(|c| StoreEvent::Contacts(vec![c])),
+        Kind::Activities => Some(StoreEvent::Activities(value["deal_id"].as_str().map(String::from).into_iter().collect())),
         _ => None,
     }
 }

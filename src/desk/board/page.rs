@@ -383,6 +383,7 @@ fn follow_store(state: BoardState, open_deal: Memo<Option<String>>) {
             }
         }),
         StoreEvent::Activities(_) => state.timeline.update(|n| *n += 1),
+        StoreEvent::Contacts(_) => {}
         StoreEvent::Renamed(from, to) => {
             state.undo.update(|u| {
                 u.for_each_mut(|entry| match entry {

@@ -108,6 +108,41 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         Ok(decode_all(self.cache()?.all(Kind::Contacts).await?))
     }
 
+    /// Every cached account.
+    pub async fn accounts(&self) -> Result<Vec<Account>, CacheError> {
+        Ok(decode_all(self.cache()?.all(Kind::Accounts).await?))
+    }
+
+    /// Every cached deal (the customer lists count open deals per account).
+    pub async fn deals(&self) -> Result<Vec<Deal>, CacheError> {
+        Ok(decode_all(self.cache()?.all(Kind::Deals).await?))
+    }
+
+    /// Every cached activity (the rep's day, the customer lists' last contact).
+    pub async fn activities(&self) -> Result<Vec<Activity>, CacheError> {
+        Ok(decode_all(self.cache()?.all(Kind::Activities).await?))
+    }
+
+    /// One account from the cache.
+    pub async fn account(&self, id: &str) -> Result<Option<Account>, CacheError> {
+        Ok(self.cache()?.get(Kind::Accounts, id).await?.and_then(|j| Row::decode(&j)))
+    }
+
+    /// One contact from the cache.
+    pub async fn contact(&self, id: &str) -> Result<Option<Contact>, CacheError> {
+        Ok(self.cache()?.get(Kind::Contacts, id).await?.and_then(|j| Row::decode(&j)))
+    }
+
+    /// Records of `kind` whose `field` is `id`, through the cache's index.
+    pub async fn referring<R: serde::de::DeserializeOwned>(
+        &self,
+        kind: Kind,
+        field: &str,
+        id: &str,
+    ) -> Result<Vec<R>, CacheError> {
+        Ok(decode_all(self.cache()?.by(kind, field, id).await?))
+    }
+
     /// The rep's saved views.
     pub async fn views(&self) -> Result<Vec<SavedView>, CacheError> {
         let mut views: Vec<SavedView> = decode_all(self.cache()?.all(Kind::Views).await?);

@@ -74,6 +74,38 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         self.queue(batch, Change::CreateAccount { id: local.meta.id.clone(), new }, key, None).await
     }
 
+    /// Saves a change of an account made on `before`, shown at once.
+    pub async fn update_account(&self, before: &Account, patch: AccountPatch, key: String) -> Result<Account, CacheError> {
+        let version = self.made_on(Kind::Accounts, &before.meta);
+        let mut after = crate::domain::patch::apply_account(before.clone(), &patch);
+        after.meta.version = version;
+        let batch = Batch { put: vec![row(Kind::Accounts, &after)?], ..Default::default() };
+        let change = Change::UpdateAccount { id: before.meta.id.clone(), version, patch };
+        self.queue(batch, change, key, value_of(before)).await?;
+        self.emit(StoreEvent::Accounts(vec![after.clone()]));
+        Ok(after)
+    }
+
+    /// Creates a contact shown at once as `local` (with a temporary id).
+    pub async fn create_contact(&self, local: &Contact, new: NewContact, key: String) -> Result<(), CacheError> {
+        let batch = Batch { put: vec![row(Kind::Contacts, local)?], ..Default::default() };
+        self.queue(batch, Change::CreateContact { id: local.meta.id.clone(), new }, key, None).await?;
+        self.emit(StoreEvent::Contacts(vec![local.clone()]));
+        Ok(())
+    }
+
+    /// Saves a change of a contact made on `before`, shown at once.
+    pub async fn update_contact(&self, before: &Contact, patch: ContactPatch, key: String) -> Result<Contact, CacheError> {
+        let version = self.made_on(Kind::Contacts, &before.meta);
+        let mut after = crate::domain::patch::apply_contact(before.clone(), &patch);
+        after.meta.version = version;
+        let batch = Batch { put: vec![row(Kind::Contacts, &after)?], ..Default::default() };
+        let change = Change::UpdateContact { id: before.meta.id.clone(), version, patch };
+        self.queue(batch, change, key, value_of(before)).await?;
+        self.emit(StoreEvent::Contacts(vec![after.clone()]));
+        Ok(after)
+    }
+
     /// Deletes a deal at once.
     pub async fn delete_deal(&self, deal: &Deal, key: String) -> Result<(), CacheError> {
         let batch = Batch { delete: vec![(Kind::Deals, deal.meta.id.clone())], ..Default::default() };
@@ -90,7 +122,9 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     /// Logs an activity shown at once as `local`.
     pub async fn create_activity(&self, local: &Activity, new: NewActivity, key: String) -> Result<(), CacheError> {
         let batch = Batch { put: vec![row(Kind::Activities, local)?], ..Default::default() };
-        self.queue(batch, Change::CreateActivity { id: local.meta.id.clone(), new }, key, None).await
+        self.queue(batch, Change::CreateActivity { id: local.meta.id.clone(), new }, key, None).await?;
+        self.emit(StoreEvent::Activities(local.deal_id.iter().cloned().collect()));
+        Ok(())
     }
 
     /// Changes an activity made on `before`.
@@ -106,6 +140,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         let batch = Batch { put: vec![row(Kind::Activities, &after)?], ..Default::default() };
         let change = Change::UpdateActivity { id: before.meta.id.clone(), version, patch };
         self.queue(batch, change, key, value_of(before)).await?;
+        self.emit(StoreEvent::Activities(after.deal_id.iter().cloned().collect()));
         Ok(after)
     }
 
