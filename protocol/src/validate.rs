@@ -151,9 +151,63 @@ pub fn check_finite(errors: &mut FieldErrors, field: &str, value: Option<f64>) {
     }
 }
 
+/// The field errors of an account's values in `patch` (the rules of every backend's own fields; references and
+/// owners are the backend's to check).
+pub fn account_errors(patch: &crate::records::AccountPatch) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if let Some(name) = &patch.name {
+        check_required(&mut errors, "name", name, MAX_NAME);
+    }
+    for (field, value) in
+        [("industry", &patch.industry), ("website", &patch.website), ("phone", &patch.phone), ("city", &patch.city)]
+    {
+        if let Some(value) = value {
+            check_optional(&mut errors, field, value.as_deref(), MAX_SHORT);
+        }
+    }
+    errors
+}
+
+/// The field errors of a contact's values in `patch`.
+pub fn contact_errors(patch: &crate::records::ContactPatch) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if let Some(first) = &patch.first_name {
+        check_required(&mut errors, "first_name", first, MAX_NAME);
+    }
+    if let Some(last) = &patch.last_name {
+        check_optional(&mut errors, "last_name", Some(last), MAX_NAME);
+    }
+    if let Some(email) = &patch.email {
+        check_email(&mut errors, "email", email.as_deref());
+    }
+    for (field, value) in [("phone", &patch.phone), ("title", &patch.title)] {
+        if let Some(value) = value {
+            check_optional(&mut errors, field, value.as_deref(), MAX_SHORT);
+        }
+    }
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn account_and_contact_fields_follow_one_set_of_rules() {
+        use crate::records::{AccountPatch, ContactPatch};
+        let bad =
+            AccountPatch { name: Some("  ".into()), city: Some(Some("x".repeat(MAX_SHORT + 1))), ..Default::default() };
+        let errors = account_errors(&bad);
+        assert!(errors.contains_key("name") && errors.contains_key("city"), "{errors:?}");
+        assert!(account_errors(&AccountPatch { phone: Some(None), ..Default::default() }).is_empty());
+        let bad = ContactPatch {
+            email: Some(Some("not-an-address".into())),
+            title: Some(Some("a\nb".into())),
+            ..Default::default()
+        };
+        let errors = contact_errors(&bad);
+        assert!(errors.contains_key("email") && errors.contains_key("title"), "{errors:?}");
+    }
 
     #[test]
     fn dates_must_exist() {

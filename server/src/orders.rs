@@ -129,8 +129,32 @@ pub async fn portal_get(
     Ok(json_body(&order.ok_or_else(|| Failure::not_found("order"))?))
 }
 
-/// The order routes (under `/api/v1`): a customer's quotes and orders.
+/// Query of `GET /orders`.
+#[derive(serde::Deserialize)]
+pub struct RepQuery {
+    /// The account whose orders are wanted (required: reps read one customer's orders at a time).
+    account_id: String,
+}
+
+/// `GET /orders?account_id=`: an account's quotes and orders for a rep (its 360 view), newest first, at most 500.
+pub async fn rep_list(
+    State(state): State<AppState>,
+    _rep: crate::auth::Rep,
+    axum::extract::Query(query): axum::extract::Query<RepQuery>,
+) -> Result<Response, Failure> {
+    let conn = state.read();
+    let sql =
+        format!("SELECT {COLUMNS} FROM orders WHERE account_id = ?1 ORDER BY ordered_on DESC, number DESC LIMIT 500");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params![query.account_id], order_row)?;
+    Ok(json_body(&rows.collect::<Result<Vec<_>, _>>()?))
+}
+
+/// The order routes (under `/api/v1`): a customer's quotes and orders, and an account's for reps.
 pub fn router() -> axum::Router<AppState> {
     use axum::routing::get;
-    axum::Router::new().route("/portal/orders", get(portal_list)).route("/portal/orders/{id}", get(portal_get))
+    axum::Router::new()
+        .route("/portal/orders", get(portal_list))
+        .route("/portal/orders/{id}", get(portal_get))
+        .route("/orders", get(rep_list))
 }

@@ -1,7 +1,8 @@
-//! Browser primitives shared by every face (wasm only): timers, Web Locks, the device's `localStorage` and
+//! Browser primitives shared by every face (wasm only): timers, random keys, Web Locks, the device's `localStorage` and
 //! performance marks. Nothing
 //! here knows about records, screens or backends.
 
+pub mod ids;
 pub mod lock;
 pub mod storage;
 pub mod timer;

@@ -26,6 +26,8 @@ pub struct Capabilities {
     pub activities: bool,
     /// Saved board views.
     pub saved_views: bool,
+    /// An account's quotes and orders, read only.
+    pub orders: bool,
 }
 
 impl Capabilities {
@@ -39,6 +41,7 @@ impl Capabilities {
         knowledge_base: true,
         activities: true,
         saved_views: true,
+        orders: true,
     };
 }
 

@@ -18,6 +18,8 @@ pub struct CaseFilter {
     pub sla: Option<String>,
     /// Words of the subject or customer name, or a case number.
     pub search: Option<String>,
+    /// One account's cases.
+    pub account_id: Option<String>,
 }
 
 /// A file to upload.

@@ -1,10 +1,12 @@
-//! The desk face (reps): sign-in, the pipeline board, the case queue, the chat inbox and knowledge base editing.
+//! The desk face (reps): sign-in, the pipeline board, customers (accounts, contacts, the rep's day), the case
+//! queue, the chat inbox and knowledge base editing.
 //! Entry point [`start`], called by `src/bin/desk.rs`.
 
 mod app;
 mod backend;
 pub mod board;
 pub mod context;
+pub mod customers;
 mod login;
 mod palette;
 mod shell;

@@ -1,5 +1,6 @@
-//! The desk's top bar: brand, company, sync status, language, signed-in rep, sign out (asking first when changes
-//! are still queued, since signing out deletes them with the rest of the cache).
+//! The desk's top bar (brand, company, sync status, search, language, theme, signed-in rep, sign out) and the
+//! section links under it (on a phone at the bottom, the less used ones behind "More"), with the count of today's
+//! work; signing out asks first when changes are still queued, since it deletes them with the rest of the cache.
 
 use super::context::{use_store, SessionState};
 use super::status::SyncIndicator;
@@ -22,6 +23,9 @@ pub fn TopBar() -> impl IntoView {
         knowledge_base: false,
         ..crate::connector::Capabilities::ALL
     });
+    let due_today = crate::desk::customers::due_today_count();
+    // On a phone, the less used sections open from "More".
+    let more = RwSignal::new(false);
     let company = move || state.session.with(|s| s.as_ref().map(|s| s.company.clone()).unwrap_or_default());
     let user_name = move || state.session.with(|s| s.as_ref().map(|s| s.user.name.clone()).unwrap_or_default());
     let sign_out_now = move || {
@@ -62,12 +66,6 @@ pub fn TopBar() -> impl IntoView {
             <span class="brand">{move || i18n.t(Key::AppName)}</span>
             <span class="company">{company}</span>
             <SyncIndicator />
-            <nav class="desk-nav" aria-label=move || i18n.t(Key::DeskNav)>
-                <A href="/" exact=true>{move || i18n.t(Key::Pipeline)}</A>
-                {capabilities.cases.then(|| view! { <A href="/cases">{move || i18n.t(Key::Cases)}</A> })}
-                {capabilities.chat.then(|| view! { <A href="/inbox">{move || i18n.t(Key::Inbox)}</A> })}
-                {capabilities.knowledge_base.then(|| view! { <A href="/kb">{move || i18n.t(Key::KnowledgeBase)}</A> })}
-            </nav>
             {move || {
                 crate::desk::support::feed::use_feed()
                     .and_then(|feed| feed.notice.get())
@@ -83,6 +81,35 @@ pub fn TopBar() -> impl IntoView {
             <span class="user" title=move || i18n.0.get().tf(Key::SignedInAs, &[("name", &user_name())])>{user_name}</span>
             <button type="button" class="secondary sign-out" on:click=sign_out>{move || i18n.t(Key::SignOut)}</button>
         </header>
+        <nav class="desk-nav" aria-label=move || i18n.t(Key::DeskNav)>
+            <A href="/" exact=true>{move || i18n.t(Key::Pipeline)}</A>
+            <A href="/today">
+                {move || i18n.t(Key::MyDay)}
+                {move || (due_today.get() > 0).then(|| {
+                    let count = due_today.get();
+                    view! {
+                        <span class="badge nav-count" aria-hidden="true">{intl::number(i18n.locale(), count as f64)}</span>
+                        <span class="visually-hidden">{i18n.0.get().tf(Key::DueTodayCount, &[("count", &intl::number(i18n.locale(), count as f64))])}</span>
+                    }
+                })}
+            </A>
+            <A href="/accounts">{move || i18n.t(Key::Accounts)}</A>
+            {capabilities.cases.then(|| view! { <A href="/cases">{move || i18n.t(Key::Cases)}</A> })}
+            <button
+                type="button"
+                class="nav-more-button"
+                aria-expanded=move || more.get().to_string()
+                aria-controls="nav-more"
+                on:click=move |_| more.update(|m| *m = !*m)
+            >
+                {move || i18n.t(Key::More)}
+            </button>
+            <div id="nav-more" class="nav-more" class:open=move || more.get() on:click=move |_| more.set(false)>
+                <A href="/contacts">{move || i18n.t(Key::Contacts)}</A>
+                {capabilities.chat.then(|| view! { <A href="/inbox">{move || i18n.t(Key::Inbox)}</A> })}
+                {capabilities.knowledge_base.then(|| view! { <A href="/kb">{move || i18n.t(Key::KnowledgeBase)}</A> })}
+            </div>
+        </nav>
         <dialog node_ref=dialog class="dialog" aria-labelledby="logout-title">
             <h2 id="logout-title">{move || i18n.t(Key::LogoutPendingTitle)}</h2>
             <p>{pending_text}</p>
@@ -100,6 +127,7 @@ pub fn TopBar() -> impl IntoView {
                 </button>
             </div>
         </dialog>
+        <crate::desk::customers::CallBackDialog />
     }
 }
 

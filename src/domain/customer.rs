@@ -51,12 +51,7 @@ pub struct Figures {
 }
 
 /// The key figures of a customer from its deals and activities; `today` is the rep's date.
-pub fn figures(
-    deals: &[Deal],
-    activities: &[Activity],
-    stages: &HashMap<String, StageKind>,
-    today: &str,
-) -> Figures {
+pub fn figures(deals: &[Deal], activities: &[Activity], stages: &HashMap<String, StageKind>, today: &str) -> Figures {
     let year_ago = super::time::date_to_days(today).map(|d| d - 365);
     let mut figures = Figures::default();
     for deal in deals {
@@ -66,7 +61,8 @@ pub fn figures(
                 figures.open_pipeline.add(&deal.amount.currency, deal.amount.minor);
             }
             StageKind::Won => {
-                let closed = deal.closed_on.as_deref().or(deal.expected_close.as_deref()).unwrap_or(&deal.stage_entered_at);
+                let closed =
+                    deal.closed_on.as_deref().or(deal.expected_close.as_deref()).unwrap_or(&deal.stage_entered_at);
                 let days = super::time::date_to_days(date_of(closed));
                 if matches!((days, year_ago), (Some(d), Some(from)) if d >= from) {
                     figures.won_last_year.add(&deal.amount.currency, deal.amount.minor);
@@ -75,7 +71,8 @@ pub fn figures(
             StageKind::Lost => {}
         }
     }
-    figures.last_contact = activities.iter().filter(|a| is_contact(a)).map(|a| date_of(&a.meta.created_at)).max().map(String::from);
+    figures.last_contact =
+        activities.iter().filter(|a| is_contact(a)).map(|a| date_of(&a.meta.created_at)).max().map(String::from);
     figures.next_activity = activities
         .iter()
         .filter(|a| !a.done && a.due_on.is_some() && a.kind != ActivityKind::StageChange)
@@ -197,7 +194,9 @@ pub fn timeline(activities: Vec<Activity>, cases: Vec<Case>, orders: Vec<Order>,
         .chain(orders.into_iter().map(Moment::Order))
         .filter(|m| only.is_empty() || only.contains(&m.kind()))
         .collect();
-    moments.sort_by(|a, b| date_of(b.at()).cmp(date_of(a.at())).then_with(|| b.at().cmp(a.at())).then_with(|| b.id().cmp(a.id())));
+    moments.sort_by(|a, b| {
+        date_of(b.at()).cmp(date_of(a.at())).then_with(|| b.at().cmp(a.at())).then_with(|| b.id().cmp(a.id()))
+    });
     moments
 }
 
@@ -251,6 +250,30 @@ pub fn next_step(kind: ActivityKind) -> Option<(ActivityKind, i64)> {
 pub fn date_after(date: &str, days: i64) -> Option<String> {
     let (y, m, d) = super::time::civil_from_days(super::time::date_to_days(date)? + days);
     Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Whether an activity being logged already happened: a note or e-mail, or a call or meeting without a date; a
+/// task starts open, and a dated call or meeting is planned.
+pub fn already_happened(kind: ActivityKind, due_on: Option<&str>) -> bool {
+    match kind {
+        ActivityKind::Task => false,
+        ActivityKind::Call | ActivityKind::Meeting => due_on.is_none(),
+        _ => true,
+    }
+}
+
+/// The address a web site field links to: `http(s)://` as written, or a bare host given `https://`; `None` for
+/// anything else (no `javascript:` or `data:` link can come out of a customer's record).
+pub fn web_address(site: &str) -> Option<String> {
+    let site = site.trim();
+    let lower = site.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        Some(site.to_string())
+    } else if !site.is_empty() && !site.contains(':') && !site.contains(char::is_whitespace) {
+        Some(format!("https://{site}"))
+    } else {
+        None
+    }
 }
 
 /// Whether an open activity is late on `today`.

@@ -137,3 +137,20 @@ fn finishing_a_call_suggests_calling_again_in_three_days() {
     assert_eq!(date_after("2028-02-28", 1).as_deref(), Some("2028-02-29"));
     assert_eq!(date_after("no", 1), None);
 }
+
+#[test]
+fn logged_work_has_happened_unless_it_is_a_task_or_dated() {
+    assert!(already_happened(ActivityKind::Call, None));
+    assert!(!already_happened(ActivityKind::Call, Some("2026-12-01")));
+    assert!(!already_happened(ActivityKind::Task, None));
+    assert!(already_happened(ActivityKind::Note, Some("2026-12-01")));
+}
+
+#[test]
+fn only_web_addresses_become_links() {
+    assert_eq!(web_address("bodegas-sol.es").as_deref(), Some("https://bodegas-sol.es"));
+    assert_eq!(web_address(" http://x.es ").as_deref(), Some("http://x.es"));
+    assert_eq!(web_address("javascript:alert(1)"), None);
+    assert_eq!(web_address("data:text/html,x"), None);
+    assert_eq!(web_address("two words"), None);
+}

@@ -69,8 +69,15 @@ pub enum Column {
 
 impl Column {
     /// The accounts list's columns, in order.
-    pub const ACCOUNTS: [Column; 7] =
-        [Column::Name, Column::Sector, Column::City, Column::Phone, Column::Owner, Column::OpenDeals, Column::LastContact];
+    pub const ACCOUNTS: [Column; 7] = [
+        Column::Name,
+        Column::Sector,
+        Column::City,
+        Column::Phone,
+        Column::Owner,
+        Column::OpenDeals,
+        Column::LastContact,
+    ];
     /// The contacts list's columns, in order.
     pub const CONTACTS: [Column; 8] = [
         Column::Name,
@@ -156,7 +163,8 @@ struct Tally {
 }
 
 fn tally(deals: &[Deal], activities: &[Activity], stages: &HashMap<String, StageKind>, by_contact: bool) -> Tally {
-    let key = |account: &Option<String>, contact: &Option<String>| if by_contact { contact.clone() } else { account.clone() };
+    let key =
+        |account: &Option<String>, contact: &Option<String>| if by_contact { contact.clone() } else { account.clone() };
     let mut open = HashMap::new();
     let mut deal_owner = HashMap::new();
     for deal in deals {
@@ -223,7 +231,14 @@ pub fn contact_rows(
         .into_iter()
         .map(|c| {
             let account_name = c.account_id.as_ref().and_then(|a| account_names.get(a)).cloned();
-            let fields = [Some(&c.first_name), Some(&c.last_name), c.email.as_ref(), c.phone.as_ref(), c.title.as_ref(), account_name.as_ref()];
+            let fields = [
+                Some(&c.first_name),
+                Some(&c.last_name),
+                c.email.as_ref(),
+                c.phone.as_ref(),
+                c.title.as_ref(),
+                account_name.as_ref(),
+            ];
             let folded = fold(&fields.into_iter().flatten().cloned().collect::<Vec<_>>().join(" "));
             let sort_name = format!("{} {}", c.last_name, c.first_name).trim().to_string();
             Row {
@@ -253,7 +268,9 @@ pub fn filter<R: Clone>(rows: &[Row<R>], filter: &ListFilter, today: &str) -> Ve
         .filter(|r| city.as_ref().is_none_or(|c| &r.city == c))
         .filter(|r| sector.as_ref().is_none_or(|s| &r.sector == s))
         .filter(|r| !filter.open_deals || r.open_deals > 0)
-        .filter(|r| quiet_since.as_ref().is_none_or(|since| r.last_contact.as_deref().is_none_or(|d| d < since.as_str())))
+        .filter(|r| {
+            quiet_since.as_ref().is_none_or(|since| r.last_contact.as_deref().is_none_or(|d| d < since.as_str()))
+        })
         .cloned()
         .collect()
 }

@@ -103,7 +103,10 @@ fn filters_ignore_accents_and_case_and_combine() {
     assert_eq!(by(ListFilter { q: "cafeteria MARTIN".into(), ..Default::default() }), ["Cafetería Martín"]);
     assert_eq!(by(ListFilter { q: "hosteleria".into(), ..Default::default() }).len(), 2);
     assert_eq!(by(ListFilter { city: Some("cadiz".into()), ..Default::default() }), ["Hotel Mar"]);
-    assert_eq!(by(ListFilter { sector: Some("Hostelería".into()), owner: Some("u2".into()), ..Default::default() }), ["Cafetería Martín"]);
+    assert_eq!(
+        by(ListFilter { sector: Some("Hostelería".into()), owner: Some("u2".into()), ..Default::default() }),
+        ["Cafetería Martín"]
+    );
     assert_eq!(by(ListFilter { owner: Some(String::new()), ..Default::default() }), ["Hotel Mar"], "no owner");
     assert_eq!(by(ListFilter { open_deals: true, ..Default::default() }), ["Bodegas Sol"]);
     assert_eq!(
@@ -141,7 +144,8 @@ fn contact_rows_sort_by_surname_and_know_their_account() {
     };
     let names = HashMap::from([("a1".to_string(), "Bodegas Sol".to_string())]);
     let deals = vec![deal("d1", "a1", Some("c2"), "open")];
-    let mut rows = contact_rows(vec![contact("c1", "Ana", "Ruiz"), contact("c2", "Luis", "Abad")], &names, &deals, &[], &stages());
+    let mut rows =
+        contact_rows(vec![contact("c1", "Ana", "Ruiz"), contact("c2", "Luis", "Abad")], &names, &deals, &[], &stages());
     sort(&mut rows, Column::Name, false);
     assert_eq!(rows[0].full_name(), "Luis Abad");
     assert_eq!(rows[0].open_deals, 1);

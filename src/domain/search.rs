@@ -46,10 +46,21 @@ pub fn fold(text: &str) -> String {
 /// start, a run elsewhere, or the letters in order with the gaps counted; `None` when the letters are not all there
 /// in order.
 pub fn word_score(word: &str, text: &str) -> Option<u32> {
+    word_match(word, text).map(|(score, _)| score)
+}
+
+/// [`word_score`] and where the match starts in `text` (a byte offset; for letters in order, where the first is).
+fn word_match(word: &str, text: &str) -> Option<(u32, usize)> {
     if let Some(at) = text.find(word) {
         let at_start = at == 0 || text.as_bytes()[at - 1] == b' ';
-        return Some(if at_start { 0 } else { 1 });
+        return Some((if at_start { 0 } else { 1 }, at));
     }
+    let first = word.chars().next().and_then(|c| text.find(c)).unwrap_or(0);
+    fuzzy_score(word, text).map(|score| (score, first))
+}
+
+/// The letters of `word` in order in `text`, with the gaps between them counted.
+fn fuzzy_score(word: &str, text: &str) -> Option<u32> {
     let mut gaps = 0u32;
     let mut chars = text.chars();
     let mut previous_matched = true;
@@ -84,9 +95,15 @@ pub struct Target<K> {
     pub label: String,
     /// What is shown after it (account, contact).
     pub detail: String,
-    /// Every term it is found by, folded and joined.
+    /// Every term it is found by, folded and joined, the label first.
     terms: String,
+    /// How long the folded label is at the start of `terms`.
+    label_len: usize,
 }
+
+/// What a word found outside the label costs: a record named like the query ranks above one that only mentions
+/// it (the person "Begoña Ibáñez" above the deals she takes part in).
+const OUTSIDE_LABEL: u32 = 2;
 
 /// The targets the palette searches, built once from the cache when the palette opens.
 #[derive(Clone, Debug, Default)]
@@ -103,13 +120,21 @@ impl<K: Clone> SearchIndex<K> {
     /// Adds a target found by its label, its detail and `terms` (numbers, e-mails, phones…).
     pub fn add(&mut self, kind: K, id: &str, label: &str, detail: &str, terms: &[&str]) {
         let mut all = fold(label);
+        let label_len = all.len();
         for term in std::iter::once(&detail).chain(terms) {
             if !term.is_empty() {
                 all.push(' ');
                 all.push_str(&fold(term));
             }
         }
-        self.targets.push(Target { kind, id: id.into(), label: label.into(), detail: detail.into(), terms: all });
+        self.targets.push(Target {
+            kind,
+            id: id.into(),
+            label: label.into(),
+            detail: detail.into(),
+            terms: all,
+            label_len,
+        });
     }
 
     /// How many targets it holds.
@@ -124,40 +149,76 @@ impl<K: Clone> SearchIndex<K> {
 
     /// The best `limit` targets for `query` (every word must match), best first; ties go to the shorter label.
     pub fn search(&self, query: &str, limit: usize) -> Vec<&Target<K>> {
-        let folded = fold(query);
-        let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-        if words.is_empty() {
-            return Vec::new();
-        }
-        let mut scored: Vec<(u32, &Target<K>)> = self
-            .targets
-            .iter()
-            .filter_map(|target| {
-                let mut total = 0;
-                for word in &words {
-                    total += word_score(word, &target.terms)?;
-                }
-                Some((total, target))
-            })
-            .collect();
-        let limit = limit.min(scored.len());
-        if limit == 0 {
-            return Vec::new();
-        }
-        let order = |a: &(u32, &Target<K>), b: &(u32, &Target<K>)| {
-            a.0.cmp(&b.0).then_with(|| a.1.label.len().cmp(&b.1.label.len())).then_with(|| a.1.label.cmp(&b.1.label))
-        };
-        // Only the best `limit` need sorting.
-        scored.select_nth_unstable_by(limit - 1, order);
-        scored.truncate(limit);
-        scored.sort_by(order);
-        scored.into_iter().map(|(_, target)| target).collect()
+        search_all(&[self], query, limit)
     }
+}
+
+/// The best `limit` targets for `query` over several indexes ranked together, as if they were one (the palette
+/// keeps the actions, the cached records and the cases apart, so each is rebuilt on its own).
+pub fn search_all<'a, K: Clone>(indexes: &[&'a SearchIndex<K>], query: &str, limit: usize) -> Vec<&'a Target<K>> {
+    let folded = fold(query);
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(u32, &Target<K>)> = indexes
+        .iter()
+        .flat_map(|index| index.targets.iter())
+        .filter_map(|target| {
+            let mut total = 0;
+            for word in &words {
+                let (score, at) = word_match(word, &target.terms)?;
+                total += score + if at >= target.label_len { OUTSIDE_LABEL } else { 0 };
+            }
+            Some((total, target))
+        })
+        .collect();
+    let limit = limit.min(scored.len());
+    if limit == 0 {
+        return Vec::new();
+    }
+    let order = |a: &(u32, &Target<K>), b: &(u32, &Target<K>)| {
+        a.0.cmp(&b.0).then_with(|| a.1.label.len().cmp(&b.1.label.len())).then_with(|| a.1.label.cmp(&b.1.label))
+    };
+    // Only the best `limit` need sorting.
+    scored.select_nth_unstable_by(limit - 1, order);
+    scored.truncate(limit);
+    scored.sort_by(order);
+    scored.into_iter().map(|(_, target)| target).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_named_like_the_query_ranks_above_one_that_only_mentions_it() {
+        let mut index = SearchIndex::new();
+        index.add("deal", "d1", "Aceite", "Bodegas Sol", &["Begoña Ibáñez"]);
+        index.add("contact", "c1", "Begoña Ibáñez Castaño", "Bodegas Sol", &[]);
+        let found: Vec<&str> = index.search("ibanez", 5).iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(found, ["c1", "d1"], "the longer label named like the query still comes first");
+    }
+
+    #[test]
+    fn several_indexes_rank_together_as_one() {
+        let mut actions = SearchIndex::new();
+        actions.add("action", "", "Cambiar a tema oscuro", "", &[]);
+        let mut records = SearchIndex::new();
+        records.add("deal", "d1", "Tema del olivar", "", &[]);
+        records.add("deal", "d2", "Otro", "", &[]);
+        let mut one = records.clone();
+        one.add("action", "", "Cambiar a tema oscuro", "", &[]);
+        let together: Vec<String> =
+            search_all(&[&actions, &records], "tema", 5).iter().map(|t| t.label.clone()).collect();
+        let single: Vec<String> = one.search("tema", 5).iter().map(|t| t.label.clone()).collect();
+        assert_eq!(together, single);
+        assert_eq!(
+            together[0], "Tema del olivar",
+            "a word start in a shorter label ranks first whichever index holds it"
+        );
+        assert!(search_all::<&str>(&[], "tema", 5).is_empty());
+    }
 
     #[test]
     fn folding_ignores_case_accents_and_punctuation() {

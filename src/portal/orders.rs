@@ -5,21 +5,9 @@ use crate::connector::portal::PortalOp;
 use crate::i18n::{intl, Key};
 use crate::ui::error::{describe, ErrorMessage};
 use crate::ui::locale::use_i18n;
+use crate::ui::order_labels::{kind_key as order_kind_key, status_key};
 use leptos::prelude::*;
 use trato_protocol::*;
-
-fn status_key(status: &str) -> Key {
-    match status {
-        "draft" => Key::OrderDraft,
-        "sent" => Key::OrderSent,
-        "confirmed" => Key::OrderConfirmed,
-        "shipped" => Key::OrderShipped,
-        "delivered" => Key::OrderDelivered,
-        "invoiced" => Key::OrderInvoiced,
-        "cancelled" => Key::OrderCancelled,
-        _ => Key::OrderOther,
-    }
-}
 
 /// The list of the customer's quotes and orders, each opening to its lines.
 #[component]
@@ -45,7 +33,7 @@ pub fn OrdersPage() -> impl IntoView {
 #[component]
 fn OrderCard(order: Order) -> impl IntoView {
     let i18n = use_i18n();
-    let kind = if order.kind == "quote" { Key::Quote } else { Key::OrderKind };
+    let kind = order_kind_key(&order.kind);
     let status = status_key(&order.status);
     let ordered = order.ordered_on.clone();
     let expected = order.expected_on.clone();

@@ -52,7 +52,7 @@ fn text_indexes(kind: Kind, version: u32) -> &'static [&'static str] {
 /// The kinds whose stores an upgrade from `old` rebuilds from their rows read before it (their rows gained
 /// copied-out fields): deals (version 3: position; version 4: contact) and activities (version 4).
 pub fn rebuilt_kinds(old: u32) -> &'static [Kind] {
-    if old >= 1 && old < 4 {
+    if (1..4).contains(&old) {
         &[Kind::Deals, Kind::Activities]
     } else {
         &[]
@@ -84,7 +84,13 @@ fn upgrade(db: &Database, old: u32, new: u32, saved: &[(Kind, Vec<String>)]) -> 
         }
         return Ok(());
     }
-    let rebuilt = if new >= 4 { rebuilt_kinds(old) } else if new >= 3 && old < 3 { &[Kind::Deals][..] } else { &[] };
+    let rebuilt = if new >= 4 {
+        rebuilt_kinds(old)
+    } else if new >= 3 && old < 3 {
+        &[Kind::Deals][..]
+    } else {
+        &[]
+    };
     if old < 2 && new >= 2 {
         let users = db.create_object_store(USERS).with_key_path(KeyPath::One("id")).build()?;
         let tx = users.transaction();
@@ -175,7 +181,12 @@ impl Cache {
         Cache::open_from(name, 0, version, vec![]).await
     }
 
-    async fn open_from(name: &str, old: u32, version: u32, saved: Vec<(Kind, Vec<String>)>) -> Result<Cache, CacheError> {
+    async fn open_from(
+        name: &str,
+        old: u32,
+        version: u32,
+        saved: Vec<(Kind, Vec<String>)>,
+    ) -> Result<Cache, CacheError> {
         let db = Database::open(name)
             .with_version(version)
             .with_on_upgrade_needed(move |event, db| {

@@ -152,7 +152,9 @@ pub fn announce(kind: Kind, value: &Value) -> Option<StoreEvent> {
             .map(|deal| StoreEvent::Deals { put: vec![deal], removed: vec![] }),
         Kind::Accounts => serde_json::from_value::<Account>(value.clone()).ok().map(|a| StoreEvent::Accounts(vec![a])),
         Kind::Contacts => serde_json::from_value::<Contact>(value.clone()).ok().map(|c| StoreEvent::Contacts(vec![c])),
-        Kind::Activities => Some(StoreEvent::Activities(value["deal_id"].as_str().map(String::from).into_iter().collect())),
+        Kind::Activities => {
+            Some(StoreEvent::Activities(value["deal_id"].as_str().map(String::from).into_iter().collect()))
+        }
         _ => None,
     }
 }

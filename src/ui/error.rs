@@ -1,4 +1,4 @@
-//! Turning connector errors into clear, translated messages.
+//! Turning connector errors and failed cache writes into clear, translated messages.
 
 use crate::connector::ConnectorError;
 use crate::i18n::{Key, Locale};
@@ -22,4 +22,31 @@ pub fn describe(locale: Locale, error: &ConnectorError) -> String {
 #[component]
 pub fn ErrorMessage(#[prop(into)] message: Signal<String>) -> impl IntoView {
     view! { <p class="alert" role="alert">{message}</p> }
+}
+
+/// What a person is told when the device could not store a change.
+pub fn cache_error(error: &crate::store::error::CacheError) -> String {
+    let locale = crate::ui::locale::use_i18n_untracked();
+    match error {
+        crate::store::error::CacheError::Quota => locale.t(Key::StorageFull).into(),
+        crate::store::error::CacheError::Failed(detail) => locale.tf(Key::CacheFailed, &[("detail", detail)]),
+    }
+}
+
+/// A backend's (or the shared rules') message about one field, in the rep's words when it is one of the protocol's
+/// rules; any other message is shown as the backend wrote it.
+pub fn field_problem(locale: Locale, message: &str) -> String {
+    if message == "must not be empty" {
+        return locale.t(Key::Required).into();
+    }
+    if message == "must be an e-mail address" {
+        return locale.t(Key::InvalidEmail).into();
+    }
+    if message.contains("control characters") {
+        return locale.t(Key::FieldOneLine).into();
+    }
+    if let Some(max) = message.strip_prefix("must be at most ").and_then(|m| m.strip_suffix(" characters")) {
+        return locale.tf(Key::FieldTooLong, &[("max", max)]);
+    }
+    message.to_string()
 }

@@ -10,6 +10,7 @@ pub mod focus;
 pub mod live;
 pub mod locale;
 pub mod markup;
+pub mod order_labels;
 pub mod rating;
 pub mod theme;
 pub mod thread;

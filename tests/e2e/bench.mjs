@@ -99,7 +99,7 @@ if (!large) {
 {
   await page.goto(`${BASE}/?pipeline=pip_nuevo`);
   await page.locator('.column-total').first().filter({ hasNotText: '…' }).waitFor();
-  const input = page.getByRole('combobox', { name: 'Buscar un trato, un caso o una acción' });
+  const input = page.getByRole('combobox', { name: 'Buscar un trato, un cliente, un caso o una acción' });
   const opened = Date.now();
   await page.keyboard.press('Control+k');
   await input.fill('contrato');

@@ -26,7 +26,7 @@ test('Ctrl+K finds a deal by an accent-free name and a case by its number, and j
   // The palette reads the cache: on a first visit it fills during the first sync.
   await page.locator(`article[data-deal="${deal.id}"]`).waitFor();
   await page.locator('.sync-status[data-synced="true"][data-pending="0"]').waitFor({ timeout: 120000 });
-  const palette = page.getByRole('dialog', { name: 'Buscar un trato, un caso o una acción' });
+  const palette = page.getByRole('dialog', { name: 'Buscar un trato, un cliente, un caso o una acción' });
   const input = palette.getByRole('combobox');
   const option = palette.getByRole('option', { name: /Renovación del camión frigorífico/ });
   // The deal reaches the cache with a pull after the first sync: reopen until it has.
@@ -47,7 +47,7 @@ test('Ctrl+K finds a deal by an accent-free name and a case by its number, and j
   }
   await assertAccessible(page);
   // By the contact's name without accents, fuzzy, and by phone.
-  await input.fill('ibanez');
+  await input.fill('begona martin ibanez');
   await option.waitFor();
   await input.fill('611 222');
   await option.waitFor();
@@ -71,7 +71,7 @@ test('palette actions switch the theme and list the shortcuts; ? lists them too'
   const page = await openPage(context);
   await signIn(page);
   await page.keyboard.press('Control+k');
-  const palette = page.getByRole('dialog', { name: 'Buscar un trato, un caso o una acción' });
+  const palette = page.getByRole('dialog', { name: 'Buscar un trato, un cliente, un caso o una acción' });
   await palette.getByRole('combobox').fill('tema oscuro');
   await palette.getByRole('option', { name: /Usar el tema oscuro/ }).waitFor();
   await page.keyboard.press('Enter');
@@ -100,7 +100,7 @@ test('offline, the palette still finds deals from the cache; on a phone the sear
   await context.setOffline(true);
   try {
     await page.getByRole('button', { name: 'Buscar o ir a…' }).click();
-    const palette = page.getByRole('dialog', { name: 'Buscar un trato, un caso o una acción' });
+    const palette = page.getByRole('dialog', { name: 'Buscar un trato, un cliente, un caso o una acción' });
     await palette.getByRole('combobox').fill('marisqueria');
     await palette.getByRole('option').first().waitFor();
     assert.ok((await palette.getByRole('option').count()) > 0);

@@ -135,12 +135,17 @@ test('no page of the desk scrolls sideways at 360 px', async () => {
   const page = await openPage(context);
   await page.setViewportSize({ width: 360, height: 740 });
   await signIn(page);
-  for (const path of ['/', '/cases', '/inbox', '/kb']) {
+  for (const path of ['/', '/cases', '/inbox', '/kb', '/accounts', '/accounts/acc_0001', '/contacts', '/today']) {
     await page.goto(`${BASE}${path}`);
     await page.locator('main').first().waitFor();
     await page.waitForTimeout(300);
     assert.ok(await noSidewaysScroll(page), `${path} scrolls sideways`);
   }
+  // The less used sections open from "Más" in the bottom bar.
+  await page.getByRole('button', { name: 'Más' }).click();
+  await page.getByRole('link', { name: 'Contactos' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Contactos' }).waitFor();
+  await assertAccessible(page);
   await page.goto(`${BASE}/login`);
   await page.context().clearCookies();
   assertNoErrors(page, [/status of 401/]);

@@ -22,7 +22,7 @@ for (const [size, viewport] of Object.entries(sizes)) {
     await page.screenshot({ path: `${out}/deal-${size}-${theme}.png` });
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+k');
-    await page.getByRole('combobox', { name: 'Buscar un trato, un caso o una acción' }).fill('marisqueria');
+    await page.getByRole('combobox', { name: 'Buscar un trato, un cliente, un caso o una acción' }).fill('marisqueria');
     await page.locator('#palette-results [role="option"]').first().waitFor();
     await page.screenshot({ path: `${out}/palette-${size}-${theme}.png` });
     await page.keyboard.press('Escape');

@@ -42,19 +42,17 @@ impl Writable for Account {
     }
 
     fn apply(&mut self, patch: AccountPatch, ctx: &WriteCtx<'_>) -> Result<(), Failure> {
-        let mut errors = FieldErrors::new();
+        let mut errors = account_errors(&patch);
         if let Some(name) = patch.name {
-            check_required(&mut errors, "name", &name, MAX_NAME);
             self.name = name.trim().into();
         }
-        for (field, change, target) in [
-            ("industry", patch.industry, &mut self.industry),
-            ("website", patch.website, &mut self.website),
-            ("phone", patch.phone, &mut self.phone),
-            ("city", patch.city, &mut self.city),
+        for (change, target) in [
+            (patch.industry, &mut self.industry),
+            (patch.website, &mut self.website),
+            (patch.phone, &mut self.phone),
+            (patch.city, &mut self.city),
         ] {
             if let Some(value) = change {
-                check_optional(&mut errors, field, value.as_deref(), MAX_SHORT);
                 *target = value;
             }
         }

@@ -46,24 +46,18 @@ impl Writable for Contact {
     }
 
     fn apply(&mut self, patch: ContactPatch, ctx: &WriteCtx<'_>) -> Result<(), Failure> {
-        let mut errors = FieldErrors::new();
+        let mut errors = contact_errors(&patch);
         if let Some(first) = patch.first_name {
-            check_required(&mut errors, "first_name", &first, MAX_NAME);
             self.first_name = first.trim().into();
         }
         if let Some(last) = patch.last_name {
-            check_optional(&mut errors, "last_name", Some(&last), MAX_NAME);
             self.last_name = last.trim().into();
         }
         if let Some(email) = patch.email {
-            check_email(&mut errors, "email", email.as_deref());
             self.email = email;
         }
-        for (field, change, target) in
-            [("phone", patch.phone, &mut self.phone), ("title", patch.title, &mut self.title)]
-        {
+        for (change, target) in [(patch.phone, &mut self.phone), (patch.title, &mut self.title)] {
             if let Some(value) = change {
-                check_optional(&mut errors, field, value.as_deref(), MAX_SHORT);
                 *target = value;
             }
         }

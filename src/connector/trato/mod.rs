@@ -17,7 +17,7 @@ use crate::connector::{
 };
 use serde::Serialize;
 use trato_protocol::*;
-use wire::{error_from, mutating, parse_ok, with_key, with_version};
+use wire::{error_from, mutating, parse_ok, query_string, with_key, with_version};
 
 /// Connector for the Trato protocol.
 #[derive(Clone, Debug, Default)]
@@ -84,8 +84,17 @@ impl Connector for TratoConnector {
 
     fn request(&self, _session: &(), op: &Operation) -> Result<HttpRequest, ConnectorError> {
         Ok(match op {
-            // Orders are the customers' (portal) view in the Trato protocol.
-            Operation::Orders(_) => return Err(ConnectorError::Unsupported("orders for reps".into())),
+            // Reps read one account's orders at a time.
+            Operation::Orders(query) => {
+                let account = query.filters.iter().find(|(field, _)| field == "account_id").map(|(_, v)| v.clone());
+                let Some(account) = account else {
+                    return Err(ConnectorError::Unsupported("orders without an account".into()));
+                };
+                HttpRequest::new(
+                    Method::Get,
+                    format!("{API_PREFIX}/orders{}", query_string(&[("account_id", Some(account))])),
+                )
+            }
             Operation::Login { email, password } => mutating(Method::Post, format!("{API_PREFIX}/auth/login"))
                 .json(&LoginRequest { email: email.clone(), password: password.clone() }),
             Operation::Logout => mutating(Method::Post, format!("{API_PREFIX}/auth/logout")),
@@ -145,7 +154,10 @@ impl Connector for TratoConnector {
             Operation::RestoreDeal { .. } => Reply::Deals(RecordReply::One(parse_ok(&response)?)),
             Operation::Changes { .. } => Reply::Changes(parse_ok(&response)?),
             Operation::Support(op) => Reply::Support(support::response(op, &response)?),
-            Operation::Orders(_) => return Err(ConnectorError::Unsupported("orders for reps".into())),
+            Operation::Orders(_) => {
+                let items: Vec<trato_protocol::support::Order> = parse_ok(&response)?;
+                Reply::Orders(Page { items, next_cursor: None })
+            }
         }))
     }
 }

@@ -14,6 +14,7 @@ pub fn case_query(filter: &CaseFilter) -> String {
         ("assignee", filter.assignee.clone()),
         ("sla", filter.sla.clone()),
         ("q", filter.search.clone()),
+        ("account_id", filter.account_id.clone()),
     ])
 }
 

@@ -118,6 +118,7 @@ impl Connector for TrytonConnector {
             knowledge_base: false,
             activities: false,
             saved_views: false,
+            orders: true,
         }
     }
 

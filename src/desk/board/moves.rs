@@ -14,11 +14,8 @@ use leptos::prelude::*;
 use trato_protocol::*;
 use wasm_bindgen::JsCast;
 
-/// A fresh idempotency key.
-pub fn new_key() -> String {
-    let random = (js_sys::Math::random() * 9.0e15) as u64;
-    format!("{:x}-{:x}", js_sys::Date::now() as u64, random)
-}
+pub use crate::browser::ids::new_key;
+pub use crate::ui::error::cache_error;
 
 fn replace(state: BoardState, deal: Deal) {
     state.data.update(|b| {
@@ -97,15 +94,6 @@ pub fn save_change(state: BoardState, before: Deal, after: Deal, patch: DealPatc
             }
         }
     });
-}
-
-/// What a person is told when the device could not store a change.
-pub fn cache_error(error: &CacheError) -> String {
-    let locale = use_i18n_untracked();
-    match error {
-        CacheError::Quota => locale.t(Key::StorageFull).into(),
-        CacheError::Failed(detail) => locale.tf(Key::CacheFailed, &[("detail", detail)]),
-    }
 }
 
 /// A patch that sets every editable field back to `before` (with a stage change, also the time it had entered

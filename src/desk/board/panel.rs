@@ -15,24 +15,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use trato_protocol::*;
 
-fn kind_key(kind: ActivityKind) -> Key {
-    match kind {
-        ActivityKind::Note => Key::KindNote,
-        ActivityKind::Call => Key::KindCall,
-        ActivityKind::Meeting => Key::KindMeeting,
-        ActivityKind::Task => Key::KindTask,
-        ActivityKind::Email => Key::KindEmail,
-        ActivityKind::StageChange => Key::KindStageChange,
-    }
-}
-
-const LOGGABLE: [(ActivityKind, &str); 5] = [
-    (ActivityKind::Note, "note"),
-    (ActivityKind::Call, "call"),
-    (ActivityKind::Meeting, "meeting"),
-    (ActivityKind::Email, "email"),
-    (ActivityKind::Task, "task"),
-];
+use crate::desk::customers::work::{kind_key, LOGGABLE};
 
 /// Ids of the visible deals in board order (columns left to right, cards top to bottom).
 fn board_order(state: BoardState) -> Vec<String> {

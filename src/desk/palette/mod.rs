@@ -1,14 +1,17 @@
-//! The command palette (Ctrl+K, ⌘K on a Mac, or the search button): jump to any deal or case, or run an action,
-//! by typing part of a name, a number, an account, a contact, an e-mail or a phone. Deals come from the cache, so
-//! the palette works offline; cases come from the backend when it can be reached. `?` lists every shortcut.
+//! The command palette (Ctrl+K, ⌘K on a Mac, or the search button): jump to any deal, account, contact or case,
+//! or run an action, by typing part of a name, a number, an account, a contact, an e-mail or a phone. Deals,
+//! accounts and contacts come from the cache, so the palette works offline; their index is kept between openings
+//! and built again only after the cache changed (in the background, a moment after the desk starts, so the first
+//! opening is quick too). Cases come from the backend when it can be reached. `?` lists every shortcut.
 
 mod shortcuts;
 mod targets;
 
 use crate::connector::support::{CaseFilter, SupportOp};
 use crate::desk::context::use_store;
-use crate::domain::search::SearchIndex;
+use crate::domain::search::{search_all, SearchIndex};
 use crate::i18n::Key;
+use crate::store::StoreEvent;
 use crate::ui::locale::use_i18n;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -36,30 +39,63 @@ pub fn CommandPalette() -> impl IntoView {
     let shortcuts = NodeRef::<leptos::html::Dialog>::new();
     let query = RwSignal::new(String::new());
     let active = RwSignal::new(0usize);
-    let index = StoredValue::new_local(SearchIndex::<Jump>::new());
-    // Bumped when the index is rebuilt, so the results follow.
+    let actions_index = StoredValue::new_local(SearchIndex::<Jump>::new());
+    let records_index = StoredValue::new_local(SearchIndex::<Jump>::new());
+    let cases_index = StoredValue::new_local(SearchIndex::<Jump>::new());
+    // Bumped when an index is rebuilt, so the results follow.
     let built = RwSignal::new(0u32);
+    // The cached records changed since the records' index was built (it starts unbuilt).
+    let stale = StoredValue::new(true);
+    let building = StoredValue::new(false);
 
     let deal_open = move || location.pathname.with_untracked(|p| p.starts_with("/deals/"));
     // Taken now: the keys that open the palette run outside the component.
     let store = StoredValue::new_local(use_store());
+    let build_records = move || {
+        let Some(store) = store.get_value() else { return };
+        if building.get_value() || !stale.get_value() {
+            return;
+        }
+        building.set_value(true);
+        stale.set_value(false);
+        leptos::task::spawn_local(async move {
+            let board = store.board().await.unwrap_or_default();
+            let accounts = store.accounts().await.unwrap_or_default();
+            let contacts = store.contacts().await.unwrap_or_default();
+            records_index.try_set_value(targets::records(&board, &accounts, &contacts));
+            building.try_set_value(false);
+            built.try_update(|n| *n += 1);
+        });
+    };
+    if let Some(watched) = store.get_value() {
+        let listener = watched.subscribe(move |event| {
+            if !matches!(event, StoreEvent::Status(_) | StoreEvent::MoveRefused { .. }) {
+                stale.try_set_value(true);
+            }
+        });
+        let watched = StoredValue::new_local(watched);
+        on_cleanup(move || {
+            watched.try_with_value(|store| store.unsubscribe(listener));
+        });
+    }
+    // Built ahead, once the first screen is drawn.
+    set_timeout(build_records, std::time::Duration::from_millis(1500));
     let rebuild = move || {
         let Some(store) = store.get_value() else { return };
         let locale = i18n.0.get_untracked();
         let deal_open = deal_open();
+        build_records();
         leptos::task::spawn_local(async move {
-            let board = store.board().await.unwrap_or_default();
-            let contacts = store.contacts().await.unwrap_or_default();
-            let with_cases = store.capabilities().cases;
-            let draw = |cases: &[trato_protocol::Case]| {
-                index.try_set_value(targets::build(locale, &board, &contacts, cases, deal_open));
-                built.try_update(|n| *n += 1);
+            let pipelines = crate::store::BoardData {
+                pipelines: store.pipelines().await.unwrap_or_default(),
+                ..Default::default()
             };
-            // The cache first (at once, offline too), then the cases when the backend answers.
-            draw(&[]);
-            if with_cases {
+            actions_index.try_set_value(targets::actions(locale, &pipelines, deal_open));
+            built.try_update(|n| *n += 1);
+            if store.capabilities().cases {
                 if let Ok(cases) = store.ask(SupportOp::cases(CaseFilter::default())).await {
-                    draw(&cases);
+                    cases_index.try_set_value(targets::cases(&cases));
+                    built.try_update(|n| *n += 1);
                 }
             }
         });
@@ -103,12 +139,15 @@ pub fn CommandPalette() -> impl IntoView {
     let results = Memo::new(move |_| {
         built.track();
         let q = query.get();
-        index.with_value(|index| {
-            index
-                .search(&q, SHOWN)
-                .into_iter()
-                .map(|t| (t.kind.clone(), t.id.clone(), t.label.clone(), t.detail.clone()))
-                .collect::<Vec<_>>()
+        actions_index.with_value(|actions| {
+            records_index.with_value(|records| {
+                cases_index.with_value(|cases| {
+                    search_all(&[actions, records, cases], &q, SHOWN)
+                        .into_iter()
+                        .map(|t| (t.kind.clone(), t.id.clone(), t.label.clone(), t.detail.clone()))
+                        .collect::<Vec<_>>()
+                })
+            })
         })
     });
     let run = move |jump: Jump, id: String| {

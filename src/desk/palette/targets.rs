@@ -1,12 +1,13 @@
 //! What the command palette can jump to and do: deals (found by name, account, contacts and their e-mails and
-//! phones) and cases (number, subject, customer) as targets, and actions. A new kind of target is a [`Jump`]
-//! variant, its `add` calls in [`build`] and its line in [`Jump::run`].
+//! phones), accounts (name, city, sector, phone, web), contacts (name, account, e-mail, phone) and cases (number,
+//! subject, customer) as targets, and actions. A new kind of target is a [`Jump`] variant, its `add` calls in
+//! [`records`] (or [`cases`]) and its line in [`Jump::href`].
 
 use crate::domain::search::SearchIndex;
 use crate::i18n::{Key, Locale};
 use crate::store::BoardData;
 use std::collections::HashMap;
-use trato_protocol::{Case, Contact};
+use trato_protocol::{Account, Case, Contact};
 
 /// An action the palette runs.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +33,10 @@ pub enum Action {
 pub enum Jump {
     /// A deal, opened in its panel.
     Deal,
+    /// An account, opened on its page.
+    Account,
+    /// A contact, opened on their page.
+    Contact,
     /// A support case, opened on its page.
     Case,
     /// An action.
@@ -43,6 +48,8 @@ impl Jump {
     pub fn kind_key(&self) -> Key {
         match self {
             Jump::Deal => Key::PaletteKindDeal,
+            Jump::Account => Key::ColAccount,
+            Jump::Contact => Key::PaletteKindContact,
             Jump::Case => Key::PaletteKindCase,
             Jump::Action(_) => Key::PaletteKindAction,
         }
@@ -53,20 +60,16 @@ impl Jump {
         let id = crate::connector::trato::encode_component(id);
         match self {
             Jump::Deal => Some(format!("/deals/{id}")),
+            Jump::Account => Some(format!("/accounts/{id}")),
+            Jump::Contact => Some(format!("/contacts/{id}")),
             Jump::Case => Some(format!("/cases/{id}")),
             Jump::Action(_) => None,
         }
     }
 }
 
-/// The index of everything the palette offers: actions first (they are few), then deals and cases.
-pub fn build(
-    locale: Locale,
-    board: &BoardData,
-    contacts: &[Contact],
-    cases: &[Case],
-    deal_open: bool,
-) -> SearchIndex<Jump> {
+/// The actions, for the page the palette opens on (logging a call needs an open deal).
+pub fn actions(locale: Locale, board: &BoardData, deal_open: bool) -> SearchIndex<Jump> {
     let mut index = SearchIndex::new();
     let mut action = |action: Action, label: String| index.add(Jump::Action(action), "", &label, "", &[]);
     action(Action::NewDeal, locale.t(Key::ActionNewDeal).into());
@@ -82,7 +85,12 @@ pub fn build(
     action(Action::Theme(""), locale.t(Key::ActionThemeSystem).into());
     action(Action::Shortcuts, locale.t(Key::ShortcutsTitle).into());
     action(Action::SignOut, locale.t(Key::SignOut).into());
+    index
+}
 
+/// The cached records: deals, accounts and contacts.
+pub fn records(board: &BoardData, accounts: &[Account], contacts: &[Contact]) -> SearchIndex<Jump> {
+    let mut index = SearchIndex::new();
     let people: HashMap<&str, &Contact> = contacts.iter().map(|c| (c.meta.id.as_str(), c)).collect();
     for deal in &board.deals {
         let account = deal.account_id.as_ref().and_then(|a| board.account_names.get(a)).map(String::as_str);
@@ -97,6 +105,24 @@ pub fn build(
         let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
         index.add(Jump::Deal, &deal.meta.id, &deal.name, account.unwrap_or_default(), &terms);
     }
+    for account in accounts {
+        let terms: Vec<&str> =
+            [&account.industry, &account.phone, &account.website].into_iter().flatten().map(String::as_str).collect();
+        index.add(Jump::Account, &account.meta.id, &account.name, account.city.as_deref().unwrap_or_default(), &terms);
+    }
+    for contact in contacts {
+        let name = format!("{} {}", contact.first_name, contact.last_name);
+        let account = contact.account_id.as_ref().and_then(|a| board.account_names.get(a)).map(String::as_str);
+        let terms: Vec<&str> =
+            [&contact.email, &contact.phone, &contact.title].into_iter().flatten().map(String::as_str).collect();
+        index.add(Jump::Contact, &contact.meta.id, name.trim(), account.unwrap_or_default(), &terms);
+    }
+    index
+}
+
+/// The support cases the backend answered with.
+pub fn cases(cases: &[Case]) -> SearchIndex<Jump> {
+    let mut index = SearchIndex::new();
     for case in cases {
         let label = format!("#{} {}", case.number, case.subject);
         index.add(Jump::Case, &case.id, &label, &case.customer_name, &[]);

@@ -43,6 +43,7 @@ pub fn CaseQueuePage() -> impl IntoView {
             assignee: some(assignee),
             sla: some(sla),
             search: some(search),
+            account_id: None,
         };
         ask(store, SupportOp::cases(filter))
     });

@@ -108,6 +108,18 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         Ok(decode_all(self.cache()?.all(Kind::Contacts).await?))
     }
 
+    /// Every pipeline with its stages, in backend order.
+    pub async fn pipelines(&self) -> Result<Vec<Pipeline>, CacheError> {
+        let mut pipelines: Vec<Pipeline> = decode_all(self.cache()?.all(Kind::Pipelines).await?);
+        BoardData::sort_pipelines(&mut pipelines);
+        Ok(pipelines)
+    }
+
+    /// An account's quotes and orders, from the backend (they are not cached).
+    pub async fn orders(&self, account_id: &str) -> Result<Vec<trato_protocol::support::Order>, ConnectorError> {
+        Ok(self.client().orders(ListQuery::filter("account_id", account_id)).await?.items)
+    }
+
     /// Every cached account.
     pub async fn accounts(&self) -> Result<Vec<Account>, CacheError> {
         Ok(decode_all(self.cache()?.all(Kind::Accounts).await?))

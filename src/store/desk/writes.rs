@@ -75,7 +75,12 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     }
 
     /// Saves a change of an account made on `before`, shown at once.
-    pub async fn update_account(&self, before: &Account, patch: AccountPatch, key: String) -> Result<Account, CacheError> {
+    pub async fn update_account(
+        &self,
+        before: &Account,
+        patch: AccountPatch,
+        key: String,
+    ) -> Result<Account, CacheError> {
         let version = self.made_on(Kind::Accounts, &before.meta);
         let mut after = crate::domain::patch::apply_account(before.clone(), &patch);
         after.meta.version = version;
@@ -95,7 +100,12 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     }
 
     /// Saves a change of a contact made on `before`, shown at once.
-    pub async fn update_contact(&self, before: &Contact, patch: ContactPatch, key: String) -> Result<Contact, CacheError> {
+    pub async fn update_contact(
+        &self,
+        before: &Contact,
+        patch: ContactPatch,
+        key: String,
+    ) -> Result<Contact, CacheError> {
         let version = self.made_on(Kind::Contacts, &before.meta);
         let mut after = crate::domain::patch::apply_contact(before.clone(), &patch);
         after.meta.version = version;
