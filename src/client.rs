@@ -190,6 +190,16 @@ impl<C: Connector, T: Transport> Client<C, T> {
         }
     }
 
+    /// Creates or changes many records of `kind` at once; sending the same batch with the same key again changes
+    /// nothing twice.
+    pub async fn import(&self, kind: &str, batch: ImportBatch, key: &str) -> Result<ImportAnswer, ConnectorError> {
+        let op = Operation::Import { kind: kind.into(), batch, idempotency_key: key.into() };
+        match self.run(op).await? {
+            Reply::Imported(answer) => Ok(answer),
+            other => Err(unexpected(other)),
+        }
+    }
+
     /// All pipelines.
     pub async fn pipelines(&self) -> Result<Vec<Pipeline>, ConnectorError> {
         match self.run(Operation::ListPipelines).await? {

@@ -288,3 +288,28 @@ async fn a_server_that_is_down_is_a_network_error() {
     let client = Client::new(TrytonConnector::new("trato"), NativeTransport::new(&format!("http://127.0.0.1:{port}")));
     assert!(matches!(client.login(REP.0, REP.1).await, Err(ConnectorError::Network(_))));
 }
+
+#[tokio::test]
+#[ignore = "needs a real Tryton: `cargo xtask test` installs one and runs these with --ignored"]
+async fn a_party_s_name_goes_back_to_tryton_and_its_other_fields_are_said_to_be_read_only() {
+    let tryton = start();
+    let client = signed_in(&tryton).await;
+    let account = client.account("party-4").await.unwrap();
+    let renamed = AccountPatch { name: Some(format!("{} Hermanos", account.name)), ..Default::default() };
+    let updated = client.update_account("party-4", Some(account.meta.version), renamed).await.unwrap();
+    assert_eq!(updated.name, format!("{} Hermanos", account.name));
+    assert!(updated.meta.version > account.meta.version);
+    assert_eq!(client.account("party-4").await.unwrap().name, updated.name);
+
+    // A stale rename is a conflict, like a deal's.
+    let stale = AccountPatch { name: Some("Otro".into()), ..Default::default() };
+    let result = client.update_account("party-4", Some(account.meta.version), stale).await;
+    assert!(matches!(result, Err(ConnectorError::Conflict(_))), "got {result:?}");
+
+    // The phone is a contact mechanism: refused before anything is sent, and the desk shows it read only.
+    let phone = AccountPatch { phone: Some(Some("+34 900 000 000".into())), ..Default::default() };
+    assert!(matches!(client.update_account("party-4", None, phone).await, Err(ConnectorError::Unsupported(_))));
+    let capabilities = client.capabilities();
+    assert_eq!(capabilities.account_fields, ["name"]);
+    assert!(capabilities.contact_fields.is_empty() && !capabilities.new_customers);
+}

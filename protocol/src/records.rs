@@ -671,3 +671,53 @@ pub struct ChangesPage {
     #[serde(default)]
     pub remaining: u64,
 }
+
+/// One row of a bulk import (`POST /import/{accounts|contacts|deals}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportRow {
+    /// A new record: its kind's create body.
+    Create(serde_json::Value),
+    /// A change of an existing record, on any version: its kind's patch.
+    Update {
+        /// The record.
+        id: String,
+        /// The fields.
+        patch: serde_json::Value,
+    },
+}
+
+/// A bulk import's request: at most [`MAX_IMPORT_ROWS`] rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportBatch {
+    /// The rows, in order.
+    pub rows: Vec<ImportRow>,
+}
+
+/// Most rows in one import request.
+pub const MAX_IMPORT_ROWS: usize = 500;
+
+/// What became of one imported row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ImportResult {
+    /// Written: the record's id and version.
+    Written {
+        /// The record.
+        id: String,
+        /// Its version now.
+        version: u64,
+    },
+    /// Refused, with the reason.
+    Refused {
+        /// Why.
+        error: crate::ApiError,
+    },
+}
+
+/// A bulk import's answer: one result per row, in the rows' order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportAnswer {
+    /// The results.
+    pub results: Vec<ImportResult>,
+}

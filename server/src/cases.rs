@@ -190,7 +190,8 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, Failure> {
+/// The pairs of a query string; one that cannot be read is a `400`.
+pub fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, Failure> {
     serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
         .map_err(|_| Failure::new(ErrorCode::BadRequest, "The query string could not be read."))
 }

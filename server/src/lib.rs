@@ -17,6 +17,7 @@ pub mod demo_support;
 pub mod error;
 pub mod housekeeping;
 pub mod idempotency;
+pub mod import;
 pub mod kb;
 pub mod limits;
 pub mod mail;

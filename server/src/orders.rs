@@ -129,24 +129,23 @@ pub async fn portal_get(
     Ok(json_body(&order.ok_or_else(|| Failure::not_found("order"))?))
 }
 
-/// Query of `GET /orders`.
-#[derive(serde::Deserialize)]
-pub struct RepQuery {
-    /// The account whose orders are wanted (required: reps read one customer's orders at a time).
-    account_id: String,
-}
-
 /// `GET /orders?account_id=`: an account's quotes and orders for a rep (its 360 view), newest first, at most 500.
 pub async fn rep_list(
     State(state): State<AppState>,
     _rep: crate::auth::Rep,
-    axum::extract::Query(query): axum::extract::Query<RepQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Response, Failure> {
+    // Reps read one customer's orders at a time.
+    let account = crate::cases::query_pairs(raw)?
+        .into_iter()
+        .find(|(key, _)| key == "account_id")
+        .map(|(_, value)| value)
+        .ok_or_else(|| Failure::new(ErrorCode::BadRequest, "Say whose orders: ?account_id=…"))?;
     let conn = state.read();
     let sql =
         format!("SELECT {COLUMNS} FROM orders WHERE account_id = ?1 ORDER BY ordered_on DESC, number DESC LIMIT 500");
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![query.account_id], order_row)?;
+    let rows = stmt.query_map(params![account], order_row)?;
     Ok(json_body(&rows.collect::<Result<Vec<_>, _>>()?))
 }
 

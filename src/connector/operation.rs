@@ -28,6 +28,14 @@ pub struct Capabilities {
     pub saved_views: bool,
     /// An account's quotes and orders, read only.
     pub orders: bool,
+    /// The account fields the desk may change (protocol names); the others are shown read only.
+    pub account_fields: &'static [&'static str],
+    /// The contact fields the desk may change.
+    pub contact_fields: &'static [&'static str],
+    /// Accounts and contacts can be created from the desk.
+    pub new_customers: bool,
+    /// Many records can be imported at once.
+    pub import: bool,
 }
 
 impl Capabilities {
@@ -42,6 +50,10 @@ impl Capabilities {
         activities: true,
         saved_views: true,
         orders: true,
+        account_fields: &["name", "industry", "website", "phone", "city", "owner_id"],
+        contact_fields: &["first_name", "last_name", "email", "phone", "title", "account_id", "owner_id"],
+        new_customers: true,
+        import: true,
     };
 }
 
@@ -142,6 +154,16 @@ pub enum Operation {
     Support(SupportOp),
     /// Quotes and orders, read only (filter `account_id` for one account's); backends with sales.
     Orders(ListQuery),
+    /// Creates or changes many records of one kind at once (a spreadsheet import); backends with
+    /// [`Capabilities::import`].
+    Import {
+        /// `accounts`, `contacts` or `deals`.
+        kind: String,
+        /// The rows.
+        batch: ImportBatch,
+        /// Makes sending the batch again (a lost answer, a resumed import) safe.
+        idempotency_key: String,
+    },
     /// Records written since a cursor (every record when `since` is `None`), tombstones included.
     Changes {
         /// Cursor from the previous answer.
@@ -187,6 +209,8 @@ pub enum Reply {
     Changes(ChangesPage),
     /// Quotes and orders.
     Orders(Page<trato_protocol::support::Order>),
+    /// What became of each imported row.
+    Imported(ImportAnswer),
     /// A support answer.
     Support(SupportReply),
 }

@@ -3,7 +3,7 @@
 use super::backend;
 use super::board::{BoardPage, DealRoute};
 use super::context::{SessionState, Store};
-use super::customers::{AccountPage, AccountsPage, ContactPage, ContactsPage, TodayPage};
+use super::customers::{AccountPage, AccountsPage, ContactPage, ContactsPage, ImportPage, TodayPage};
 use super::login::LoginPage;
 use super::shell::SignedInShell;
 use super::support::feed;
@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("contacts") view=ContactsPage />
                         <Route path=path!("contacts/:id") view=ContactPage />
                         <Route path=path!("today") view=TodayPage />
+                        <Route path=path!("import") view=ImportPage />
                         <Route path=path!("cases") view=CaseQueuePage />
                         <Route path=path!("cases/:id") view=CaseDeskPage />
                         <ParentRoute path=path!("inbox") view=InboxPage>

@@ -5,10 +5,12 @@
 
 pub mod board;
 pub mod csv;
+pub mod csv_read;
 pub mod customer;
 pub mod directory;
 pub mod duplicates;
 pub mod filter;
+pub mod import;
 pub mod markup;
 pub mod money;
 pub mod patch;

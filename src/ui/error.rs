@@ -48,5 +48,18 @@ pub fn field_problem(locale: Locale, message: &str) -> String {
     if let Some(max) = message.strip_prefix("must be at most ").and_then(|m| m.strip_suffix(" characters")) {
         return locale.tf(Key::FieldTooLong, &[("max", max)]);
     }
+    let named = |prefix: &str| message.strip_prefix(prefix).map(|name| name.trim_matches('"').to_string());
+    if let Some(name) = named("no account is named ") {
+        return locale.tf(Key::ImportNoAccount, &[("name", &name)]);
+    }
+    if let Some(name) = named("no stage is named ") {
+        return locale.tf(Key::ImportNoStage, &[("name", &name)]);
+    }
+    match message {
+        "there is no pipeline to put deals in" => return locale.t(Key::ImportNoPipeline).into(),
+        "must be a date as dd/mm/yyyy" => return locale.t(Key::ImportBadDate).into(),
+        "must be an amount, for example 1.250,50" => return locale.t(Key::InvalidAmount).into(),
+        _ => {}
+    }
     message.to_string()
 }

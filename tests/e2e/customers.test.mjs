@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openPage, assertNoErrors, assertAccessible, signIn, pageApi, startServer, apiAs, DEMO } from './helpers.mjs';
+import { BASE, launch, openPage, assertNoErrors, assertAccessible, signIn, pageApi, startServer, apiAs, DEMO } from './helpers.mjs';
 
 let context;
 before(async () => { context = await launch({ viewport: { width: 1440, height: 900 }, acceptDownloads: true }); });
@@ -72,6 +72,7 @@ test('a call and a task logged offline on an account survive a reload and are sa
   await log.waitFor();
 
   await context.setOffline(true);
+  try {
   await log.getByLabel('Tipo').selectOption('call');
   await log.getByLabel('Asunto').fill('Llamada sin cobertura');
   await log.getByRole('button', { name: 'Registrar', exact: true }).click();
@@ -88,8 +89,9 @@ test('a call and a task logged offline on an account survive a reload and are sa
   await timeline.getByText('Llamada sin cobertura').waitFor();
   await timeline.getByText('Enviar la tarifa nueva').waitFor();
   await page.locator('.sync-status[data-pending="2"]').waitFor();
-
-  await context.setOffline(false);
+  } finally {
+    await context.setOffline(false);
+  }
   await synced(page);
   const activities = (await (await api('/api/v1/activities?account_id=acc_0003&limit=500')).json()).items;
   assert.equal(activities.filter((a) => a.subject === 'Llamada sin cobertura' && a.kind === 'call' && a.done).length, 1);
@@ -108,7 +110,7 @@ test('fields are edited in place with per-field messages; a likely duplicate war
   await synced(page);
   const contacts = (await pageApi(page, 'GET', '/api/v1/contacts?account_id=acc_0002&limit=5')).items;
   const person = contacts[0];
-  await page.goto(`/contacts/${person.id}`);
+  await page.goto(`${BASE}/contacts/${person.id}`);
   const details = page.locator('section[aria-labelledby="details-title"]');
   await details.getByRole('button', { name: 'Editar Correo electrónico' }).click();
   const email = details.getByRole('textbox', { name: 'Correo electrónico' });
@@ -125,7 +127,7 @@ test('fields are edited in place with per-field messages; a likely duplicate war
 
   // A new account named like an existing one, with another legal form and no accents: the desk warns.
   const existing = await pageApi(page, 'GET', '/api/v1/accounts/acc_0002');
-  await page.goto('/accounts');
+  await page.goto(`${BASE}/accounts`);
   await page.getByRole('button', { name: 'Nueva cuenta' }).click();
   const dialog = page.getByRole('dialog', { name: 'Nueva cuenta' });
   const plain = existing.name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
@@ -141,7 +143,7 @@ test('the accounts list searches without accents, filters, and exports what it s
   const page = await openPage(context);
   await signIn(page);
   await synced(page);
-  await page.goto('/accounts');
+  await page.goto(`${BASE}/accounts`);
   const table = page.locator('table.customer-table');
   await table.locator('tbody th').first().waitFor();
   await assertAccessible(page);
@@ -196,7 +198,7 @@ test("the rep's day finishes a call and offers to call again; a call made from t
     const done = all.find((a) => a.subject === 'Llamar por la renovación');
     const next = all.filter((a) => a.subject === 'Seguimiento: Llamar por la renovación' && !a.done);
     return done?.done === true && next.length === 1;
-  });
+  }, 20000, async () => JSON.stringify((await (await api('/api/v1/activities?account_id=acc_0004&limit=500')).json()).items.map((a) => [a.subject, a.done, a.due_on])));
 
   // Calling from the account page: coming back to the desk offers to log the call in two taps.
   await page.goto(`${server.url}/accounts/acc_0004`);
@@ -223,10 +225,10 @@ test("the rep's day finishes a call and offers to call again; a call made from t
   await server.stop();
 });
 
-async function expectEventually(check, timeout = 20000) {
+async function expectEventually(check, timeout = 20000, describe = async () => '') {
   const until = Date.now() + timeout;
   while (!(await check())) {
-    if (Date.now() > until) assert.fail('the backend never got the change');
+    if (Date.now() > until) assert.fail(`the backend never got the change ${await describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -158,3 +158,22 @@ fn knowledge_base_links_cannot_leave_the_site() {
         .collect();
     assert_eq!(links, ["/portal/ayuda"]);
 }
+
+#[tokio::test]
+async fn an_account_s_orders_are_for_reps_only_and_one_account_at_a_time() {
+    let (server, customer) = with_customer(trato_server::demo_support::CUSTOMERS[2].2).await;
+    // A customer's portal session is not a rep's: the rep route refuses it, as it refuses a stranger.
+    let as_customer = customer.get("/api/v1/orders?account_id=acc_0001").await;
+    assert_eq!(as_customer.status, 401, "{}", as_customer.body);
+    assert_eq!(server.caller(31).get("/api/v1/orders?account_id=acc_0001").await.status, 401);
+    let rep = server.rep().await;
+    let orders = rep.get("/api/v1/orders?account_id=acc_0001").await;
+    assert_eq!(orders.status, 200, "{}", orders.body);
+    let list = orders.json();
+    assert!(!list.as_array().unwrap().is_empty());
+    let own: i64 =
+        server.sql().query_row("SELECT COUNT(*) FROM orders WHERE account_id = 'acc_0001'", [], |r| r.get(0)).unwrap();
+    assert_eq!(list.as_array().unwrap().len() as i64, own, "that account's orders and no other's");
+    // Without an account the rep gets a clear refusal, not every order of every customer.
+    assert_eq!(rep.get("/api/v1/orders").await.status, 400);
+}

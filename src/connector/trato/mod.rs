@@ -108,6 +108,10 @@ impl Connector for TratoConnector {
             Operation::Contacts(op) => record_request::<Contact, _, _>(op),
             Operation::Activities(op) => record_request::<Activity, _, _>(op),
             Operation::Views(op) => record_request::<SavedView, _, _>(op),
+            Operation::Import { kind, batch, idempotency_key } => {
+                let path = format!("{API_PREFIX}/import/{}", wire::encode_component(kind));
+                with_key(mutating(Method::Post, path), &Some(idempotency_key.clone())).json(batch)
+            }
             Operation::Changes { since, limit } => {
                 let mut params = vec![];
                 if let Some(since) = since {
@@ -154,6 +158,7 @@ impl Connector for TratoConnector {
             Operation::RestoreDeal { .. } => Reply::Deals(RecordReply::One(parse_ok(&response)?)),
             Operation::Changes { .. } => Reply::Changes(parse_ok(&response)?),
             Operation::Support(op) => Reply::Support(support::response(op, &response)?),
+            Operation::Import { .. } => Reply::Imported(parse_ok(&response)?),
             Operation::Orders(_) => {
                 let items: Vec<trato_protocol::support::Order> = parse_ok(&response)?;
                 Reply::Orders(Page { items, next_cursor: None })

@@ -119,6 +119,10 @@ impl Connector for TrytonConnector {
             activities: false,
             saved_views: false,
             orders: true,
+            account_fields: &["name"],
+            contact_fields: &[],
+            new_customers: false,
+            import: false,
         }
     }
 
@@ -192,11 +196,27 @@ impl Connector for TrytonConnector {
             Operation::Accounts(RecordOp::Get(id)) | Operation::Contacts(RecordOp::Get(id)) => {
                 rpc.read_one("party.party", tryton_id(id, "party")?, &PARTY_FIELDS)
             }
-            Operation::Accounts(_) | Operation::Contacts(_) => return Err(unsupported("party changes from Trato yet")),
+            // A party's name is its own field; e-mail, phone and address are contact mechanisms and addresses,
+            // records of their own that the desk does not change (the capabilities say so, with the reason).
+            Operation::Accounts(RecordOp::Update { id, version, patch, .. }) => {
+                let name = party_name(patch)?;
+                let id = tryton_id(id, "party")?;
+                rpc.call_at(
+                    "model.party.party.write",
+                    "party.party",
+                    id,
+                    *version,
+                    vec![json!([id]), json!({ "name": name })],
+                )
+            }
+            Operation::Accounts(_) | Operation::Contacts(_) => {
+                return Err(unsupported("changes to parties from Trato other than their name"))
+            }
             Operation::Activities(_) => return Err(unsupported("activities")),
             Operation::Views(_) => return Err(unsupported("saved board views")),
             Operation::RestoreDeal { .. } => return Err(unsupported("undelete")),
             Operation::Support(_) => return Err(unsupported("support cases or knowledge base")),
+            Operation::Import { .. } => return Err(unsupported("bulk import from Trato")),
             Operation::Changes { since, limit } => {
                 changes::request(&rpc, &Cursor::parse(since.as_deref()), limit.unwrap_or(DEFAULT_PAGE_SIZE))
             }
@@ -254,6 +274,9 @@ impl Connector for TrytonConnector {
             }
             Operation::ListPipelines => Ok(Step::Reply(Reply::Pipelines(vec![pipeline_of(&result)]))),
             Operation::Deals(op) => deal_response(&self.rpc(session), op, rounds, result),
+            Operation::Accounts(RecordOp::Update { id, .. }) if round == 0 => {
+                Ok(Step::Next(self.rpc(session).read_one("party.party", tryton_id(id, "party")?, &PARTY_FIELDS)))
+            }
             Operation::Accounts(op) => Ok(Step::Reply(Reply::Accounts(party_reply(op, &result, account_of)?))),
             Operation::Contacts(op) => Ok(Step::Reply(Reply::Contacts(party_reply(op, &result, contact_of)?))),
             Operation::Changes { since, limit } => {
@@ -266,6 +289,15 @@ impl Connector for TrytonConnector {
             }
             _ => Err(unsupported("such operation")),
         }
+    }
+}
+
+/// The new name of a party, the one field of an account Tryton takes from the desk.
+fn party_name(patch: &AccountPatch) -> Result<String, ConnectorError> {
+    let others = [&patch.industry, &patch.website, &patch.phone, &patch.city, &patch.owner_id];
+    match &patch.name {
+        Some(name) if others.iter().all(|field| field.is_none()) => Ok(name.trim().to_string()),
+        _ => Err(unsupported("changes to parties from Trato other than their name")),
     }
 }
 

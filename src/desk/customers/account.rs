@@ -6,7 +6,7 @@
 use super::activity::Links;
 use super::around::{load_around, Around};
 use super::call_back::Callee;
-use super::data::{follow_rename, record_changes, rep_names, store_of, store_slot};
+use super::data::{follow_rename, opened_store, record_changes, rep_names, store_of, store_slot};
 use super::inline::{InlineField, Shown};
 use super::sections::{CasesSection, ContactsSection, DealsSection, KeyFigures, NewDealButton, OrdersSection};
 use super::timeline::{LogForm, Timeline};
@@ -34,8 +34,9 @@ pub fn AccountPage() -> impl IntoView {
     let loaded = LocalResource::new(move || {
         changes.track();
         let id = id.get();
+        let opening = opened_store(slot);
         async move {
-            let store = store_of(slot)?;
+            let store = opening.await?;
             let found = store.account(&id).await.ok().flatten();
             let found_around = match &found {
                 Some(_) => load_around(&store, Some(&id), None).await.ok(),
@@ -121,6 +122,11 @@ pub fn AccountPage() -> impl IntoView {
         })
     };
     let message = move |field: &'static str| super::new_record::field_message(errors, field);
+    // What the backend does not take from the desk is shown read only, with the reason.
+    let locked = move |field: &'static str| {
+        let editable = capabilities.account_fields.contains(&field);
+        Signal::derive(move || (!editable).then(|| i18n.t(Key::ReadOnlyHere).to_string()))
+    };
     let value =
         move |get: fn(&Account) -> Option<String>| Signal::derive(move || account.with(|a| a.as_ref().and_then(get)));
     let change_owner = move |ev: leptos::ev::Event| {
@@ -134,9 +140,11 @@ pub fn AccountPage() -> impl IntoView {
         });
     };
 
+    // Found, missing, or not read yet; reading again after a change keeps the page (and what is typed in it).
+    let phase = Memo::new(move |last: Option<&Option<bool>>| loaded.get().flatten().or(last.copied().flatten()));
     view! {
         <main id="main" class="customer-page">
-            {move || match loaded.get().flatten() {
+            {move || match phase.get() {
                 None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
                 Some(false) => view! { <p class="alert" role="alert">{move || i18n.t(Key::RecordNotFound)}</p> }.into_any(),
                 Some(true) => view! {
@@ -152,20 +160,21 @@ pub fn AccountPage() -> impl IntoView {
                             <section class="record-section" aria-labelledby="details-title">
                                 <h2 id="details-title">{move || i18n.t(Key::Details)}</h2>
                                 <dl class="details">
-                                    <InlineField label=Key::NameLabel value=value(|a| Some(a.name.clone())) message=message("name") save=save("name") optional=false />
-                                    <InlineField label=Key::ColSector value=value(|a| a.industry.clone()) message=message("industry") save=save("industry") />
-                                    <InlineField label=Key::ColCity value=value(|a| a.city.clone()) message=message("city") save=save("city") />
+                                    <InlineField label=Key::NameLabel value=value(|a| Some(a.name.clone())) message=message("name") save=save("name") read_only=locked("name") optional=false />
+                                    <InlineField label=Key::ColSector value=value(|a| a.industry.clone()) message=message("industry") save=save("industry") read_only=locked("industry") />
+                                    <InlineField label=Key::ColCity value=value(|a| a.city.clone()) message=message("city") save=save("city") read_only=locked("city") />
                                     <InlineField
                                         label=Key::PhoneLabel
                                         value=value(|a| a.phone.clone())
                                         shown=Shown::Phone(Callee { name: account.with_untracked(|a| a.as_ref().map(|a| a.name.clone())).unwrap_or_default(), account_id: Some(id.get_untracked()), contact_id: None })
                                         message=message("phone")
                                         save=save("phone")
+                                        read_only=locked("phone")
                                     />
-                                    <InlineField label=Key::Website value=value(|a| a.website.clone()) shown=Shown::Web message=message("website") save=save("website") />
+                                    <InlineField label=Key::Website value=value(|a| a.website.clone()) shown=Shown::Web message=message("website") save=save("website") read_only=locked("website") />
                                     <dt>{move || i18n.t(Key::OwnerLabel)}</dt>
                                     <dd>
-                                        <select aria-label=move || i18n.t(Key::OwnerLabel) on:change=change_owner>
+                                        <select aria-label=move || i18n.t(Key::OwnerLabel) on:change=change_owner disabled=!capabilities.account_fields.contains(&"owner_id")>
                                             <option value="">{move || i18n.t(Key::NoOwner)}</option>
                                             {move || {
                                                 let owner = account.with(|a| a.as_ref().and_then(|a| a.owner_id.clone())).unwrap_or_default();

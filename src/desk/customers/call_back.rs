@@ -80,6 +80,7 @@ pub fn CallBackDialog() -> impl IntoView {
     let note = RwSignal::new(String::new());
     let follow_up = RwSignal::new(true);
     let problem = RwSignal::new(None::<String>);
+    let me_id = StoredValue::new(me().0);
 
     let offer = move || {
         let Some(found) = pending() else { return };
@@ -136,7 +137,7 @@ pub fn CallBackDialog() -> impl IntoView {
             deal_id: None,
         };
         let plan = follow_up.get_untracked().then(|| next_step(ActivityKind::Call)).flatten();
-        let (me_id, _) = me();
+        let me_id = me_id.get_value();
         let name = found.callee.name.clone();
         leptos::task::spawn_local(async move {
             let Some(store) = store_of(slot) else { return };

@@ -5,7 +5,7 @@
 use super::activity::Links;
 use super::around::{load_around, Around};
 use super::call_back::Callee;
-use super::data::{follow_rename, record_changes, rep_names, store_of, store_slot};
+use super::data::{follow_rename, opened_store, record_changes, rep_names, store_of, store_slot};
 use super::inline::{InlineField, Shown};
 use super::sections::{DealsSection, KeyFigures, NewDealButton};
 use super::timeline::{LogForm, Timeline};
@@ -38,8 +38,9 @@ pub fn ContactPage() -> impl IntoView {
     let loaded = LocalResource::new(move || {
         changes.track();
         let id = id.get();
+        let opening = opened_store(slot);
         async move {
-            let store = store_of(slot)?;
+            let store = opening.await?;
             let found = store.contact(&id).await.ok().flatten();
             if let Some(person) = &found {
                 let company = match &person.account_id {
@@ -107,6 +108,12 @@ pub fn ContactPage() -> impl IntoView {
         })
     };
     let message = move |field: &'static str| super::new_record::field_message(errors, field);
+    let editable = store_of(slot).map(|s| s.capabilities().contact_fields).unwrap_or_default();
+    // What the backend does not take from the desk is shown read only, with the reason.
+    let locked = move |field: &'static str| {
+        let editable = editable.contains(&field);
+        Signal::derive(move || (!editable).then(|| i18n.t(Key::ReadOnlyHere).to_string()))
+    };
     let value =
         move |get: fn(&Contact) -> Option<String>| Signal::derive(move || contact.with(|c| c.as_ref().and_then(get)));
     let callee = move || {
@@ -121,9 +128,11 @@ pub fn ContactPage() -> impl IntoView {
         })
     };
 
+    // Found, missing, or not read yet; reading again after a change keeps the page (and what is typed in it).
+    let phase = Memo::new(move |last: Option<&Option<bool>>| loaded.get().flatten().or(last.copied().flatten()));
     view! {
         <main id="main" class="customer-page">
-            {move || match loaded.get().flatten() {
+            {move || match phase.get() {
                 None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
                 Some(false) => view! { <p class="alert" role="alert">{move || i18n.t(Key::RecordNotFound)}</p> }.into_any(),
                 Some(true) => view! {
@@ -148,11 +157,11 @@ pub fn ContactPage() -> impl IntoView {
                             <section class="record-section" aria-labelledby="details-title">
                                 <h2 id="details-title">{move || i18n.t(Key::Details)}</h2>
                                 <dl class="details">
-                                    <InlineField label=Key::FirstName value=value(|c| Some(c.first_name.clone())) message=message("first_name") save=save("first_name") optional=false />
-                                    <InlineField label=Key::LastName value=value(|c| Some(c.last_name.clone())) message=message("last_name") save=save("last_name") />
-                                    <InlineField label=Key::ColTitle value=value(|c| c.title.clone()) message=message("title") save=save("title") />
-                                    <InlineField label=Key::Email value=value(|c| c.email.clone()) shown=Shown::Email message=message("email") save=save("email") />
-                                    <InlineField label=Key::PhoneLabel value=value(|c| c.phone.clone()) shown=Shown::Phone(callee()) message=message("phone") save=save("phone") />
+                                    <InlineField label=Key::FirstName value=value(|c| Some(c.first_name.clone())) message=message("first_name") save=save("first_name") read_only=locked("first_name") optional=false />
+                                    <InlineField label=Key::LastName value=value(|c| Some(c.last_name.clone())) message=message("last_name") save=save("last_name") read_only=locked("last_name") />
+                                    <InlineField label=Key::ColTitle value=value(|c| c.title.clone()) message=message("title") save=save("title") read_only=locked("title") />
+                                    <InlineField label=Key::Email value=value(|c| c.email.clone()) shown=Shown::Email message=message("email") save=save("email") read_only=locked("email") />
+                                    <InlineField label=Key::PhoneLabel value=value(|c| c.phone.clone()) shown=Shown::Phone(callee()) message=message("phone") save=save("phone") read_only=locked("phone") />
                                     <dt>{move || i18n.t(Key::OwnerLabel)}</dt>
                                     <dd>{move || contact.with(|c| c.as_ref().and_then(|c| c.owner_id.clone())).and_then(|o| reps.with(|r| r.get(&o).cloned())).unwrap_or_default()}</dd>
                                 </dl>

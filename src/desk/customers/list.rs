@@ -3,7 +3,7 @@
 //! device), bulk change of owner, export of the filtered (or selected) rows to CSV, and only the rows in view drawn,
 //! so 50,000 rows scroll smoothly.
 
-use super::data::{me, record_changes, rep_names, store_of, store_slot};
+use super::data::{me, opened_store, record_changes, rep_names, store_of, store_slot};
 use super::export;
 use crate::domain::customer::stage_kinds;
 use crate::domain::directory::{self, Column, ListFilter, Listed, Row};
@@ -169,8 +169,9 @@ fn CustomerList(kind: ListKind) -> impl IntoView {
 
     let loaded = LocalResource::new(move || {
         changes.track();
+        let opening = opened_store(slot);
         async move {
-            let store = store_of(slot)?;
+            let store = opening.await?;
             let stages = stage_kinds(&store.pipelines().await.ok()?);
             let deals = store.deals().await.ok()?;
             let activities = store.activities().await.ok()?;
@@ -262,6 +263,8 @@ fn CustomerList(kind: ListKind) -> impl IntoView {
         });
     };
     let (me_id, _) = me();
+    let creatable = store_of(slot).is_some_and(|s| s.capabilities().new_customers);
+    let importable = store_of(slot).is_some_and(|s| s.capabilities().import);
     let scroller = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(el) = scroller.get() {
@@ -282,8 +285,9 @@ fn CustomerList(kind: ListKind) -> impl IntoView {
                         ])
                     }}
                 </p>
-                {(kind == ListKind::Accounts).then(|| view! { <super::new_record::NewAccountButton /> })}
-                {(kind == ListKind::Contacts).then(|| view! { <super::new_record::NewContactButton account_id=None /> })}
+                {importable.then(|| view! { <leptos_router::components::A href="/import" attr:class="button secondary">{move || i18n.t(Key::ImportTitle)}</leptos_router::components::A> })}
+                {(creatable && kind == ListKind::Accounts).then(|| view! { <super::new_record::NewAccountButton /> })}
+                {(creatable && kind == ListKind::Contacts).then(|| view! { <super::new_record::NewContactButton account_id=None /> })}
             </div>
             <form class="toolbar list-toolbar" role="search" on:submit=|ev| ev.prevent_default()>
                 <Field label=Key::SearchLabel>

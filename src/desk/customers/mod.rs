@@ -1,6 +1,6 @@
 //! The customer at the centre of the desk: accounts and contacts lists (`/accounts`, `/contacts`), the account's
 //! 360 view and the contact's page, the rep's day (`/today`), logging calls made from the desk, creating customers
-//! with a duplicate warning, and exporting lists to CSV.
+//! with a duplicate warning, importing them from CSV (`/import`) and exporting lists to CSV.
 
 mod account;
 mod activity;
@@ -11,6 +11,8 @@ mod cells;
 mod contact;
 mod data;
 mod export;
+mod import_job;
+mod import_page;
 mod inline;
 mod list;
 mod new_record;
@@ -22,5 +24,6 @@ pub mod work;
 pub use account::AccountPage;
 pub use call_back::CallBackDialog;
 pub use contact::ContactPage;
+pub use import_page::ImportPage;
 pub use list::{AccountsPage, ContactsPage};
 pub use today::{due_today_count, TodayPage};

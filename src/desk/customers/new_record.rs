@@ -84,6 +84,7 @@ pub fn NewAccountButton() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let existing = RwSignal::new(Vec::<Account>::new());
     let problem = RwSignal::new(None::<String>);
+    let me_id = StoredValue::new(me().0);
     let found = Signal::derive(move || {
         let (name, phone) = (name.get(), phone.get());
         existing.with(|all| {
@@ -115,7 +116,7 @@ pub fn NewAccountButton() -> impl IntoView {
             website: optional(website),
             phone: optional(phone),
             city: optional(city),
-            owner_id: Some(me().0).filter(|id| !id.is_empty()),
+            owner_id: Some(me_id.get_value()).filter(|id| !id.is_empty()),
         };
         let check = AccountPatch {
             name: Some(new.name.clone()),
@@ -200,6 +201,7 @@ pub fn NewContactButton(
     let errors = RwSignal::new(FieldErrors::new());
     let existing = RwSignal::new(Vec::<Contact>::new());
     let problem = RwSignal::new(None::<String>);
+    let me_id = StoredValue::new(me().0);
     let found = Signal::derive(move || {
         let (first, last, email, phone) = (first.get(), last.get(), email.get(), phone.get());
         let some = |t: &str| Some(t.trim()).filter(|t| !t.is_empty()).map(String::from);
@@ -234,7 +236,7 @@ pub fn NewContactButton(
             phone: optional(phone),
             title: optional(title),
             account_id: account.get_value(),
-            owner_id: Some(me().0).filter(|id| !id.is_empty()),
+            owner_id: Some(me_id.get_value()).filter(|id| !id.is_empty()),
         };
         let check = ContactPatch {
             first_name: Some(new.first_name.clone()),

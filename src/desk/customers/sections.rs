@@ -128,11 +128,12 @@ pub fn ContactsSection(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let account = account_id.clone();
+    let creatable = crate::desk::context::use_store().is_some_and(|s| s.capabilities().new_customers);
     view! {
         <section class="record-section" aria-labelledby="contacts-title">
             <div class="section-head">
                 <h2 id="contacts-title">{move || i18n.t(Key::Contacts)}</h2>
-                <super::new_record::NewContactButton account_id=Some(account_id) />
+                {creatable.then(|| view! { <super::new_record::NewContactButton account_id=Some(account_id) /> })}
             </div>
             <ul class="record-list">
                 {move || contacts.get().into_iter().map(|c| {
@@ -240,6 +241,13 @@ pub fn NewDealButton(
     let amount = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let links = StoredValue::new((account_id, contact_id));
+    let me_id = StoredValue::new(me().0);
+    let currency = StoredValue::new(
+        expect_context::<crate::desk::context::SessionState>()
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.currency.clone()))
+            .unwrap_or_else(|| "EUR".into()),
+    );
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let locale = i18n.locale();
@@ -255,10 +263,7 @@ pub fn NewDealButton(
             problem.set(Some(locale.t(Key::Required).into()));
             return;
         }
-        let currency = expect_context::<crate::desk::context::SessionState>()
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.currency.clone()))
-            .unwrap_or_else(|| "EUR".into());
+        let currency = currency.get_value();
         let typed = amount.get_untracked();
         let minor =
             if typed.trim().is_empty() { Some(0) } else { crate::domain::money::parse_major(&typed, &currency) };
@@ -276,7 +281,7 @@ pub fn NewDealButton(
             account_id,
             contact_id,
             participant_ids: vec![],
-            owner_id: Some(me().0).filter(|m| !m.is_empty()),
+            owner_id: Some(me_id.get_value()).filter(|m| !m.is_empty()),
             amount: Money { minor, currency },
             expected_close: None,
             position: None,

@@ -167,6 +167,7 @@ pub fn LogForm(
     let due = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<(bool, String)>);
     let links = StoredValue::new(links);
+    let me_id = StoredValue::new(me().0);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let locale = i18n.locale();
@@ -190,8 +191,9 @@ pub fn LogForm(
             due_on,
         };
         let Some(store) = store_of(slot) else { return };
+        let (links, me_id) = (links.get_value(), me_id.get_value());
         leptos::task::spawn_local(async move {
-            match log(&store, draft, links.get_value(), &me().0).await {
+            match log(&store, draft, links, &me_id).await {
                 Ok(_) => {
                     subject.try_set(String::new());
                     body.try_set(String::new());

@@ -3,7 +3,7 @@
 //! another day or handed to another rep, offline too; finishing one offers the usual next step. The navigation
 //! shows how many are due today (overdue included).
 
-use super::data::{me, record_changes, rep_names, store_of, store_slot, StoreSlot};
+use super::data::{me, opened_store, record_changes, rep_names, store_of, store_slot, StoreSlot};
 use super::work::{provide_offers, Names, NextStepBar, WorkItem};
 use crate::domain::customer::{day, Day};
 use crate::i18n::{intl, Key};
@@ -48,8 +48,9 @@ pub fn due_today_count() -> Signal<usize> {
     let count = LocalResource::new(move || {
         changes.track();
         let me_id = me_id.clone();
+        let opening = opened_store(slot);
         async move {
-            let store = store_of(slot)?;
+            let store = opening.await?;
             let activities = store.activities().await.ok()?;
             let today = day(&activities, Some(&me_id), &intl::today(), 0);
             Some(today.overdue.len() + today.today.len())
@@ -73,8 +74,9 @@ pub fn TodayPage() -> impl IntoView {
     let loaded = LocalResource::new(move || {
         changes.track();
         let owner = (!team.get()).then(|| me_id.clone());
+        let opening = opened_store(slot);
         async move {
-            let store = store_of(slot)?;
+            let store = opening.await?;
             let activities = store.activities().await.ok()?;
             let found = day(&activities, owner.as_deref(), &intl::today(), AHEAD_DAYS);
             let shown: Vec<&Activity> = found.overdue.iter().chain(&found.today).chain(&found.upcoming).collect();

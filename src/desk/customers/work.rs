@@ -200,6 +200,7 @@ pub fn NextStepBar(
     let i18n = use_i18n();
     let Offers(offer) = offers;
     let problem = RwSignal::new(None::<String>);
+    let me_id = StoredValue::new(me().0);
     let plan_next = move |_| {
         let Some(Offer { after, kind, date }) = offer.get_untracked() else { return };
         let Some(store) = store_of(slot) else { return };
@@ -210,9 +211,10 @@ pub fn NextStepBar(
             deal_id: after.deal_id.clone(),
         };
         offer.set(None);
+        let me_id = me_id.get_value();
         leptos::task::spawn_local(async move {
             let draft = Draft { kind, subject, body: None, due_on: Some(date) };
-            if let Err(error) = log(&store, draft, links, &me().0).await {
+            if let Err(error) = log(&store, draft, links, &me_id).await {
                 problem.try_set(Some(crate::ui::error::cache_error(&error)));
             }
         });

@@ -51,14 +51,23 @@ pub fn CommandPalette() -> impl IntoView {
     let deal_open = move || location.pathname.with_untracked(|p| p.starts_with("/deals/"));
     // Taken now: the keys that open the palette run outside the component.
     let store = StoredValue::new_local(use_store());
+    let session_state = use_context::<crate::desk::context::SessionState>();
     let build_records = move || {
-        let Some(store) = store.get_value() else { return };
         if building.get_value() || !stale.get_value() {
             return;
         }
         building.set_value(true);
         stale.set_value(false);
+        // The cache may not be open yet when the desk starts on another page than the board.
+        let session = session_state.and_then(|state| state.session.get_untracked());
+        let current = store.get_value();
+        let opening = async move { crate::desk::context::opened(current?, session).await };
         leptos::task::spawn_local(async move {
+            let Some(store) = opening.await else {
+                building.try_set_value(false);
+                stale.try_set_value(true);
+                return;
+            };
             let board = store.board().await.unwrap_or_default();
             let accounts = store.accounts().await.unwrap_or_default();
             let contacts = store.contacts().await.unwrap_or_default();

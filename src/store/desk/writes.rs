@@ -154,6 +154,29 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         Ok(after)
     }
 
+    /// Sends one batch of an import (online only: an import is resumed from its own saved state, not queued),
+    /// then pulls what it wrote.
+    pub async fn import_batch(
+        &self,
+        kind: &str,
+        batch: ImportBatch,
+        key: &str,
+    ) -> Result<ImportAnswer, ConnectorError> {
+        let answer = self.client().import(kind, batch, key).await?;
+        self.sync_soon();
+        Ok(answer)
+    }
+
+    /// Remembers `value` under `key` on this device (in the cache, so it goes with the rest at sign-out).
+    pub async fn remember(&self, key: &str, value: &str) -> Result<(), CacheError> {
+        self.write(&Batch { meta: vec![(key.into(), value.into())], ..Default::default() }).await
+    }
+
+    /// What was remembered under `key`.
+    pub async fn remembered(&self, key: &str) -> Result<Option<String>, CacheError> {
+        self.cache()?.meta(key).await
+    }
+
     /// Saves a view (online only: views are not queued). The backend has it even when the cache cannot store it.
     pub async fn save_view(&self, new: NewView, key: &str) -> Result<SavedView, ConnectorError> {
         let view = self.client().create_view(new, key).await?;
