@@ -190,6 +190,22 @@ impl<C: Connector, T: Transport> Client<C, T> {
         }
     }
 
+    /// Merges the duplicate account `from` into `into`.
+    pub async fn merge_accounts(&self, into: &Account, from: &Account, note: &str) -> Result<Account, ConnectorError> {
+        match self.run(merge_op("accounts", &into.meta, &from.meta, note)).await? {
+            Reply::Accounts(RecordReply::One(account)) => Ok(account),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Merges the duplicate contact `from` into `into`.
+    pub async fn merge_contacts(&self, into: &Contact, from: &Contact, note: &str) -> Result<Contact, ConnectorError> {
+        match self.run(merge_op("contacts", &into.meta, &from.meta, note)).await? {
+            Reply::Contacts(RecordReply::One(contact)) => Ok(contact),
+            other => Err(unexpected(other)),
+        }
+    }
+
     /// Creates or changes many records of `kind` at once; sending the same batch with the same key again changes
     /// nothing twice.
     pub async fn import(&self, kind: &str, batch: ImportBatch, key: &str) -> Result<ImportAnswer, ConnectorError> {
@@ -351,5 +367,17 @@ impl<T: Transport> WidgetClient<T> {
     pub async fn ask<A>(&self, ask: Ask<WidgetOp, WidgetReply, A>, token: Option<&str>) -> Result<A, ConnectorError> {
         let reply = self.run(ask.op.clone(), token).await?;
         ask.answer(reply)
+    }
+}
+
+/// The operation that merges the record `from` of `kind` into `into`, on the versions seen.
+fn merge_op(kind: &str, into: &Meta, from: &Meta, note: &str) -> Operation {
+    Operation::Merge {
+        kind: kind.into(),
+        into: into.id.clone(),
+        into_version: into.version,
+        from: from.id.clone(),
+        from_version: from.version,
+        note: note.into(),
     }
 }

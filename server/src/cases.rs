@@ -592,3 +592,9 @@ pub async fn desk_reply(
     tx.commit()?;
     Ok(json_body(&case_desk(&conn, &id)?))
 }
+
+/// Gives the cases of the account `from` to `into` (a merge of duplicate accounts).
+pub fn move_account(conn: &Connection, from: &str, into: &str) -> Result<(), Failure> {
+    conn.execute("UPDATE cases SET account_id = ?2 WHERE account_id = ?1", params![from, into])?;
+    Ok(())
+}

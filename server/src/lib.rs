@@ -22,6 +22,7 @@ pub mod kb;
 pub mod limits;
 pub mod mail;
 pub mod mail_text;
+pub mod merge;
 pub mod orders;
 pub mod portal_auth;
 pub mod records;

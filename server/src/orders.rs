@@ -157,3 +157,9 @@ pub fn router() -> axum::Router<AppState> {
         .route("/portal/orders/{id}", get(portal_get))
         .route("/orders", get(rep_list))
 }
+
+/// Gives the quotes and orders of the account `from` to `into` (a merge of duplicate accounts).
+pub fn move_account(conn: &Connection, from: &str, into: &str) -> Result<(), Failure> {
+    conn.execute("UPDATE orders SET account_id = ?2 WHERE account_id = ?1", params![from, into])?;
+    Ok(())
+}

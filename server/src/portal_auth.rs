@@ -289,3 +289,9 @@ pub fn router() -> axum::Router<AppState> {
         .route("/portal/auth/session", get(session))
         .route("/portal/profile", get(profile).patch(update_profile))
 }
+
+/// Makes the portal customers of the account `from` customers of `into` (a merge of duplicate accounts).
+pub fn move_account(conn: &rusqlite::Connection, from: &str, into: &str) -> Result<(), Failure> {
+    conn.execute("UPDATE customers SET account_id = ?2 WHERE account_id = ?1", rusqlite::params![from, into])?;
+    Ok(())
+}

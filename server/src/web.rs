@@ -6,7 +6,7 @@
 use crate::error::Failure;
 use crate::rest::{method_not_allowed, unknown_path};
 use crate::state::AppState;
-use crate::{attachments, auth, cases, chat, import, kb, orders, portal_auth, rest, statics};
+use crate::{attachments, auth, cases, chat, import, kb, merge, orders, portal_auth, rest, statics};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -66,6 +66,7 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .merge(portal_auth::router())
         .merge(orders::router())
         .merge(import::router())
+        .merge(merge::router())
         .merge(chat::router())
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed)

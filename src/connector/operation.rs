@@ -36,6 +36,8 @@ pub struct Capabilities {
     pub new_customers: bool,
     /// Many records can be imported at once.
     pub import: bool,
+    /// Duplicate accounts and contacts can be merged.
+    pub merge: bool,
 }
 
 impl Capabilities {
@@ -54,6 +56,7 @@ impl Capabilities {
         contact_fields: &["first_name", "last_name", "email", "phone", "title", "account_id", "owner_id"],
         new_customers: true,
         import: true,
+        merge: true,
     };
 }
 
@@ -154,6 +157,22 @@ pub enum Operation {
     Support(SupportOp),
     /// Quotes and orders, read only (filter `account_id` for one account's); backends with sales.
     Orders(ListQuery),
+    /// Merges a duplicate account or contact (`from`) into another (`into`): the backend moves its records and
+    /// deletes it; backends with [`Capabilities::merge`].
+    Merge {
+        /// `accounts` or `contacts`.
+        kind: String,
+        /// The survivor.
+        into: String,
+        /// The survivor's version the rep saw.
+        into_version: u64,
+        /// The duplicate that goes away.
+        from: String,
+        /// The duplicate's version the rep saw.
+        from_version: u64,
+        /// What the survivor's timeline says of the merge.
+        note: String,
+    },
     /// Creates or changes many records of one kind at once (a spreadsheet import); backends with
     /// [`Capabilities::import`].
     Import {

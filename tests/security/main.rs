@@ -4,6 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod chat;
+mod import;
+mod merge;
 mod sign_in;
 mod support;
 mod transport;

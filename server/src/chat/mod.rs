@@ -51,3 +51,14 @@ pub fn router() -> Router<AppState> {
         .route("/inbox/{id}/typing", post(inbox::inbox_typing))
         .route("/inbox/{id}/convert", post(inbox::inbox_convert))
 }
+
+/// Points the chats of the contact `from` (visitors identified as them, conversations linked to them) at `into`
+/// (a merge of duplicate contacts).
+pub fn move_contact(conn: &rusqlite::Connection, from: &str, into: &str) -> Result<(), crate::error::Failure> {
+    conn.execute("UPDATE visitors SET contact_id = ?2 WHERE contact_id = ?1", rusqlite::params![from, into])?;
+    conn.execute(
+        "UPDATE conversation_links SET target_id = ?2 WHERE kind = 'contact' AND target_id = ?1",
+        rusqlite::params![from, into],
+    )?;
+    Ok(())
+}

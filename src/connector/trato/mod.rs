@@ -108,6 +108,12 @@ impl Connector for TratoConnector {
             Operation::Contacts(op) => record_request::<Contact, _, _>(op),
             Operation::Activities(op) => record_request::<Activity, _, _>(op),
             Operation::Views(op) => record_request::<SavedView, _, _>(op),
+            Operation::Merge { kind, into, into_version, from, from_version, note } => {
+                let path =
+                    format!("{API_PREFIX}/{}/{}/merge", wire::encode_component(kind), wire::encode_component(into));
+                let body = serde_json::json!({ "from": from, "from_version": from_version, "note": note });
+                with_version(mutating(Method::Post, path), Some(*into_version)).json(&body)
+            }
             Operation::Import { kind, batch, idempotency_key } => {
                 let path = format!("{API_PREFIX}/import/{}", wire::encode_component(kind));
                 with_key(mutating(Method::Post, path), &Some(idempotency_key.clone())).json(batch)
@@ -159,6 +165,10 @@ impl Connector for TratoConnector {
             Operation::Changes { .. } => Reply::Changes(parse_ok(&response)?),
             Operation::Support(op) => Reply::Support(support::response(op, &response)?),
             Operation::Import { .. } => Reply::Imported(parse_ok(&response)?),
+            Operation::Merge { kind, .. } if kind == "contacts" => {
+                Reply::Contacts(RecordReply::One(parse_ok(&response)?))
+            }
+            Operation::Merge { .. } => Reply::Accounts(RecordReply::One(parse_ok(&response)?)),
             Operation::Orders(_) => {
                 let items: Vec<trato_protocol::support::Order> = parse_ok(&response)?;
                 Reply::Orders(Page { items, next_cursor: None })

@@ -123,6 +123,7 @@ impl Connector for TrytonConnector {
             contact_fields: &[],
             new_customers: false,
             import: false,
+            merge: false,
         }
     }
 
@@ -217,6 +218,7 @@ impl Connector for TrytonConnector {
             Operation::RestoreDeal { .. } => return Err(unsupported("undelete")),
             Operation::Support(_) => return Err(unsupported("support cases or knowledge base")),
             Operation::Import { .. } => return Err(unsupported("bulk import from Trato")),
+            Operation::Merge { .. } => return Err(unsupported("merging parties from Trato")),
             Operation::Changes { since, limit } => {
                 changes::request(&rpc, &Cursor::parse(since.as_deref()), limit.unwrap_or(DEFAULT_PAGE_SIZE))
             }

@@ -8,6 +8,7 @@ use super::around::{load_around, Around};
 use super::call_back::Callee;
 use super::data::{follow_rename, opened_store, record_changes, rep_names, store_of, store_slot};
 use super::inline::{InlineField, Shown};
+use super::merge::{MergeButton, Survivor};
 use super::sections::{CasesSection, ContactsSection, DealsSection, KeyFigures, NewDealButton, OrdersSection};
 use super::timeline::{LogForm, Timeline};
 use crate::connector::support::{CaseFilter, SupportOp};
@@ -152,6 +153,13 @@ pub fn AccountPage() -> impl IntoView {
                         <h1>{move || account.with(|a| a.as_ref().map(|a| a.name.clone()))}</h1>
                         <div class="actions">
                             <NewDealButton account_id=Some(id.get_untracked()) contact_id=None pipelines=Signal::derive(move || around.with(|a| a.pipelines.clone())) store=slot />
+                            {capabilities.merge.then(|| view! {
+                                <MergeButton
+                                    survivor=Signal::derive(move || account.get().map(Survivor::Account))
+                                    store=slot
+                                    merged=Callback::new(move |after| if let Survivor::Account(a) = after { account.set(Some(a)) })
+                                />
+                            })}
                         </div>
                     </header>
                     <KeyFigures figures=key_figures open_cases />

@@ -7,6 +7,7 @@ use super::around::{load_around, Around};
 use super::call_back::Callee;
 use super::data::{follow_rename, opened_store, record_changes, rep_names, store_of, store_slot};
 use super::inline::{InlineField, Shown};
+use super::merge::{MergeButton, Survivor};
 use super::sections::{DealsSection, KeyFigures, NewDealButton};
 use super::timeline::{LogForm, Timeline};
 use crate::domain::customer::{figures, stage_kinds, timeline};
@@ -109,6 +110,7 @@ pub fn ContactPage() -> impl IntoView {
     };
     let message = move |field: &'static str| super::new_record::field_message(errors, field);
     let editable = store_of(slot).map(|s| s.capabilities().contact_fields).unwrap_or_default();
+    let mergeable = store_of(slot).is_some_and(|s| s.capabilities().merge);
     // What the backend does not take from the desk is shown read only, with the reason.
     let locked = move |field: &'static str| {
         let editable = editable.contains(&field);
@@ -149,6 +151,13 @@ pub fn ContactPage() -> impl IntoView {
                                 pipelines=Signal::derive(move || around.with(|a| a.pipelines.clone()))
                                 store=slot
                             />
+                            {mergeable.then(|| view! {
+                                <MergeButton
+                                    survivor=Signal::derive(move || contact.get().map(Survivor::Contact))
+                                    store=slot
+                                    merged=Callback::new(move |after| if let Survivor::Contact(c) = after { contact.set(Some(c)) })
+                                />
+                            })}
                         </div>
                     </header>
                     <KeyFigures figures=key_figures open_cases=Signal::derive(|| None) />

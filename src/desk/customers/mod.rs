@@ -15,6 +15,7 @@ mod import_job;
 mod import_page;
 mod inline;
 mod list;
+mod merge;
 mod new_record;
 mod sections;
 mod timeline;

@@ -154,6 +154,33 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         Ok(after)
     }
 
+    /// Merges the duplicate account `from` into `into` (online only: both versions are checked by the backend,
+    /// which moves every record of the duplicate); the cache forgets the duplicate and pulls what moved.
+    pub async fn merge_accounts(&self, into: &Account, from: &Account, note: &str) -> Result<Account, ConnectorError> {
+        let survivor = self.client().merge_accounts(into, from, note).await?;
+        self.merged(Kind::Accounts, &survivor, &from.meta.id).await;
+        self.emit(StoreEvent::Accounts(vec![survivor.clone()]));
+        Ok(survivor)
+    }
+
+    /// Merges the duplicate contact `from` into `into`, like [`DeskStore::merge_accounts`].
+    pub async fn merge_contacts(&self, into: &Contact, from: &Contact, note: &str) -> Result<Contact, ConnectorError> {
+        let survivor = self.client().merge_contacts(into, from, note).await?;
+        self.merged(Kind::Contacts, &survivor, &from.meta.id).await;
+        self.emit(StoreEvent::Contacts(vec![survivor.clone()]));
+        Ok(survivor)
+    }
+
+    async fn merged<R: Record>(&self, kind: Kind, survivor: &R, gone: &str) {
+        if let Ok(put) = row(kind, survivor) {
+            // A failure shows in the status; the pull that follows brings the same.
+            let _ = self
+                .write(&Batch { put: vec![put], delete: vec![(kind, gone.to_string())], ..Default::default() })
+                .await;
+        }
+        self.sync_soon();
+    }
+
     /// Sends one batch of an import (online only: an import is resumed from its own saved state, not queued),
     /// then pulls what it wrote.
     pub async fn import_batch(
