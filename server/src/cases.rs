@@ -422,7 +422,7 @@ pub async fn portal_rate(
 // ---------------------------------------------------------------------------------------------------------------
 // Rep side
 
-/// `GET /cases?status=&priority=&assignee=&sla=&q=&account_id=`: the queue; cases whose answer is due soonest
+/// `GET /cases?status=&priority=&assignee=&sla=&q=&account_id=&customer_email=`: the queue; cases whose answer is due soonest
 /// first. `assignee` takes a rep id, `me` or `none`; `sla` takes `overdue` or `due_soon` (within 4 hours).
 pub async fn queue(State(state): State<AppState>, rep: Rep, RawQuery(raw): RawQuery) -> Result<Response, Failure> {
     let mut values = vec![];
@@ -469,6 +469,11 @@ pub async fn queue(State(state): State<AppState>, rep: Rep, RawQuery(raw): RawQu
             "account_id" => {
                 values.push(SqlValue::Text(value));
                 conditions.push(format!("c.account_id = ?{}", values.len()));
+            }
+            // A contact's cases: those of the portal customer with the contact's address.
+            "customer_email" => {
+                values.push(SqlValue::Text(value));
+                conditions.push(format!("u.email = ?{} COLLATE NOCASE", values.len()));
             }
             other => return Err(Failure::new(ErrorCode::BadRequest, format!("Unknown parameter {other:?}."))),
         }

@@ -20,6 +20,8 @@ pub struct CaseFilter {
     pub search: Option<String>,
     /// One account's cases.
     pub account_id: Option<String>,
+    /// The cases of the customer with this address (a contact's).
+    pub customer_email: Option<String>,
 }
 
 /// A file to upload.

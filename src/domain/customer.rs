@@ -5,7 +5,7 @@
 
 use super::money::Totals;
 use std::collections::HashMap;
-use trato_protocol::{Activity, ActivityKind, Case, Deal, Order, Pipeline, StageKind};
+use trato_protocol::{Activity, ActivityKind, Case, CaseMessage, Deal, Order, Pipeline, StageKind};
 
 /// Where each stage id of every pipeline stands: open, won or lost.
 pub fn stage_kinds(pipelines: &[Pipeline]) -> HashMap<String, StageKind> {
@@ -149,6 +149,8 @@ pub enum Moment {
     Activity(Activity),
     /// A support case (when it was opened).
     Case(Case),
+    /// A message of a support case (the customer's, a rep's answer or an internal note).
+    CaseMessage(Box<(Case, CaseMessage)>),
     /// An order or quote (when it was placed).
     Order(Order),
 }
@@ -158,7 +160,7 @@ impl Moment {
     pub fn kind(&self) -> MomentKind {
         match self {
             Moment::Activity(a) => MomentKind::of(a.kind),
-            Moment::Case(_) => MomentKind::Case,
+            Moment::Case(_) | Moment::CaseMessage(_) => MomentKind::Case,
             Moment::Order(_) => MomentKind::Order,
         }
     }
@@ -169,6 +171,7 @@ impl Moment {
             Moment::Activity(a) if !a.done && a.due_on.is_some() => a.due_on.as_deref().unwrap_or_default(),
             Moment::Activity(a) => &a.meta.created_at,
             Moment::Case(c) => &c.created_at,
+            Moment::CaseMessage(m) => &m.1.created_at,
             Moment::Order(o) => &o.ordered_on,
         }
     }
@@ -177,20 +180,34 @@ impl Moment {
         match self {
             Moment::Activity(a) => &a.meta.id,
             Moment::Case(c) => &c.id,
+            Moment::CaseMessage(m) => &m.1.id,
             Moment::Order(o) => &o.id,
         }
     }
 }
 
+/// What comes from the backend for a timeline: cases, the messages of the recent ones, orders.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Remote {
+    /// Support cases.
+    pub cases: Vec<Case>,
+    /// Messages of recent cases, with their case.
+    pub messages: Vec<(Case, CaseMessage)>,
+    /// Quotes and orders.
+    pub orders: Vec<Order>,
+}
+
 /// The timeline, newest first, of the kinds in `only` (every kind when empty); an activity reached twice (through
 /// the account and through one of its deals) is shown once.
-pub fn timeline(activities: Vec<Activity>, cases: Vec<Case>, orders: Vec<Order>, only: &[MomentKind]) -> Vec<Moment> {
+pub fn timeline(activities: Vec<Activity>, remote: Remote, only: &[MomentKind]) -> Vec<Moment> {
+    let Remote { cases, messages, orders } = remote;
     let mut seen = std::collections::HashSet::new();
     let mut moments: Vec<Moment> = activities
         .into_iter()
         .filter(|a| seen.insert(a.meta.id.clone()))
         .map(Moment::Activity)
         .chain(cases.into_iter().map(Moment::Case))
+        .chain(messages.into_iter().map(|m| Moment::CaseMessage(Box::new(m))))
         .chain(orders.into_iter().map(Moment::Order))
         .filter(|m| only.is_empty() || only.contains(&m.kind()))
         .collect();

@@ -91,17 +91,29 @@ fn the_timeline_merges_kinds_newest_first_once_each_and_filters() {
         "created_at": "2026-11-15T08:00:00Z", "updated_at": "2026-11-15T08:00:00Z"
     }))
     .unwrap();
-    let all = timeline(vec![call.clone(), note.clone(), call.clone(), planned], vec![case], vec![], &[]);
+    let message: CaseMessage = serde_json::from_value(serde_json::json!({
+        "id": "msg1", "author": "customer", "author_name": "Ana", "body": "Sigue roto", "internal": false,
+        "attachments": [], "created_at": "2026-11-18T08:00:00Z"
+    }))
+    .unwrap();
+    let remote = Remote { cases: vec![case.clone()], messages: vec![(case, message)], orders: vec![] };
+    let all = timeline(vec![call.clone(), note.clone(), call.clone(), planned], remote, &[]);
     let ids: Vec<&str> = all
         .iter()
         .map(|m| match m {
             Moment::Activity(a) => a.meta.id.as_str(),
             Moment::Case(c) => c.id.as_str(),
+            Moment::CaseMessage(m) => m.1.id.as_str(),
             Moment::Order(o) => o.id.as_str(),
         })
         .collect();
-    assert_eq!(ids, ["planned", "note", "case1", "call"], "planned work sorts by its due date; the call is shown once");
-    let calls = timeline(vec![call, note], vec![], vec![], &[MomentKind::Call]);
+    assert_eq!(
+        ids,
+        ["planned", "note", "msg1", "case1", "call"],
+        "planned work sorts by its due date; a case's message by its time; the call is shown once"
+    );
+    assert_eq!(all[2].kind(), MomentKind::Case, "a case's messages filter with cases");
+    let calls = timeline(vec![call, note], Remote::default(), &[MomentKind::Call]);
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].kind(), MomentKind::Call);
 }

@@ -570,3 +570,6 @@ pub(super) const MergeExplain: &str = "Everything of “{from}” (deals, contac
 pub(super) const MergeConfirm: &str = "Merge";
 pub(super) const MergedNote: &str = "Merged with “{name}”";
 pub(super) const Merged: &str = "Merged.";
+pub(super) const OpenAccount: &str = "Open the account";
+pub(super) const OpenContact: &str = "Open the contact";
+pub(super) const KindCaseMessage: &str = "Case message";

@@ -571,3 +571,6 @@ pub(super) const MergeExplain: &str = "Todo lo de «{from}» (tratos, contactos,
 pub(super) const MergeConfirm: &str = "Fusionar";
 pub(super) const MergedNote: &str = "Fusionado con «{name}»";
 pub(super) const Merged: &str = "Fusionado.";
+pub(super) const OpenAccount: &str = "Ver la cuenta";
+pub(super) const OpenContact: &str = "Ver el contacto";
+pub(super) const KindCaseMessage: &str = "Mensaje del caso";

@@ -15,6 +15,7 @@ pub fn case_query(filter: &CaseFilter) -> String {
         ("sla", filter.sla.clone()),
         ("q", filter.search.clone()),
         ("account_id", filter.account_id.clone()),
+        ("customer_email", filter.customer_email.clone()),
     ])
 }
 

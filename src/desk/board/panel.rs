@@ -17,6 +17,23 @@ use trato_protocol::*;
 
 use crate::desk::customers::work::{kind_key, LOGGABLE};
 
+/// Links from a deal to its account's and its contact's pages.
+fn customer_links(account: Option<String>, contact: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = |base: &str, id: Option<String>, key: Key| {
+        id.map(|id| {
+            let href = format!("{base}/{}", crate::connector::trato::encode_component(&id));
+            view! { <a href=href>{move || i18n.t(key)}</a> }
+        })
+    };
+    view! {
+        <p class="panel-links">
+            {link("/accounts", account, Key::OpenAccount)}
+            {link("/contacts", contact, Key::OpenContact)}
+        </p>
+    }
+}
+
 /// Ids of the visible deals in board order (columns left to right, cards top to bottom).
 fn board_order(state: BoardState) -> Vec<String> {
     state.columns.with_untracked(|cs| cs.iter().flat_map(|c| c.deals.iter().map(|d| d.meta.id.clone())).collect())
@@ -421,6 +438,7 @@ fn DealFields(deal: Deal, errors: RwSignal<FieldErrors>, contacts: RwSignal<Vec<
                 </datalist>
                 {field_error("account_id")}
             </Field>
+            {customer_links(deal.account_id.clone(), deal.contact_id.clone())}
             <Field label=Key::ContactLabel>
                 <select on:change=move |ev| {
                     let contact = none_if_empty(event_target_value(&ev));

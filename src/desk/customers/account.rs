@@ -11,7 +11,6 @@ use super::inline::{InlineField, Shown};
 use super::merge::{MergeButton, Survivor};
 use super::sections::{CasesSection, ContactsSection, DealsSection, KeyFigures, NewDealButton, OrdersSection};
 use super::timeline::{LogForm, Timeline};
-use crate::connector::support::{CaseFilter, SupportOp};
 use crate::domain::customer::{figures, stage_kinds, timeline};
 use crate::i18n::{intl, Key};
 use crate::ui::locale::use_i18n;
@@ -55,27 +54,19 @@ pub fn AccountPage() -> impl IntoView {
         let id = id.get();
         async move {
             let store = store_of(slot)?;
-            let cases = if capabilities.cases {
-                let filter = CaseFilter { account_id: Some(id.clone()), ..Default::default() };
-                store.ask(SupportOp::cases(filter)).await.ok()
-            } else {
-                None
-            };
-            let orders = if capabilities.orders { store.orders(&id).await.ok() } else { None };
-            Some((cases, orders))
+            Some(super::remote::remote(&store, Some(&id), None).await)
         }
     });
-    let cases = Signal::derive(move || online.get().flatten().and_then(|(c, _)| c));
-    let orders = Signal::derive(move || online.get().flatten().and_then(|(_, o)| o));
+    let fetched = Signal::derive(move || online.get().flatten().unwrap_or_default());
+    let cases = Signal::derive(move || fetched.with(|f| f.cases_known.then(|| f.remote.cases.clone())));
+    let orders = Signal::derive(move || fetched.with(|f| f.orders_known.then(|| f.remote.orders.clone())));
     let key_figures = Signal::derive(move || {
         around.with(|a| figures(&a.deals, &a.activities, &stage_kinds(&a.pipelines), &intl::today()))
     });
     let open_cases =
         Signal::derive(move || cases.with(|c| c.as_ref().map(|c| c.iter().filter(|c| c.status.is_active()).count())));
     let moments = Signal::derive(move || {
-        around.with(|a| {
-            timeline(a.activities.clone(), cases.get().unwrap_or_default(), orders.get().unwrap_or_default(), &[])
-        })
+        around.with(|a| timeline(a.activities.clone(), fetched.with(|f| f.remote.clone()), &[]))
     });
     let names = Signal::derive(move || {
         let mut names = around.with(|a| a.names());

@@ -60,7 +60,20 @@ pub fn ContactPage() -> impl IntoView {
     let key_figures = Signal::derive(move || {
         around.with(|a| figures(&a.deals, &a.activities, &stage_kinds(&a.pipelines), &intl::today()))
     });
-    let moments = Signal::derive(move || around.with(|a| timeline(a.activities.clone(), vec![], vec![], &[])));
+    // The person's cases: those of the portal customer with their address.
+    let online = LocalResource::new(move || {
+        let email = contact.with(|c| c.as_ref().and_then(|c| c.email.clone()));
+        async move {
+            let store = store_of(slot)?;
+            Some(super::remote::remote(&store, None, Some(email.as_deref()?)).await)
+        }
+    });
+    let fetched = Signal::derive(move || online.get().flatten().unwrap_or_default());
+    let cases = Signal::derive(move || fetched.with(|f| f.cases_known.then(|| f.remote.cases.clone())));
+    let with_cases = store_of(slot).is_some_and(|s| s.capabilities().cases);
+    let moments = Signal::derive(move || {
+        around.with(|a| timeline(a.activities.clone(), fetched.with(|f| f.remote.clone()), &[]))
+    });
     let names = Signal::derive(move || {
         let mut names = around.with(|a| a.names());
         if let Some(c) = contact.get() {
@@ -160,7 +173,7 @@ pub fn ContactPage() -> impl IntoView {
                             })}
                         </div>
                     </header>
-                    <KeyFigures figures=key_figures open_cases=Signal::derive(|| None) />
+                    <KeyFigures figures=key_figures open_cases=Signal::derive(move || cases.with(|c| c.as_ref().map(|c| c.iter().filter(|c| c.status.is_active()).count()))) />
                     <div class="customer-columns">
                         <div class="customer-side">
                             <section class="record-section" aria-labelledby="details-title">
@@ -176,6 +189,7 @@ pub fn ContactPage() -> impl IntoView {
                                 </dl>
                             </section>
                             <DealsSection deals=Signal::derive(move || around.with(|a| a.deals.clone())) stages />
+                            {with_cases.then(|| view! { <super::sections::CasesSection cases /> })}
                         </div>
                         <div class="customer-main">
                             <LogForm

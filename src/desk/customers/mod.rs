@@ -17,6 +17,7 @@ mod inline;
 mod list;
 mod merge;
 mod new_record;
+mod remote;
 mod sections;
 mod timeline;
 mod today;

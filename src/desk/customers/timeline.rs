@@ -94,6 +94,22 @@ fn moment_view(moment: Moment, names: Signal<Names>, slot: StoreSlot) -> AnyView
             }
             .into_any()
         }
+        Moment::CaseMessage(pair) => {
+            let (case, message) = *pair;
+            let href = format!("/cases/{}", crate::connector::trato::encode_component(&case.id));
+            let said = if message.internal { Key::InternalNote } else { Key::KindCaseMessage };
+            view! {
+                <li class="timeline-item" class:internal=message.internal data-kind="case-message">
+                    <p class="timeline-head">
+                        <span class="badge kind-badge">{locale.t(said)}</span>
+                        <A href=href attr:class="timeline-subject">{format!("#{} {}", case.number, case.subject)}</A>
+                    </p>
+                    <p class="timeline-body">{message.body.clone()}</p>
+                    <p class="timeline-meta muted">{format!("{} · {}", intl::date_time(locale, &message.created_at), message.author_name)}</p>
+                </li>
+            }
+            .into_any()
+        }
         Moment::Order(order) => order_line(order).into_any(),
     }
 }

@@ -194,7 +194,7 @@ fn CustomerSide(desk: CaseDesk) -> impl IntoView {
         {desk.account.map(|account| view! {
             <h3>{move || i18n.t(Key::AccountLabel)}</h3>
             <p>
-                {account.name.clone()}
+                <a href=format!("/accounts/{}", crate::connector::trato::encode_component(&account.meta.id))>{account.name.clone()}</a>
                 {account.city.clone().map(|c| view! { <br /> <span class="muted">{c}</span> })}
                 {account.phone.clone().map(|p| view! { <br /> {p} })}
             </p>

@@ -316,7 +316,7 @@ fn ConversationPane(
                         let (href, text) = match made.kind.as_str() {
                             "deal" => (format!("/deals/{}", encode_component(&made.id)), i18n.t_untracked(Key::ConvertDeal)),
                             "case" => (format!("/cases/{}", encode_component(&made.id)), i18n.t_untracked(Key::ConvertCase)),
-                            _ => (String::new(), i18n.t_untracked(Key::ConvertContact)),
+                            _ => (format!("/contacts/{}", encode_component(&made.id)), i18n.t_untracked(Key::ConvertContact)),
                         };
                         let id = made.id.clone();
                         view! {

@@ -44,6 +44,7 @@ pub fn CaseQueuePage() -> impl IntoView {
             sla: some(sla),
             search: some(search),
             account_id: None,
+            customer_email: None,
         };
         ask(store, SupportOp::cases(filter))
     });
