@@ -5,7 +5,7 @@
 
 use crate::auth::Rep;
 use crate::error::{ApiJson, Failure};
-use crate::records::{self, Actor, Listed};
+use crate::records::{self, Actor};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -96,7 +96,7 @@ fn move_activity(conn: &Connection, id: &str, field: &str, into: &str) -> Result
     records::insert(conn, &activity)
 }
 
-fn merged<R: Listed + Clone>(
+fn merged<R: records::Writable + Clone>(
     state: &AppState,
     rep: &Rep,
     into: &str,
@@ -104,10 +104,7 @@ fn merged<R: Listed + Clone>(
     request: MergeRequest,
     move_records: fn(&Connection, Actor<'_>, &str, &str) -> Result<(), Failure>,
     link: fn(&str) -> (Option<String>, Option<String>),
-) -> Result<Response, Failure>
-where
-    R: records::Writable,
-{
+) -> Result<Response, Failure> {
     if request.from == into {
         return Err(Failure::new(ErrorCode::ValidationFailed, "A record cannot be merged with itself."));
     }
