@@ -21,7 +21,7 @@ use trato_protocol::*;
 pub fn router() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
-        .route("/cases", get(queue))
+        .route("/cases", get(queue).post(desk_create))
         .route("/cases/{id}", get(desk_get).patch(desk_update))
         .route("/cases/{id}/messages", post(desk_reply))
         .route("/portal/cases", get(portal_list).post(portal_create))
@@ -602,4 +602,56 @@ pub async fn desk_reply(
 pub fn move_account(conn: &Connection, from: &str, into: &str) -> Result<(), Failure> {
     conn.execute("UPDATE cases SET account_id = ?2 WHERE account_id = ?1", params![from, into])?;
     Ok(())
+}
+
+/// A case a rep opens for a contact.
+#[derive(serde::Deserialize)]
+pub struct CaseForContact {
+    /// The contact: their e-mail makes them the case's customer.
+    contact_id: String,
+    /// The case.
+    #[serde(flatten)]
+    case: NewCase,
+}
+
+/// `POST /cases`: a rep opens a case for a contact (on the phone, at a visit). The contact's e-mail is their
+/// portal customer, made on first use (in the contact's account), so they follow the case in the portal.
+pub async fn desk_create(
+    State(state): State<AppState>,
+    rep: Rep,
+    ApiJson(body): ApiJson<CaseForContact>,
+) -> Result<Response, Failure> {
+    check(body.case.errors())?;
+    let conn = state.db();
+    let tx = conn.unchecked_transaction()?;
+    let contact = crate::records::get::<Contact>(&tx, crate::records::Actor::Rep(&rep.user.id), &body.contact_id)?;
+    let refuse = |message: &str| {
+        let mut errors = FieldErrors::new();
+        errors.insert("contact_id".into(), message.into());
+        check(errors).err().unwrap_or_else(|| Failure::new(ErrorCode::ValidationFailed, message))
+    };
+    let Some(email) = contact.email.clone().filter(|e| trato_protocol::validate::is_email(e)) else {
+        return Err(refuse("the contact needs an e-mail address to follow a case"));
+    };
+    let Some(account_id) = contact.account_id.clone() else {
+        return Err(refuse("the contact needs an account"));
+    };
+    let known: Option<String> = tx
+        .query_row("SELECT id FROM customers WHERE email = ?1 COLLATE NOCASE", params![email], |row| row.get(0))
+        .optional()?;
+    let customer_id = match known {
+        Some(id) => id,
+        None => {
+            let id = db::new_id("cus");
+            let name = format!("{} {}", contact.first_name, contact.last_name).trim().to_string();
+            portal_auth::create_customer(&tx, &id, &name, &email, &account_id, false)?;
+            id
+        }
+    };
+    let customer = portal_auth::customer(&tx, &customer_id)?.ok_or_else(|| Failure::not_found("customer"))?;
+    let id = open_case(&tx, &state, &customer, &body.case)?;
+    tx.commit()?;
+    let mut response = json_body(&case_desk(&conn, &id)?);
+    *response.status_mut() = StatusCode::CREATED;
+    Ok(response)
 }

@@ -51,6 +51,13 @@ pub enum SupportOp {
         /// Changes.
         patch: CasePatch,
     },
+    /// Opens a case for a contact (who becomes, by their e-mail, the case's customer).
+    OpenCase {
+        /// The contact.
+        contact_id: String,
+        /// The case.
+        new: NewCase,
+    },
     /// A public reply or internal note.
     Reply {
         /// Case id.
@@ -150,6 +157,9 @@ asks! { SupportOp, SupportReply;
     /// Changes a case's status, priority or assignee.
     update_case(id: String, version: Option<u64>, patch: CasePatch) -> Case =
         SupportOp::UpdateCase { id, version, patch }, SupportReply::Updated(case) => case;
+    /// Opens a case for a contact; its page.
+    open_case(contact_id: String, new: NewCase) -> CaseDesk =
+        SupportOp::OpenCase { contact_id, new }, SupportReply::Case(desk) => *desk;
     /// A public reply or an internal note; the case page after it.
     reply(id: String, message: NewMessage) -> CaseDesk =
         SupportOp::Reply { id, message }, SupportReply::Case(desk) => *desk;

@@ -53,10 +53,7 @@ test('Ctrl+K finds a deal by an accent-free name and a case by its number, and j
   await option.waitFor();
   await input.fill('renovcion camn');
   await option.waitFor();
-  console.log('DEBUG', JSON.stringify(await palette.getByRole('option').allTextContents()), page.url());
   await page.keyboard.press('Enter');
-  await page.waitForTimeout(500);
-  console.log('DEBUG after', page.url());
   await page.locator(`section[data-panel="${deal.id}"]`).getByRole('heading', { name: 'Renovación del camión frigorífico' }).waitFor();
 
   const cases = await api(page, 'GET', '/api/v1/cases');

@@ -177,3 +177,42 @@ async fn an_account_s_orders_are_for_reps_only_and_one_account_at_a_time() {
     // Without an account the rep gets a clear refusal, not every order of every customer.
     assert_eq!(rep.get("/api/v1/orders").await.status, 400);
 }
+
+#[tokio::test]
+async fn a_rep_opens_a_case_for_a_contact_who_becomes_its_customer_once() {
+    let server = server().await;
+    let rep = server.rep().await;
+    let contact = rep
+        .post(
+            "/api/v1/contacts",
+            &json!({"first_name": "Nuria", "email": "nuria@cliente.example", "account_id": "acc_0003"}),
+            None,
+        )
+        .await
+        .json();
+    let case = |contact_id: &str| {
+        json!({"contact_id": contact_id, "subject": "Pedido incompleto", "description": "Faltan dos cajas.",
+               "category": "orders", "priority": "high", "attachment_ids": []})
+    };
+    let id = contact["id"].as_str().unwrap();
+    assert_eq!(server.caller(42).post("/api/v1/cases", &case(id), None).await.status, 401, "strangers cannot");
+    let first = rep.post("/api/v1/cases", &case(id), None).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let desk = first.json();
+    assert_eq!(desk["customer"]["email"], "nuria@cliente.example");
+    assert_eq!(desk["case"]["account_id"], "acc_0003");
+    assert_eq!(rep.post("/api/v1/cases", &case(id), None).await.status, 201);
+    let customers: i64 = server
+        .sql()
+        .query_row("SELECT COUNT(*) FROM customers WHERE email = 'nuria@cliente.example'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(customers, 1, "the contact became one customer, not two");
+    let theirs = rep.get("/api/v1/cases?customer_email=NURIA@cliente.example").await.json();
+    assert_eq!(theirs.as_array().unwrap().len(), 2);
+    // Without an e-mail the contact cannot follow a case: a clear refusal on the field.
+    let silent =
+        rep.post("/api/v1/contacts", &json!({"first_name": "Sin correo", "account_id": "acc_0003"}), None).await.json();
+    let refused = rep.post("/api/v1/cases", &case(silent["id"].as_str().unwrap()), None).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.json()["fields"]["contact_id"].is_string());
+}

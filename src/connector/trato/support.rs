@@ -33,6 +33,11 @@ pub fn request(op: &SupportOp) -> HttpRequest {
             with_version(mutating(Method::Patch, case(id)), *version).json(patch)
         }
         SupportOp::Reply { id, message } => mutating(Method::Post, format!("{}/messages", case(id))).json(message),
+        SupportOp::OpenCase { contact_id, new } => {
+            let mut body = serde_json::to_value(new).unwrap_or_default();
+            body["contact_id"] = serde_json::Value::String(contact_id.clone());
+            mutating(Method::Post, format!("{API_PREFIX}/cases")).json(&body)
+        }
         SupportOp::Upload(upload) => mutating(Method::Post, format!("{API_PREFIX}/attachments"))
             .header(FILENAME_HEADER, encode_filename(&upload.name))
             .bytes(&upload.content_type, upload.bytes.clone()),
@@ -63,7 +68,9 @@ pub fn request(op: &SupportOp) -> HttpRequest {
 pub fn response(op: &SupportOp, response: &HttpResponse) -> Result<SupportReply, ConnectorError> {
     Ok(match op {
         SupportOp::Cases(_) => SupportReply::Cases(parse(response)?),
-        SupportOp::Case(_) | SupportOp::Reply { .. } => SupportReply::Case(Box::new(parse(response)?)),
+        SupportOp::Case(_) | SupportOp::Reply { .. } | SupportOp::OpenCase { .. } => {
+            SupportReply::Case(Box::new(parse(response)?))
+        }
         SupportOp::UpdateCase { .. } => SupportReply::Updated(parse(response)?),
         SupportOp::Upload(_) => SupportReply::Uploaded(parse(response)?),
         SupportOp::Categories => SupportReply::Categories(parse(response)?),

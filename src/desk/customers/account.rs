@@ -144,6 +144,9 @@ pub fn AccountPage() -> impl IntoView {
                         <h1>{move || account.with(|a| a.as_ref().map(|a| a.name.clone()))}</h1>
                         <div class="actions">
                             <NewDealButton account_id=Some(id.get_untracked()) contact_id=None pipelines=Signal::derive(move || around.with(|a| a.pipelines.clone())) store=slot />
+                            {capabilities.cases.then(|| view! {
+                                <super::new_case::NewCaseButton contacts=Signal::derive(move || around.with(|a| a.contacts.clone())) store=slot />
+                            })}
                             {capabilities.merge.then(|| view! {
                                 <MergeButton
                                     survivor=Signal::derive(move || account.get().map(Survivor::Account))

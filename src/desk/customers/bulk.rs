@@ -1,6 +1,6 @@
 //! Changes applied to many selected rows at once, each queued like a single edit.
 
-use super::list::ListKind;
+use super::listing::ListKind;
 use crate::desk::context::Store;
 use trato_protocol::{AccountPatch, ContactPatch};
 

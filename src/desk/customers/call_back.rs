@@ -5,7 +5,7 @@
 
 use super::activity::{log, Draft, Links};
 use super::data::{me, store_of, store_slot};
-use super::list::{Line, ListKind};
+use super::listing::{Line, ListKind};
 use crate::domain::customer::{date_after, next_step};
 use crate::i18n::{intl, Key};
 use crate::ui::field::Field;

@@ -3,7 +3,7 @@
 //! by name, counts and dates through `Intl`.
 
 use super::call_back;
-use super::list::{Line, ListKind};
+use super::listing::{Line, ListKind};
 use crate::domain::directory::Column;
 use crate::i18n::{intl, Key, Locale};
 use leptos::prelude::*;

@@ -164,6 +164,9 @@ pub fn ContactPage() -> impl IntoView {
                                 pipelines=Signal::derive(move || around.with(|a| a.pipelines.clone()))
                                 store=slot
                             />
+                            {with_cases.then(|| view! {
+                                <super::new_case::NewCaseButton contacts=Signal::derive(move || contact.get().into_iter().collect::<Vec<_>>()) store=slot />
+                            })}
                             {mergeable.then(|| view! {
                                 <MergeButton
                                     survivor=Signal::derive(move || contact.get().map(Survivor::Contact))

@@ -1,7 +1,7 @@
 //! Export of a list, as filtered (or only the selected rows), to a CSV file Spanish Excel opens as it is: the
 //! columns shown, owners by name, dates as the locale writes them.
 
-use super::list::{column_key, Line, ListKind};
+use super::listing::{column_key, Line, ListKind};
 use crate::domain::directory::Column;
 use crate::i18n::{intl, Locale};
 use std::collections::HashMap;

@@ -5,6 +5,7 @@
 
 use super::data::{me, opened_store, record_changes, rep_names, store_of, store_slot};
 use super::export;
+use super::listing::{column_key, Line, ListKind};
 use crate::domain::customer::stage_kinds;
 use crate::domain::directory::{self, Column, ListFilter, Listed, Row};
 use crate::i18n::{intl, Key};
@@ -19,78 +20,11 @@ const ROW_HEIGHT: f64 = 44.0;
 /// Rows drawn above and below the visible ones.
 const OVERSCAN: usize = 8;
 
-/// Which list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ListKind {
-    /// Accounts (companies).
-    Accounts,
-    /// Contacts (people).
-    Contacts,
-}
-
-impl ListKind {
-    /// Its columns.
-    pub fn columns(self) -> &'static [Column] {
-        match self {
-            ListKind::Accounts => &Column::ACCOUNTS,
-            ListKind::Contacts => &Column::CONTACTS,
-        }
-    }
-
-    /// Where its records open.
-    pub fn base(self) -> &'static str {
-        match self {
-            ListKind::Accounts => "/accounts",
-            ListKind::Contacts => "/contacts",
-        }
-    }
-
-    fn title(self) -> Key {
-        match self {
-            ListKind::Accounts => Key::Accounts,
-            ListKind::Contacts => Key::Contacts,
-        }
-    }
-
-    fn columns_key(self) -> String {
-        format!("trato.columns.{}", self.base().trim_start_matches('/'))
-    }
-}
-
-/// A column's header.
-pub fn column_key(column: Column) -> Key {
-    match column {
-        Column::Name => Key::NameLabel,
-        Column::Account => Key::ColAccount,
-        Column::Title => Key::ColTitle,
-        Column::Sector => Key::ColSector,
-        Column::City => Key::ColCity,
-        Column::Email => Key::Email,
-        Column::Phone => Key::PhoneLabel,
-        Column::Owner => Key::OwnerLabel,
-        Column::OpenDeals => Key::ColOpenDeals,
-        Column::LastContact => Key::ColLastContact,
-    }
-}
-
 /// The rows of either list.
 #[derive(Clone, PartialEq)]
 enum Rows {
     Accounts(Vec<Row<Account>>),
     Contacts(Vec<Row<Contact>>),
-}
-
-/// One drawn line: the record's id, its display name and the text of each column.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Line {
-    /// Record id.
-    pub id: String,
-    /// What the name cell shows.
-    pub name: String,
-    /// Texts by column (owner ids, dates and counts are formatted when drawn).
-    pub texts: Vec<(Column, Option<String>)>,
-    /// The account of a contact, for its link.
-    pub account_id: Option<String>,
 }
 
 fn lines<R>(
