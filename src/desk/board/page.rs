@@ -41,6 +41,19 @@ pub fn BoardPage() -> impl IntoView {
     // Set on a first visit: the whole set is read once the first pull has ended.
     let awaiting_pull = RwSignal::new(false);
     let reading = StoredValue::new(false);
+    // Counts the cache's record changes, so a whole read that overlapped one is done again.
+    let changes = StoredValue::new(0u64);
+    if let Some(watched) = store.try_get_value() {
+        let listener = watched.subscribe(move |event| {
+            if !matches!(event, StoreEvent::Status(_)) {
+                changes.try_update_value(|n| *n += 1);
+            }
+        });
+        let watched = StoredValue::new_local(watched);
+        on_cleanup(move || {
+            watched.try_with_value(|store| store.unsubscribe(listener));
+        });
+    }
     // The first cards are painted only for the plain board: a saved view's filters need the whole set.
     let wanted = move || query.with_untracked(|q| q.get("pipeline"));
     let plain = move || query.with_untracked(|q| q.get("view").is_none());
@@ -53,7 +66,17 @@ pub fn BoardPage() -> impl IntoView {
         reading.try_set_value(true);
         let Some(store) = store.try_get_value() else { return };
         leptos::task::spawn_local(async move {
-            let result = async { Ok::<_, CacheError>((store.board().await?, store.views().await?)) }.await;
+            // A change written while the whole set is being read may be missing from it (and its event already
+            // applied to the board): read again (a few times at most) until no change came in meanwhile.
+            let mut attempts = 0;
+            let result = loop {
+                attempts += 1;
+                let before = changes.try_get_value();
+                let read = async { Ok::<_, CacheError>((store.board().await?, store.views().await?)) }.await;
+                if read.is_err() || changes.try_get_value() == before || attempts == 3 {
+                    break read;
+                }
+            };
             reading.try_set_value(false);
             crate::browser::timing::mark("trato:whole-board-read");
             match result {

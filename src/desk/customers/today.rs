@@ -45,12 +45,20 @@ pub fn due_today_count() -> Signal<usize> {
     let slot = store_slot();
     let changes = super::data::record_changes_every(std::time::Duration::from_secs(2));
     let (me_id, _) = me();
+    // Read a little after the first screen is drawn, not while it is.
+    let ready = RwSignal::new(false);
+    set_timeout(
+        move || {
+            ready.try_set(true);
+        },
+        std::time::Duration::from_secs(2),
+    );
     let count = LocalResource::new(move || {
         changes.track();
         let me_id = me_id.clone();
-        let opening = opened_store(slot);
+        let opening = ready.get().then(|| opened_store(slot));
         async move {
-            let store = opening.await?;
+            let store = opening?.await?;
             let activities = store.activities().await.ok()?;
             let today = day(&activities, Some(&me_id), &intl::today(), 0);
             Some(today.overdue.len() + today.today.len())

@@ -87,8 +87,8 @@ pub fn CommandPalette() -> impl IntoView {
             watched.try_with_value(|store| store.unsubscribe(listener));
         });
     }
-    // Built ahead, once the first screen is drawn.
-    set_timeout(build_records, std::time::Duration::from_millis(1500));
+    // Built ahead, once the first screen is drawn and read whole.
+    set_timeout(build_records, std::time::Duration::from_millis(3000));
     let rebuild = move || {
         let Some(store) = store.get_value() else { return };
         let locale = i18n.0.get_untracked();
