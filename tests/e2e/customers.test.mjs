@@ -351,7 +351,7 @@ test('two duplicate accounts merge: the deal moves, the duplicate goes, the time
   // The desk has them once the next pull brought them.
   await expectEventually(async () => {
     await page.goto(`${BASE}/accounts/${keep.id}`);
-    return page.getByRole('heading', { level: 1, name: keep.name }).isVisible({ timeout: 3000 }).catch(() => false);
+    return page.getByRole('heading', { level: 1, name: keep.name }).waitFor({ timeout: 8000 }).then(() => true, () => false);
   }, 60000);
   await page.getByRole('button', { name: 'Fusionar un duplicado…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Fusionar un duplicado…' });
@@ -382,7 +382,7 @@ test("a case opened from a contact's page is theirs, and their page and timeline
   });
   await expectEventually(async () => {
     await page.goto(`${BASE}/contacts/${person.id}`);
-    return page.getByRole('heading', { level: 1, name: `Irene Caso ${stamp}` }).isVisible({ timeout: 3000 }).catch(() => false);
+    return page.getByRole('heading', { level: 1, name: `Irene Caso ${stamp}` }).waitFor({ timeout: 8000 }).then(() => true, () => false);
   }, 60000);
   await page.getByRole('button', { name: 'Nuevo caso' }).click();
   const dialog = page.getByRole('dialog', { name: 'Nuevo caso' });
