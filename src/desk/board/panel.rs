@@ -7,7 +7,7 @@ use super::{conflict, moves};
 use crate::domain::money::parse_major;
 use crate::domain::time::date_to_days;
 use crate::i18n::{intl, Key, Locale};
-use crate::store::outbox::{EntryState, TEMP_PREFIX};
+use crate::store::outbox::EntryState;
 use crate::ui::confirm::ConfirmButton;
 use crate::ui::field::Field;
 use crate::ui::locale::{use_i18n, use_i18n_untracked};
@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use trato_protocol::*;
 
+use crate::desk::customers::activity::{log, Draft, Links};
 use crate::desk::customers::work::{kind_key, LOGGABLE};
 
 /// Links from a deal to its account's and its contact's pages.
@@ -649,46 +650,20 @@ fn LogActivity(deal_id: String) -> impl IntoView {
             return;
         };
         let Some(subject_text) = none_if_empty(subject.get_untracked()) else { return };
-        let due_on = none_if_empty(due.get_untracked());
-        // A call or meeting without a date has happened; with a date it is planned. Tasks start open.
-        let done = match kind_value {
-            ActivityKind::Task => false,
-            ActivityKind::Call | ActivityKind::Meeting => due_on.is_none(),
-            _ => true,
-        };
-        let account_id = state.deal(&deal_id).and_then(|d| d.account_id);
-        let new = NewActivity {
+        let draft = Draft {
             kind: kind_value,
             subject: subject_text,
             body: none_if_empty(body.get_untracked()),
-            deal_id: Some(deal_id.clone()),
-            account_id,
-            contact_id: None,
-            owner_id: None,
-            due_on,
-            done,
+            due_on: none_if_empty(due.get_untracked()),
         };
+        let account_id = state.deal(&deal_id).and_then(|d| d.account_id);
+        let links = Links { deal_id: Some(deal_id.clone()), account_id, contact_id: None };
+        let me = state.me.get_untracked();
         busy.set(true);
-        let key = moves::new_key();
-        let now = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
-        let local = Activity {
-            meta: Meta { id: format!("{TEMP_PREFIX}{key}"), version: 0, created_at: now.clone(), updated_at: now },
-            kind: new.kind,
-            subject: new.subject.clone(),
-            body: new.body.clone(),
-            deal_id: new.deal_id.clone(),
-            account_id: new.account_id.clone(),
-            contact_id: None,
-            owner_id: Some(state.me.get_untracked()),
-            due_on: new.due_on.clone(),
-            done: new.done,
-            from_stage_id: None,
-            to_stage_id: None,
-        };
         leptos::task::spawn_local(async move {
             let locale: Locale = use_i18n_untracked();
-            match store.create_activity(&local, new, key).await {
-                Ok(()) => {
+            match log(&store, draft, links, &me).await {
+                Ok(_) => {
                     subject.try_set(String::new());
                     body.try_set(String::new());
                     due.try_set(String::new());

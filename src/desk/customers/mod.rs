@@ -3,7 +3,7 @@
 //! with a duplicate warning, importing them from CSV (`/import`) and exporting lists to CSV.
 
 mod account;
-mod activity;
+pub mod activity;
 mod around;
 mod bulk;
 mod call_back;
