@@ -32,6 +32,17 @@ pub struct Partial {
 }
 
 impl BoardData {
+    /// Applies a change the cache told of: `put` deals replace theirs (or join), `removed` ones leave.
+    pub fn apply_deals(&mut self, put: Vec<Deal>, removed: &[String]) {
+        self.deals.retain(|d| !removed.contains(&d.meta.id));
+        for deal in put {
+            match self.deals.iter_mut().find(|d| d.meta.id == deal.meta.id) {
+                Some(slot) => *slot = deal,
+                None => self.deals.push(deal),
+            }
+        }
+    }
+
     /// Pipelines in the order the board lists them: by creation, then id.
     pub fn sort_pipelines(pipelines: &mut [Pipeline]) {
         pipelines.sort_by(|a, b| a.meta.created_at.cmp(&b.meta.created_at).then_with(|| a.meta.id.cmp(&b.meta.id)));
@@ -63,5 +74,22 @@ mod tests {
         assert_eq!(BoardData::pick_pipeline(&pipelines, Some("b")).map(|p| p.meta.id.as_str()), Some("b"));
         assert_eq!(BoardData::pick_pipeline(&pipelines, Some("zz")).map(|p| p.meta.id.as_str()), Some("a"));
         assert!(BoardData::pick_pipeline(&[], None).is_none());
+    }
+
+    #[test]
+    fn a_change_told_during_a_whole_read_is_applied_over_it() {
+        let deal = |id: &str, stage: &str| -> Deal {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "version": 1, "created_at": "", "updated_at": "", "name": id, "pipeline_id": "p",
+                "stage_id": stage, "amount": {"minor": 0, "currency": "EUR"}, "stage_entered_at": "",
+                "last_activity_at": "", "position": 1.0
+            }))
+            .unwrap()
+        };
+        // The read saw the optimistic move; the backend refused it and the cache was told "back to lead".
+        let mut whole = BoardData { deals: vec![deal("d1", "converted"), deal("d2", "lead")], ..Default::default() };
+        whole.apply_deals(vec![deal("d1", "lead"), deal("d3", "lead")], &["d2".to_string()]);
+        let stages: Vec<(&str, &str)> = whole.deals.iter().map(|d| (d.meta.id.as_str(), d.stage_id.as_str())).collect();
+        assert_eq!(stages, [("d1", "lead"), ("d3", "lead")]);
     }
 }

@@ -41,12 +41,15 @@ pub fn BoardPage() -> impl IntoView {
     // Set on a first visit: the whole set is read once the first pull has ended.
     let awaiting_pull = RwSignal::new(false);
     let reading = StoredValue::new(false);
-    // Counts the cache's record changes, so a whole read that overlapped one is done again.
-    let changes = StoredValue::new(0u64);
+    // The deal changes the cache told of while the whole set was being read: the read may have missed them (they
+    // were written after it read those deals), so they are applied over it again.
+    let during_read = StoredValue::new(Vec::<(Vec<Deal>, Vec<String>)>::new());
     if let Some(watched) = store.try_get_value() {
         let listener = watched.subscribe(move |event| {
-            if !matches!(event, StoreEvent::Status(_)) {
-                changes.try_update_value(|n| *n += 1);
+            if let StoreEvent::Deals { put, removed } = event {
+                if reading.try_get_value() == Some(true) {
+                    during_read.try_update_value(|seen| seen.push((put.clone(), removed.clone())));
+                }
             }
         });
         let watched = StoredValue::new_local(watched);
@@ -63,20 +66,18 @@ pub fn BoardPage() -> impl IntoView {
         if reading.try_get_value() != Some(false) {
             return;
         }
+        during_read.try_set_value(Vec::new());
         reading.try_set_value(true);
         let Some(store) = store.try_get_value() else { return };
         leptos::task::spawn_local(async move {
-            // A change written while the whole set is being read may be missing from it (and its event already
-            // applied to the board): read again (a few times at most) until no change came in meanwhile.
-            let mut attempts = 0;
-            let result = loop {
-                attempts += 1;
-                let before = changes.try_get_value();
-                let read = async { Ok::<_, CacheError>((store.board().await?, store.views().await?)) }.await;
-                if read.is_err() || changes.try_get_value() == before || attempts == 3 {
-                    break read;
+            let result = async { Ok::<_, CacheError>((store.board().await?, store.views().await?)) }.await;
+            let missed = during_read.try_update_value(std::mem::take).unwrap_or_default();
+            let result = result.map(|(mut whole, saved)| {
+                for (put, removed) in missed {
+                    whole.apply_deals(put, &removed);
                 }
-            };
+                (whole, saved)
+            });
             reading.try_set_value(false);
             crate::browser::timing::mark("trato:whole-board-read");
             match result {
@@ -391,15 +392,7 @@ fn follow_store(state: BoardState, open_deal: Memo<Option<String>>) {
     let navigate = use_navigate();
     let reader = store.clone();
     let listener = store.subscribe(move |event| match event.clone() {
-        StoreEvent::Deals { put, removed } => state.data.update(|b| {
-            b.deals.retain(|d| !removed.contains(&d.meta.id));
-            for deal in put {
-                match b.deals.iter_mut().find(|d| d.meta.id == deal.meta.id) {
-                    Some(slot) => *slot = deal,
-                    None => b.deals.push(deal),
-                }
-            }
-        }),
+        StoreEvent::Deals { put, removed } => state.data.update(|b| b.apply_deals(put, &removed)),
         StoreEvent::Accounts(accounts) => state.data.update(|b| {
             for account in accounts {
                 b.account_names.insert(account.meta.id, account.name);

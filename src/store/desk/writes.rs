@@ -324,6 +324,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
             Kind::Deals => self.client().deal(id).await.map(|r| value_of(&r)),
             Kind::Activities => self.client().activity(id).await.map(|r| value_of(&r)),
             Kind::Accounts => self.client().account(id).await.map(|r| value_of(&r)),
+            Kind::Contacts => self.client().contact(id).await.map(|r| value_of(&r)),
             _ => Ok(None),
         };
         match found {
