@@ -31,16 +31,19 @@ pub struct SessionState {
     pub unreachable: RwSignal<bool>,
 }
 
-/// The store with the rep's cache open and its background work started, for any page that reads the cache (the
-/// board is not always the first page opened); `None` when signed out or when the cache cannot be opened.
-pub async fn opened(store: Store, session: Option<SessionInfo>) -> Option<Store> {
+/// The store with the rep's cache open, for any page that reads the cache (the board is not always the first
+/// page opened); `None` when signed out or when the cache cannot be opened. With `sync`, the background work is
+/// started too (a customer page opened first); the top bar's readers leave that to the pages.
+pub async fn opened(store: Store, session: Option<SessionInfo>, sync: bool) -> Option<Store> {
     store.open(&session?).await.ok()?;
-    store.start();
+    if sync {
+        store.start();
+    }
     Some(store)
 }
 
 /// [`opened`] for the signed-in session of the page's context (read now, before any await).
-pub fn open_store(store: Option<Store>) -> impl std::future::Future<Output = Option<Store>> {
+pub fn open_store(store: Option<Store>, sync: bool) -> impl std::future::Future<Output = Option<Store>> {
     let session = use_context::<SessionState>().and_then(|state| state.session.get_untracked());
-    async move { opened(store?, session).await }
+    async move { opened(store?, session, sync).await }
 }

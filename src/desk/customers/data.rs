@@ -26,7 +26,12 @@ pub fn store_of(slot: StoreSlot) -> Option<Store> {
 /// The store with the rep's cache open (this page may be the first the desk shows): call it where the page's
 /// reactive context is still there (a resource's fetcher), await the answer.
 pub fn opened_store(slot: StoreSlot) -> impl std::future::Future<Output = Option<Store>> {
-    crate::desk::context::open_store(store_of(slot))
+    crate::desk::context::open_store(store_of(slot), true)
+}
+
+/// [`opened_store`] without starting the sync (for what the top bar reads on every page).
+pub fn opened_store_quietly(slot: StoreSlot) -> impl std::future::Future<Output = Option<Store>> {
+    crate::desk::context::open_store(store_of(slot), false)
 }
 
 /// The signed-in rep's id and whether they are an admin (who sees the team's work).

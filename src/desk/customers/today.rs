@@ -56,7 +56,7 @@ pub fn due_today_count() -> Signal<usize> {
     let count = LocalResource::new(move || {
         changes.track();
         let me_id = me_id.clone();
-        let opening = ready.get().then(|| opened_store(slot));
+        let opening = ready.get().then(|| super::data::opened_store_quietly(slot));
         async move {
             let store = opening?.await?;
             let activities = store.activities().await.ok()?;

@@ -61,7 +61,7 @@ pub fn CommandPalette() -> impl IntoView {
         // The cache may not be open yet when the desk starts on another page than the board.
         let session = session_state.and_then(|state| state.session.get_untracked());
         let current = store.get_value();
-        let opening = async move { crate::desk::context::opened(current?, session).await };
+        let opening = async move { crate::desk::context::opened(current?, session, false).await };
         leptos::task::spawn_local(async move {
             let Some(store) = opening.await else {
                 building.try_set_value(false);
