@@ -5,6 +5,7 @@
 //! can check a form before sending it and the server enforces the very same limits.
 
 pub mod chat;
+pub mod connector_file;
 pub mod error;
 pub mod records;
 pub mod support;
