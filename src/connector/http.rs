@@ -7,6 +7,8 @@ pub enum Method {
     Get,
     /// POST
     Post,
+    /// PUT
+    Put,
     /// PATCH
     Patch,
     /// DELETE
@@ -19,6 +21,7 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Put => "PUT",
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
         }

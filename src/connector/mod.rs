@@ -6,7 +6,8 @@
 //! - [`operation`]: the backend-neutral operations, replies and capabilities, and the [`Connector`] interface.
 //! - [`support`], [`portal`], [`widget`]: the neutral operations of the reps' support screens, the customer
 //!   portal and the chat widget.
-//! - [`trato`]: the Trato protocol (the reference backend); [`tryton`]: Tryton's JSON-RPC.
+//! - [`trato`]: the Trato protocol (the reference backend); [`tryton`]: Tryton's JSON-RPC; [`rest`]: any REST
+//!   backend a connector file describes.
 //! - [`backend`]: the backend a rep chose, and [`AnyConnector`](backend::AnyConnector), which runs it.
 //!
 //! Adding a backend means adding one module that implements [`Connector`] and declares its [`Capabilities`].
@@ -17,6 +18,7 @@ pub mod error;
 pub mod http;
 pub mod operation;
 pub mod portal;
+pub mod rest;
 pub mod support;
 pub mod trato;
 pub mod tryton;

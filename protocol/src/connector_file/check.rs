@@ -164,10 +164,9 @@ fn check_resource(problems: &mut Vec<Problem>, kind: &str, resource: &Resource) 
         let money = field == "amount";
         match (money, rule.transform) {
             (true, Some(Transform::Decimal | Transform::Minor)) | (false, None) => {}
-            (true, _) => problem(
-                &format!("fields.{field}"),
-                "money needs `transform = \"decimal\"` or `\"minor\"`".into(),
-            ),
+            (true, _) => {
+                problem(&format!("fields.{field}"), "money needs `transform = \"decimal\"` or `\"minor\"`".into())
+            }
             (false, Some(Transform::Decimal | Transform::Minor)) => {
                 problem(&format!("fields.{field}"), "only `amount` is money".into())
             }

@@ -576,11 +576,22 @@ pub enum Concurrency {
         path: JsonPath,
         /// Sent as `If-Match: "<version>"` (`header`) or in the body at the same path (`body`).
         #[serde(default, rename = "in")]
-        place: Place,
+        place: VersionPlace,
     },
     /// The record is read first for its `ETag` and the write carries it as `If-Match`; the backend refuses a
     /// write after another (`412`).
     IfMatch,
+}
+
+/// Where a write carries the version it was made on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionPlace {
+    /// `If-Match: "<version>"`.
+    #[default]
+    Header,
+    /// In the body, at the version field's path.
+    Body,
 }
 
 /// How deletions on the backend are seen.
