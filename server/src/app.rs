@@ -31,6 +31,8 @@ pub struct Config {
     pub backends: Vec<String>,
     /// What bounds connections, sockets and requests.
     pub limits: ConnectionLimits,
+    /// Connector files offered to the desk (their addresses are added to `connect-src`).
+    pub connectors: Vec<crate::connectors::Offered>,
 }
 
 impl Config {
@@ -47,6 +49,7 @@ impl Config {
             mail: mail::MailConfig::default(),
             backends: vec![],
             limits: ConnectionLimits::default(),
+            connectors: vec![],
         }
     }
 }
@@ -75,13 +78,16 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let mut backends = config.backends.clone();
+    backends.extend(config.connectors.iter().map(|c| crate::connectors::origin(&c.base_url)));
     let state = AppState {
         database,
         secure_cookies: config.secure_cookies,
         public_url: public_url.trim_end_matches('/').into(),
         mail: Arc::new(config.mail.clone()),
         hub: chat::hub::Hub::default(),
-        page_csp: web::page_csp(&config.backends).into(),
+        page_csp: web::page_csp(&backends).into(),
+        connectors: serde_json::to_string(&config.connectors).unwrap_or_else(|_| "[]".into()).into(),
         sockets: Gate::new(limits.max_sockets, limits.max_per_ip),
         limits: Arc::new(limits.clone()),
     };

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod cases;
 pub mod changes;
 pub mod chat;
+pub mod connectors;
 pub mod clock;
 pub mod db;
 pub mod demo;

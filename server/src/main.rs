@@ -1,6 +1,6 @@
 //! `trato-server` command line: `trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo]
 //! [--demo-deals N] [--demo-open-deals N] [--secure-cookies]
-//! [--public-url URL] [--mail-dir DIR] [--smtp HOST:PORT] [--mail-from ADDR] [--backend ORIGIN]...
+//! [--public-url URL] [--mail-dir DIR] [--smtp HOST:PORT] [--mail-from ADDR] [--backend ORIGIN]... [--connector NAME=FILE]...
 //! [--max-connections N] [--max-connections-per-ip N]`. Prints `listening on http://ADDR` once it accepts connections.
 
 use std::net::SocketAddr;
@@ -9,7 +9,7 @@ use trato_server::{demo::DemoSize, start, Config};
 
 fn usage() -> ! {
     eprintln!(
-        "usage: trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo] [--demo-deals N] [--demo-open-deals N] [--secure-cookies] [--public-url URL] [--mail-dir DIR] [--smtp HOST:PORT] [--mail-from ADDR] [--backend ORIGIN]... [--max-connections N] [--max-connections-per-ip N]\n\
+        "usage: trato-server [--db FILE] [--listen ADDR] [--static DIR] [--demo] [--demo-deals N] [--demo-open-deals N] [--secure-cookies] [--public-url URL] [--mail-dir DIR] [--smtp HOST:PORT] [--mail-from ADDR] [--backend ORIGIN]... [--connector NAME=FILE]... [--max-connections N] [--max-connections-per-ip N]\n\
          \n  --db FILE         SQLite database (default trato.sqlite)\
          \n  --listen ADDR     address to bind (default 127.0.0.1:8080; port 0 picks a free one)\
          \n  --static DIR      serve the built faces from DIR (desk/, portal/, widget/, demo/)\
@@ -22,6 +22,7 @@ fn usage() -> ! {
          \n  --smtp HOST:PORT  deliver outgoing mail through this SMTP relay\
          \n  --mail-from ADDR  sender address of outgoing mail\
          \n  --backend ORIGIN  another CRM backend the desk may connect to (for example a Tryton server; repeatable)\
+         \n  --connector NAME=FILE  offer the desk the REST backend a connector file describes (repeatable)\
          \n  --max-connections N  open connections at most (default 1024, lowered to fit the open-file limit)\
          \n  --max-connections-per-ip N  open connections from one address at most (default 256; behind a proxy, raise it)"
     );
@@ -39,6 +40,7 @@ fn parse_args() -> Config {
         mail: Default::default(),
         backends: vec![],
         limits: Default::default(),
+        connectors: vec![],
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -62,6 +64,13 @@ fn parse_args() -> Config {
             "--smtp" => config.mail.smtp = Some(value()),
             "--mail-from" => config.mail.from = Some(value()),
             "--backend" => config.backends.push(value()),
+            "--connector" => match trato_server::connectors::offered(&value()) {
+                Ok(offered) => config.connectors.push(offered),
+                Err(message) => {
+                    eprintln!("{message}");
+                    std::process::exit(2)
+                }
+            },
             "--max-connections" => config.limits.max_connections = value().parse().unwrap_or_else(|_| usage()),
             "--max-connections-per-ip" => config.limits.max_per_ip = value().parse().unwrap_or_else(|_| usage()),
             _ => usage(),

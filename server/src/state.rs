@@ -23,6 +23,8 @@ pub struct AppState {
     pub hub: Hub,
     /// Content-Security-Policy of the desk and portal pages (with the other backends the desk may reach).
     pub page_csp: Arc<str>,
+    /// The connector files offered to the desk, as the JSON of `GET /connectors`.
+    pub connectors: Arc<str>,
     /// The cap on open WebSockets (in all and per IP).
     pub sockets: Arc<Gate>,
     /// What bounds connections and requests.

@@ -6,7 +6,7 @@
 use crate::error::Failure;
 use crate::rest::{method_not_allowed, unknown_path};
 use crate::state::AppState;
-use crate::{attachments, auth, cases, chat, import, kb, merge, orders, portal_auth, rest, statics};
+use crate::{attachments, auth, cases, chat, connectors, import, kb, merge, orders, portal_auth, rest, statics};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -68,6 +68,7 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .merge(import::router())
         .merge(merge::router())
         .merge(chat::router())
+        .merge(connectors::router())
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(csrf_guard))
@@ -193,6 +194,7 @@ mod tests {
             mail: Default::default(),
             hub: Default::default(),
             page_csp: PAGE_CSP.into(),
+            connectors: "[]".into(),
             sockets: crate::serve::Gate::new(1, 1),
             limits: std::sync::Arc::new(limits),
         }

@@ -1,14 +1,16 @@
 //! The backend the desk talks to, as the rep chose it at sign-in: the Trato protocol on the page's own origin
-//! (the default) or a Tryton server. [`AnyConnector`] runs whichever was chosen behind the one [`Connector`]
+//! (the default), a Tryton server, or a REST backend a connector file describes. [`AnyConnector`] runs whichever was chosen behind the one [`Connector`]
 //! interface, so the store and the screens never know which it is (they ask [`Connector::capabilities`]).
 
 use super::trato::TratoConnector;
+use super::rest::{RestConnector, RestSession};
 use super::tryton::{TrytonConnector, TrytonSession};
 use super::{Capabilities, Connector, ConnectorError, HttpRequest, HttpResponse, Operation, Rounds, Step};
 use serde::{Deserialize, Serialize};
+use trato_protocol::connector_file::ConnectorFile;
 
 /// A kind of backend and where it is (never a credential: this is what the device remembers).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BackendChoice {
     /// The Trato protocol, served by the page's own origin.
@@ -21,6 +23,15 @@ pub enum BackendChoice {
         /// The database on it.
         database: String,
     },
+    /// A REST backend described by a connector file the page's server offers.
+    Rest {
+        /// The name the server offers the file under.
+        name: String,
+        /// The backend's address (no trailing slash).
+        url: String,
+        /// The file, as the server gave it.
+        file: Box<ConnectorFile>,
+    },
 }
 
 impl BackendChoice {
@@ -29,11 +40,16 @@ impl BackendChoice {
         BackendChoice::Tryton { url: url.trim().trim_end_matches('/').into(), database: database.trim().into() }
     }
 
+    /// A REST choice, with the address tidied.
+    pub fn rest(name: &str, url: &str, file: ConnectorFile) -> BackendChoice {
+        BackendChoice::Rest { name: name.into(), url: url.trim().trim_end_matches('/').into(), file: Box::new(file) }
+    }
+
     /// The address requests go to (`""` for the page's own origin).
     pub fn base_url(&self) -> &str {
         match self {
             BackendChoice::Trato => "",
-            BackendChoice::Tryton { url, .. } => url,
+            BackendChoice::Tryton { url, .. } | BackendChoice::Rest { url, .. } => url,
         }
     }
 
@@ -42,6 +58,7 @@ impl BackendChoice {
         match self {
             BackendChoice::Trato => format!("trato@{origin}"),
             BackendChoice::Tryton { url, database } => format!("tryton@{url}/{database}"),
+            BackendChoice::Rest { name, url, .. } => format!("rest-{name}@{url}"),
         }
     }
 
@@ -52,6 +69,7 @@ impl BackendChoice {
             BackendChoice::Tryton { url, database } => {
                 (url.starts_with("https://") || url.starts_with("http://")) && !database.is_empty()
             }
+            BackendChoice::Rest { url, .. } => url.starts_with("https://") || url.starts_with("http://"),
         }
     }
 }
@@ -63,6 +81,8 @@ pub enum AnyConnector {
     Trato(TratoConnector),
     /// Tryton's JSON-RPC.
     Tryton(TrytonConnector),
+    /// A connector file's REST backend.
+    Rest(RestConnector),
 }
 
 impl AnyConnector {
@@ -71,25 +91,50 @@ impl AnyConnector {
         match choice {
             BackendChoice::Trato => AnyConnector::Trato(TratoConnector),
             BackendChoice::Tryton { database, .. } => AnyConnector::Tryton(TrytonConnector::new(database)),
+            BackendChoice::Rest { url, file, .. } => AnyConnector::Rest(RestConnector::new((**file).clone(), url)),
         }
     }
 }
 
+/// The session a backend leaves on the device: none for Trato (an HttpOnly cookie the page never sees), a Tryton
+/// session, or a REST backend's token.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "session", rename_all = "snake_case")]
+pub enum AnySession {
+    /// Nothing kept.
+    #[default]
+    None,
+    /// A Tryton session.
+    Tryton(TrytonSession),
+    /// A REST backend's token and user.
+    Rest(RestSession),
+}
+
+impl AnySession {
+    /// Whether there is anything to keep.
+    pub fn is_none(&self) -> bool {
+        matches!(self, AnySession::None)
+    }
+}
+
 impl Connector for AnyConnector {
-    /// A Tryton session to keep on the device (Trato's session is an HttpOnly cookie the page never sees).
-    type Session = Option<TrytonSession>;
+    type Session = AnySession;
 
     fn capabilities(&self) -> Capabilities {
         match self {
             AnyConnector::Trato(c) => c.capabilities(),
             AnyConnector::Tryton(c) => c.capabilities(),
+            AnyConnector::Rest(c) => c.capabilities(),
         }
     }
 
     fn request(&self, session: &Self::Session, op: &Operation) -> Result<HttpRequest, ConnectorError> {
-        match self {
-            AnyConnector::Trato(c) => c.request(&(), op),
-            AnyConnector::Tryton(c) => c.request(session, op),
+        match (self, session) {
+            (AnyConnector::Trato(c), _) => c.request(&(), op),
+            (AnyConnector::Tryton(c), AnySession::Tryton(s)) => c.request(&Some(s.clone()), op),
+            (AnyConnector::Tryton(c), _) => c.request(&None, op),
+            (AnyConnector::Rest(c), AnySession::Rest(s)) => c.request(s, op),
+            (AnyConnector::Rest(c), _) => c.request(&RestSession::default(), op),
         }
     }
 
@@ -102,7 +147,24 @@ impl Connector for AnyConnector {
     ) -> Result<Step, ConnectorError> {
         match self {
             AnyConnector::Trato(c) => c.response(&mut (), op, rounds, response),
-            AnyConnector::Tryton(c) => c.response(session, op, rounds, response),
+            AnyConnector::Tryton(c) => {
+                let mut tryton = match session {
+                    AnySession::Tryton(s) => Some(s.clone()),
+                    _ => None,
+                };
+                let step = c.response(&mut tryton, op, rounds, response);
+                *session = tryton.map(AnySession::Tryton).unwrap_or_default();
+                step
+            }
+            AnyConnector::Rest(c) => {
+                let mut rest = match session {
+                    AnySession::Rest(s) => s.clone(),
+                    _ => RestSession::default(),
+                };
+                let step = c.response(&mut rest, op, rounds, response);
+                *session = if rest == RestSession::default() { AnySession::None } else { AnySession::Rest(rest) };
+                step
+            }
         }
     }
 }

@@ -1,22 +1,23 @@
 //! Which backend the desk talks to, remembered on the device: the rep's last [`BackendChoice`] (kind, address,
-//! database; never the password) and, for Tryton, its session token (Trato's session is an HttpOnly cookie the
-//! page never sees). Signing out forgets the token.
+//! database; never the password) and, for Tryton or a REST backend, its session token (Trato's session is an
+//! HttpOnly cookie the page never sees). Signing out forgets the token.
 
 use crate::browser::storage;
 use crate::client::Client;
-use crate::connector::backend::{AnyConnector, BackendChoice};
-use crate::connector::tryton::TrytonSession;
-use crate::transport::BrowserTransport;
+use crate::connector::backend::{AnyConnector, AnySession, BackendChoice};
+use crate::connector::{HttpRequest, Method};
+use crate::transport::{BrowserTransport, Transport};
 use serde::{Deserialize, Serialize};
+use trato_protocol::connector_file::ConnectorFile;
 
 const CHOICE_KEY: &str = "trato.backend";
-const TRYTON_SESSION_KEY: &str = "trato.tryton-session";
+const SESSION_KEY: &str = "trato.backend-session";
 
-/// A kept Tryton session and the backend it belongs to.
+/// A kept session and the backend it belongs to.
 #[derive(Serialize, Deserialize)]
 struct KeptSession {
     backend: String,
-    session: TrytonSession,
+    session: AnySession,
 }
 
 fn origin() -> String {
@@ -46,25 +47,52 @@ pub fn name(choice: &BackendChoice) -> String {
 /// A client for `choice`, resuming its kept session when there is one.
 pub fn client_for(choice: &BackendChoice) -> Client<AnyConnector, BrowserTransport> {
     let client = Client::new(AnyConnector::for_choice(choice), BrowserTransport::new(choice.base_url()));
-    let kept = storage::get(TRYTON_SESSION_KEY)
+    let kept = storage::get(SESSION_KEY)
         .and_then(|text| serde_json::from_str::<KeptSession>(&text).ok())
         .filter(|kept| kept.backend == name(choice));
     if let Some(kept) = kept {
-        client.resume(Some(kept.session));
+        client.resume(kept.session);
     }
     client
 }
 
 /// Keeps the session of a client that just signed in (nothing for a cookie session).
 pub fn keep_session(client: &Client<AnyConnector, BrowserTransport>, choice: &BackendChoice) {
-    let Some(session) = client.kept_session() else { return forget_session() };
+    let session = client.kept_session();
+    if session.is_none() {
+        return forget_session();
+    }
     let kept = KeptSession { backend: name(choice), session };
     if let Ok(text) = serde_json::to_string(&kept) {
-        storage::set(TRYTON_SESSION_KEY, &text);
+        storage::set(SESSION_KEY, &text);
     }
 }
 
 /// Forgets a kept session (sign-out).
 pub fn forget_session() {
-    storage::remove(TRYTON_SESSION_KEY);
+    storage::remove(SESSION_KEY);
+    // The key of earlier versions.
+    storage::remove("trato.tryton-session");
+}
+
+/// A REST backend the page's server offers (`GET /api/v1/connectors`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Offered {
+    /// The name it is offered under.
+    pub name: String,
+    /// What the file calls the backend.
+    pub title: String,
+    /// Where the backend usually is.
+    pub base_url: String,
+    /// The connector file.
+    pub file: ConnectorFile,
+}
+
+/// The REST backends the page's server offers (none when it cannot say).
+pub async fn offered() -> Vec<Offered> {
+    let request = HttpRequest::new(Method::Get, format!("{}/connectors", trato_protocol::API_PREFIX));
+    match BrowserTransport::new("").send(request).await {
+        Ok(response) if response.is_success() => serde_json::from_str(&response.body).unwrap_or_default(),
+        _ => vec![],
+    }
 }

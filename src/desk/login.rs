@@ -1,5 +1,6 @@
-//! The rep sign-in page: which CRM backend (this server's Trato protocol, or a Tryton server with its address and
-//! database; the choice is remembered, never the password), then the rep's credentials.
+//! The rep sign-in page: which CRM backend (this server's Trato protocol, a Tryton server with its address and
+//! database, or a REST backend this server offers a connector file for, with its address; the choice is
+//! remembered, never the password), then the rep's credentials.
 
 use super::backend;
 use super::context::{use_store, SessionState};
@@ -24,11 +25,17 @@ pub fn LoginPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let remembered = backend::remembered();
-    let tryton = RwSignal::new(matches!(remembered, BackendChoice::Tryton { .. }));
-    let (url, database) = match remembered {
-        BackendChoice::Tryton { url, database } => (url, database),
-        BackendChoice::Trato => (String::new(), String::new()),
+    let (chosen, url, database) = match &remembered {
+        BackendChoice::Tryton { url, database } => ("tryton".to_string(), url.clone(), database.clone()),
+        BackendChoice::Rest { name, url, .. } => (format!("rest:{name}"), url.clone(), String::new()),
+        BackendChoice::Trato => ("trato".to_string(), String::new(), String::new()),
     };
+    // "trato", "tryton" or "rest:<name>".
+    let chosen = RwSignal::new(chosen);
+    let tryton = Memo::new(move |_| chosen.with(|c| c == "tryton"));
+    let rest = Memo::new(move |_| chosen.with(|c| c.starts_with("rest:")));
+    let offered = LocalResource::new(backend::offered);
+    let offered_list = move || offered.get().unwrap_or_default();
     let url = RwSignal::new(url);
     let database = RwSignal::new(database);
     let error = RwSignal::new(state.unreachable.get_untracked().then(|| i18n.t(Key::NetworkError).to_string()));
@@ -39,10 +46,23 @@ pub fn LoginPage() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let choice = if tryton.get_untracked() {
-            BackendChoice::tryton(&url.get_untracked(), &database.get_untracked())
-        } else {
-            BackendChoice::Trato
+        let kind = chosen.get_untracked();
+        let choice = match kind.strip_prefix("rest:") {
+            _ if kind == "tryton" => BackendChoice::tryton(&url.get_untracked(), &database.get_untracked()),
+            Some(name) => {
+                let file = offered_list().into_iter().find(|o| o.name == name).map(|o| o.file).or(match &remembered {
+                    BackendChoice::Rest { name: kept, file, .. } if kept == name => Some((**file).clone()),
+                    _ => None,
+                });
+                match file {
+                    Some(file) => BackendChoice::rest(name, &url.get_untracked(), file),
+                    None => {
+                        error.set(Some(i18n.t_untracked(Key::BackendIncomplete).to_string()));
+                        return;
+                    }
+                }
+            }
+            None => BackendChoice::Trato,
         };
         if !choice.is_complete() {
             error.set(Some(i18n.t_untracked(Key::BackendIncomplete).to_string()));
@@ -90,23 +110,50 @@ pub fn LoginPage() -> impl IntoView {
                         .then(|| view! { <p class="alert" role="status">{move || i18n.t(Key::SessionExpired)}</p> })
                 }}
                 <Field label=Key::BackendLabel>
-                    <select on:change=move |ev| tryton.set(event_target_value(&ev) == "tryton")>
-                        <option value="trato" selected=move || !tryton.get()>{move || i18n.t(Key::BackendTrato)}</option>
+                    <select
+                        name="backend"
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            // A REST backend starts at the address its file gives.
+                            if let Some(name) = value.strip_prefix("rest:") {
+                                if let Some(found) = offered_list().into_iter().find(|o| o.name == name) {
+                                    url.set(found.base_url);
+                                }
+                            }
+                            chosen.set(value);
+                        }
+                    >
+                        <option value="trato" selected=move || chosen.with(|c| c == "trato")>
+                            {move || i18n.t(Key::BackendTrato)}
+                        </option>
                         <option value="tryton" selected=move || tryton.get()>{move || i18n.t(Key::BackendTryton)}</option>
+                        <For each=offered_list key=|o| o.name.clone() let(offer)>
+                            {
+                                let value = format!("rest:{}", offer.name);
+                                let selected_value = value.clone();
+                                view! {
+                                    <option value=value selected=move || chosen.with(|c| *c == selected_value)>
+                                        {offer.title}
+                                    </option>
+                                }
+                            }
+                        </For>
                     </select>
                 </Field>
-                <Show when=move || tryton.get()>
+                <Show when=move || tryton.get() || rest.get()>
                     <Field label=Key::BackendUrl>
                         <input type="url" name="backend-url" placeholder="https://" required bind:value=url />
                     </Field>
+                </Show>
+                <Show when=move || tryton.get()>
                     <Field label=Key::BackendDatabase>
                         <input type="text" name="backend-database" required bind:value=database />
                     </Field>
                 </Show>
                 <label class="field">
-                    <span>{move || i18n.t(if tryton.get() { Key::UserLogin } else { Key::Email })}</span>
+                    <span>{move || i18n.t(if tryton.get() || rest.get() { Key::UserLogin } else { Key::Email })}</span>
                     <input
-                        type=move || if tryton.get() { "text" } else { "email" }
+                        type=move || if tryton.get() || rest.get() { "text" } else { "email" }
                         name="email"
                         autocomplete="username"
                         required

@@ -110,6 +110,9 @@ pub fn TopBar() -> impl IntoView {
                 {capabilities.knowledge_base.then(|| view! { <A href="/kb">{move || i18n.t(Key::KnowledgeBase)}</A> })}
             </div>
         </nav>
+        {(!capabilities.versioned_writes).then(|| {
+            view! { <p class="backend-note" role="note">{move || i18n.t(Key::NoConflictDetection)}</p> }
+        })}
         <dialog node_ref=dialog class="dialog" aria-labelledby="logout-title">
             <h2 id="logout-title">{move || i18n.t(Key::LogoutPendingTitle)}</h2>
             <p>{pending_text}</p>

@@ -44,6 +44,7 @@ keys!(
     TooManyAttempts,
     ChatTooFast,
     DateIncomplete,
+    NoConflictDetection,
     KindCaseMessage,
     OpenAccount,
     OpenContact,
