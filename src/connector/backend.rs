@@ -2,8 +2,8 @@
 //! (the default), a Tryton server, or a REST backend a connector file describes. [`AnyConnector`] runs whichever was chosen behind the one [`Connector`]
 //! interface, so the store and the screens never know which it is (they ask [`Connector::capabilities`]).
 
-use super::trato::TratoConnector;
 use super::rest::{RestConnector, RestSession};
+use super::trato::TratoConnector;
 use super::tryton::{TrytonConnector, TrytonSession};
 use super::{Capabilities, Connector, ConnectorError, HttpRequest, HttpResponse, Operation, Rounds, Step};
 use serde::{Deserialize, Serialize};

@@ -573,4 +573,5 @@ pub(super) const Merged: &str = "Merged.";
 pub(super) const OpenAccount: &str = "Open the account";
 pub(super) const OpenContact: &str = "Open the contact";
 pub(super) const KindCaseMessage: &str = "Case message";
-pub(super) const NoConflictDetection: &str = "This CRM cannot detect simultaneous changes: when two people change the same record, the last change wins.";
+pub(super) const NoConflictDetection: &str =
+    "This CRM cannot detect simultaneous changes: when two people change the same record, the last change wins.";
