@@ -51,11 +51,14 @@ export function connectorFileFor(name, url) {
 export async function startPocketBase({ origin } = {}) {
   const bin = process.env.TRATO_POCKETBASE_BIN;
   assert.ok(bin, 'TRATO_POCKETBASE_BIN is set by cargo xtask');
-  const dir = mkdtempSync(join(tmpdir(), 'trato-pocketbase-'));
+  // PocketBase keeps migrations beside its data folder (`<dir>/../pb_migrations`): a folder of its own each run,
+  // and none written (collections created through the API would otherwise become migrations of the next run).
+  const dir = join(mkdtempSync(join(tmpdir(), 'trato-pocketbase-')), 'pb_data');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  await run(bin, ['superuser', 'upsert', ADMIN.email, ADMIN.password, '--dir', dir]);
-  const args = ['serve', '--http', `127.0.0.1:${port}`, '--dir', dir];
+  const common = ['--dir', dir, '--automigrate=false'];
+  await run(bin, ['superuser', 'upsert', ADMIN.email, ADMIN.password, ...common]);
+  const args = ['serve', '--http', `127.0.0.1:${port}`, ...common];
   if (origin) args.push('--origins', origin);
   const child = spawn(bin, args, { stdio: 'ignore' });
   await waitFor(`${url}/api/health`);

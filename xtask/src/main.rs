@@ -13,6 +13,7 @@ mod bench;
 mod build;
 mod compress;
 mod http;
+mod rest_backends;
 mod setup;
 mod structure;
 mod test;

@@ -23,11 +23,13 @@ pub fn run_all() -> Result {
     Ok(())
 }
 
-fn present(what: &str) {
+/// Says a tool is already there.
+pub fn present(what: &str) {
     println!("   ok  {what}");
 }
 
-fn installing(what: &str) {
+/// Says a tool is being installed.
+pub fn installing(what: &str) {
     println!("   ->  installing {what}");
 }
 

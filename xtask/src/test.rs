@@ -55,8 +55,9 @@ pub fn run() -> Result {
     args.extend(["--", "-D", "warnings"]);
     exec(cmd("cargo", &args))?;
 
-    timer.step("Tryton 8.2 for the connector tests (installed once, then cached)");
+    timer.step("Tryton 8.2, PocketBase and json-server for the connector tests (installed once, then cached)");
     crate::tryton::prepare()?;
+    crate::rest_backends::prepare()?;
 
     timer.step("native tests");
     exec(cmd("cargo", &["test", "--workspace"]))?;
@@ -76,7 +77,7 @@ pub fn run() -> Result {
     let dist = build_faces(true)?;
 
     timer.step("end-to-end (playwright-core + axe-core in headless Chromium)");
-    exec(cmd("cargo", &["build", "-p", "trato-server"]))?;
+    exec(cmd("cargo", &["build", "-p", "trato-server", "-p", "trato-cli"]))?;
     end_to_end(&dist)?;
 
     timer.finish();
@@ -99,7 +100,9 @@ fn end_to_end_files(dist: &std::path::Path, files: &[String]) -> Result {
     args.extend(files.iter().map(String::as_str));
     let mut node = cmd("node", &args);
     // Offline tests start, stop and restart backends of their own.
-    node.env("TRATO_SERVER_BIN", target_dir().join("debug/trato-server")).env("TRATO_DIST", dist);
+    node.env("TRATO_SERVER_BIN", target_dir().join("debug/trato-server"))
+        .env("TRATO_CLI_BIN", target_dir().join("debug/trato-cli"))
+        .env("TRATO_DIST", dist);
     with_backend(&target_dir().join("debug/trato-server"), dist, &["--demo"], node)
 }
 
@@ -107,8 +110,9 @@ fn end_to_end_files(dist: &std::path::Path, files: &[String]) -> Result {
 pub fn end_to_end_only(files: &[String]) -> Result {
     setup::run_all()?;
     crate::tryton::prepare()?;
+    crate::rest_backends::prepare()?;
     let dist = build_faces(true)?;
-    exec(cmd("cargo", &["build", "-p", "trato-server"]))?;
+    exec(cmd("cargo", &["build", "-p", "trato-server", "-p", "trato-cli"]))?;
     if files.is_empty() {
         end_to_end(&dist)
     } else {

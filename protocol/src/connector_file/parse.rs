@@ -120,3 +120,19 @@ amount = { path = "value" }
         assert_eq!(errors[0].line, Some(5));
     }
 }
+
+#[cfg(test)]
+mod examples {
+    #[test]
+    fn the_shipped_files_are_valid() {
+        for (name, text) in [
+            ("pocketbase", include_str!("../../../connectors/pocketbase.toml")),
+            ("json-server", include_str!("../../../connectors/json-server.toml")),
+            ("template", include_str!("../../../connectors/template.toml")),
+        ] {
+            if let Err(errors) = super::parse(text) {
+                panic!("{name}: {}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+            }
+        }
+    }
+}
