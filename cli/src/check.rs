@@ -26,13 +26,17 @@ enum Outcome {
 #[derive(Default)]
 struct Report {
     failures: usize,
+    hidden: usize,
 }
 
 impl Report {
     fn say(&mut self, outcome: Outcome) {
         match outcome {
             Outcome::Works(what) => println!("  ok      {what}"),
-            Outcome::Hidden(what) => println!("  hidden  {what}"),
+            Outcome::Hidden(what) => {
+                self.hidden += 1;
+                println!("  hidden  {what}");
+            }
             Outcome::Failed { what, why, needed } => {
                 if needed {
                     self.failures += 1;
@@ -106,11 +110,12 @@ pub async fn run(target: &Target) -> ExitCode {
     }) else {
         return ExitCode::FAILURE;
     };
-    let _ = session;
+    let currency = session.currency.clone();
     report.needed("the current session", desk.session().await, |s| s.user.name.clone());
 
     let capabilities = desk.capabilities();
     println!("\nWhat the desk will hide:");
+    let hidden_before = report.hidden;
     for (has, what) in [
         (capabilities.pipelines, "several pipelines (one is shown)"),
         (capabilities.activities, "activities (calls, meetings, tasks, notes)"),
@@ -131,6 +136,9 @@ pub async fn run(target: &Target) -> ExitCode {
         report.say(Outcome::Hidden(
             "conflict detection: the backend cannot refuse a stale write; the last write wins".into(),
         ));
+    }
+    if report.hidden == hidden_before {
+        println!("  nothing");
     }
 
     println!("\nReading:");
@@ -180,7 +188,7 @@ pub async fn run(target: &Target) -> ExitCode {
         contact_id: None,
         participant_ids: vec![],
         owner_id: None,
-        amount: Money { minor: 100, currency: session_currency(&desk).await },
+        amount: Money { minor: 100, currency },
         expected_close: None,
         position: None,
     };
@@ -239,10 +247,6 @@ pub async fn run(target: &Target) -> ExitCode {
         Err(e) => report.say(Outcome::Failed { what: "delete it".into(), why: describe(&e), needed: true }),
     }
     summary(&report)
-}
-
-async fn session_currency(desk: &Desk) -> String {
-    desk.session().await.map(|s| s.currency).unwrap_or_else(|_| "EUR".into())
 }
 
 fn summary(report: &Report) -> ExitCode {

@@ -111,7 +111,11 @@ pub fn TopBar() -> impl IntoView {
             </div>
         </nav>
         {(!capabilities.versioned_writes).then(|| {
-            view! { <p class="backend-note" role="note">{move || i18n.t(Key::NoConflictDetection)}</p> }
+            view! {
+                <aside class="backend-note" aria-label=move || i18n.t(Key::BackendNoteLabel)>
+                    <p>{move || i18n.t(Key::NoConflictDetection)}</p>
+                </aside>
+            }
         })}
         <dialog node_ref=dialog class="dialog" aria-labelledby="logout-title">
             <h2 id="logout-title">{move || i18n.t(Key::LogoutPendingTitle)}</h2>

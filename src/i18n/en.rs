@@ -575,3 +575,4 @@ pub(super) const OpenContact: &str = "Open the contact";
 pub(super) const KindCaseMessage: &str = "Case message";
 pub(super) const NoConflictDetection: &str =
     "This CRM cannot detect simultaneous changes: when two people change the same record, the last change wins.";
+pub(super) const BackendNoteLabel: &str = "About this CRM";

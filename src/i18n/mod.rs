@@ -44,6 +44,7 @@ keys!(
     TooManyAttempts,
     ChatTooFast,
     DateIncomplete,
+    BackendNoteLabel,
     NoConflictDetection,
     KindCaseMessage,
     OpenAccount,

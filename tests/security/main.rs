@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod chat;
+mod connectors;
 mod import;
 mod merge;
 mod sign_in;

@@ -17,8 +17,13 @@ pub const MAX_LINES: usize = 800;
 const LONG_FILES: [&str; 2] = ["src/i18n/es.rs", "src/i18n/en.rs"];
 
 /// Source roots checked: (crate name, source folder).
-const CRATES: [(&str, &str); 4] =
-    [("trato", "src"), ("trato-server", "server/src"), ("trato-protocol", "protocol/src"), ("xtask", "xtask/src")];
+const CRATES: [(&str, &str); 5] = [
+    ("trato", "src"),
+    ("trato-server", "server/src"),
+    ("trato-protocol", "protocol/src"),
+    ("xtask", "xtask/src"),
+    ("trato-cli", "cli/src"),
+];
 
 /// Checks every crate; fails with every problem found.
 pub fn check() -> Result {

@@ -5,9 +5,9 @@
 //! (a sweep, every `every_seconds` by the backend's own `Date` header). Everything a pass needs travels in the
 //! cursor text (`r1:` and JSON).
 
+use super::context::{json_of, phase, Backend, RestSession, ONE_PIPELINE};
 use super::requests::{list_request, read_page};
 use super::values::{id_of, millis, trato_record, version_of};
-use super::{json_of, phase, RestConnector, RestSession, ONE_PIPELINE};
 use crate::connector::{ConnectorError, HttpRequest, HttpResponse, ListQuery, Reply, Rounds, Step};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -88,25 +88,25 @@ fn bound(cursor: &Cursor, resource: &Resource, kind: &str) -> Option<String> {
         }
     }
     let since = millis(cursor.since.get(kind)?)?;
-    Some(super::timestamp(since - i64::from(resource.list.overlap_seconds) * 1000))
+    Some(super::values::timestamp(since - i64::from(resource.list.overlap_seconds) * 1000))
 }
 
 /// The request of the changes page after `since`.
 pub fn request(
-    c: &RestConnector,
+    c: &Backend<'_>,
     session: &RestSession,
     since: Option<&str>,
     limit: Option<u32>,
 ) -> Result<HttpRequest, ConnectorError> {
     let cursor = Cursor::parse(since);
-    let kinds = phases(c.file());
+    let kinds = phases(c.file);
     let kind = kinds.get(cursor.phase).copied().unwrap_or("pipelines");
     if kind == "pipelines" {
-        return pipelines_request(c.file(), session, &c.base_url, 0);
+        return pipelines_request(c.file, session, c.base_url, 0);
     }
     let resource = c.resource(kind)?;
     let query = ListQuery { cursor: cursor.page.clone(), limit, ..Default::default() };
-    list_request(c.file(), session, resource, &query, bound(&cursor, resource, kind).as_deref(), &c.base_url)
+    list_request(c.file, session, resource, &query, bound(&cursor, resource, kind).as_deref(), c.base_url)
 }
 
 /// Seconds since 1970 of an HTTP date (`Mon, 30 Nov 2026 10:10:01 GMT`), in ms.
@@ -124,7 +124,7 @@ fn hash(text: &str) -> u64 {
 
 /// Reads a changes page.
 pub fn response(
-    c: &RestConnector,
+    c: &Backend<'_>,
     session: &RestSession,
     since: Option<&str>,
     limit: Option<u32>,
@@ -132,7 +132,7 @@ pub fn response(
     response: &HttpResponse,
 ) -> Result<Step, ConnectorError> {
     let mut cursor = Cursor::parse(since);
-    let file = c.file();
+    let file = c.file;
     let kinds = phases(file);
     let kind = kinds.get(cursor.phase).copied().unwrap_or("pipelines");
     if !response.is_success() {
@@ -162,7 +162,7 @@ pub fn response(
         let resource = c.resource(kind)?;
         let reading = bound(&cursor, resource, kind);
         let query = ListQuery { cursor: cursor.page.clone(), limit, ..Default::default() };
-        let page = read_page(resource, &query, response, &c.base_url)?;
+        let page = read_page(resource, &query, response, c.base_url)?;
         if cursor.page.is_none() {
             cursor.reading = Some(reading.clone().unwrap_or_default());
         }
@@ -218,7 +218,7 @@ pub fn response(
                 }
                 if newest > 0 {
                     let previous = cursor.since.get(kind).and_then(|s| millis(s)).unwrap_or(0);
-                    cursor.since.insert(kind.into(), super::timestamp(newest.max(previous)));
+                    cursor.since.insert(kind.into(), super::values::timestamp(newest.max(previous)));
                 }
                 let near = std::mem::take(&mut cursor.near);
                 cursor.told.insert(kind.into(), near.into_iter().map(|(id, v, _)| (id, v)).collect());
@@ -264,23 +264,23 @@ pub fn pipelines_request(
 
 /// Reads a round of the pipelines: the pipelines are carried to the stages' round; the stages end it.
 pub fn pipelines_response(
-    c: &RestConnector,
+    c: &Backend<'_>,
     session: &RestSession,
     rounds: &mut Rounds,
     response: &HttpResponse,
 ) -> Result<Step, ConnectorError> {
-    let file = c.file();
+    let file = c.file;
     if !response.is_success() {
         return Err(super::errors::error_of(file, None, response));
     }
     let everything = ListQuery::default();
     if let (Some(pipelines), "") = (&file.resources.pipelines, phase(rounds)) {
-        let page = read_page(pipelines, &everything, response, &c.base_url)?;
+        let page = read_page(pipelines, &everything, response, c.base_url)?;
         rounds.carried = json!({ "phase": "stages", "pipelines": page.records });
-        return Ok(Step::Next(pipelines_request(file, session, &c.base_url, 1)?));
+        return Ok(Step::Next(pipelines_request(file, session, c.base_url, 1)?));
     }
     let _ = json_of(response)?;
-    let stages = read_page(&file.resources.stages, &everything, response, &c.base_url)?.records;
+    let stages = read_page(&file.resources.stages, &everything, response, c.base_url)?.records;
     let pipelines = rounds.carried.get("pipelines").and_then(Value::as_array).map(|p| p.as_slice());
     Ok(Step::Reply(Reply::Pipelines(pipelines_of(file, pipelines, &stages)?)))
 }

@@ -4,8 +4,8 @@
 //! A list cursor is text: `p:3` (page), `o:200` (offset), `c:<token>` (the backend's cursor) or `u:<path>` (the
 //! next page's address, from the body or the `Link` header).
 
+use super::context::RestSession;
 use super::values::timestamp;
-use super::RestSession;
 use crate::connector::trato::encode_component;
 use crate::connector::{ConnectorError, HttpRequest, HttpResponse, ListQuery, Method};
 use serde_json::Value;

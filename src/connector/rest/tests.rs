@@ -1,8 +1,14 @@
 //! The REST connector against answers shaped like PocketBase's (`connectors/pocketbase.toml`) and json-server's
 //! (`connectors/json-server.toml`); the live servers are tested by `tests/e2e/connectors.test.mjs`.
 
-use super::*;
+use super::context::RestSession;
+use super::values;
+use super::{RestConnector, ONE_PIPELINE};
+use crate::connector::{
+    Connector, ConnectorError, HttpRequest, HttpResponse, ListQuery, Method, Operation, Reply, Step,
+};
 use crate::connector::{RecordOp, RecordReply, Rounds};
+use serde_json::{json, Value};
 use trato_protocol::connector_file::parse;
 use trato_protocol::{DealPatch, Money};
 

@@ -204,7 +204,7 @@ pub fn trato_record(kind: &str, resource: &Resource, raw: &Value, currency: &str
     };
     match kind {
         "deals" => {
-            default("pipeline_id", json!(super::ONE_PIPELINE));
+            default("pipeline_id", json!(super::context::ONE_PIPELINE));
             default("stage_entered_at", json!(updated));
             default("last_activity_at", json!(updated));
             default("position", json!(0.0));

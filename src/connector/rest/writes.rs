@@ -3,9 +3,9 @@
 //! concurrency says (a read first to compare `updated_at` or take the `ETag`; a version field in a header or
 //! the body), sending changed fields or the whole record.
 
+use super::context::{json_of, phase, Backend, RestSession};
 use super::requests::{item_path, list_request, method, read_page, render_path, request};
 use super::values::{backend_body, id_of, trato_record, version_of};
-use super::{json_of, phase, RestConnector, RestSession};
 use crate::connector::{
     ConnectorError, HttpRequest, HttpResponse, ListQuery, Method, RecordOp, RecordReply, Reply, Rounds, Step,
 };
@@ -81,13 +81,13 @@ fn reads_first(resource: &Resource, plain: &Plain<'_>) -> bool {
 }
 
 fn get(
-    c: &RestConnector,
+    c: &Backend<'_>,
     session: &RestSession,
     resource: &Resource,
     id: &str,
     fields: &Value,
 ) -> Result<HttpRequest, ConnectorError> {
-    Ok(request(c.file(), session, None, Method::Get, item_path(resource, id, fields)?))
+    Ok(request(c.file, session, None, Method::Get, item_path(resource, id, fields)?))
 }
 
 fn unsupported(what: &str, kind: &str) -> ConnectorError {
@@ -109,7 +109,7 @@ fn wrapped(
 }
 
 fn create_request(
-    c: &RestConnector,
+    c: &Backend<'_>,
     session: &RestSession,
     kind: &str,
     fields: &Value,
@@ -122,7 +122,7 @@ fn create_request(
     };
     let mut inner = json!({});
     backend_body(resource, fields, &mut inner)?;
-    Ok(request(c.file(), session, None, method(write.method), path).json(&wrapped(write.wrap.as_ref(), inner)?))
+    Ok(request(c.file, session, None, method(write.method), path).json(&wrapped(write.wrap.as_ref(), inner)?))
 }
 
 fn record_path(
@@ -153,7 +153,7 @@ fn version_header(resource: &Resource, version: Option<u64>, etag: Option<&str>,
 
 #[allow(clippy::too_many_arguments)]
 fn update_request(
-    c: &RestConnector,
+    c: &Backend<'_>,
     session: &RestSession,
     kind: &str,
     id: &str,
@@ -175,12 +175,12 @@ fn update_request(
         path.set(&mut inner, json!(version)).map_err(ConnectorError::Unsupported)?;
     }
     let path = record_path(resource, write.path.as_ref(), id, patch)?;
-    let out = request(c.file(), session, None, method(write.method), path).json(&wrapped(write.wrap.as_ref(), inner)?);
+    let out = request(c.file, session, None, method(write.method), path).json(&wrapped(write.wrap.as_ref(), inner)?);
     Ok(version_header(resource, version, etag, out))
 }
 
 fn delete_request(
-    c: &RestConnector,
+    c: &Backend<'_>,
     session: &RestSession,
     kind: &str,
     id: &str,
@@ -190,19 +190,19 @@ fn delete_request(
     let resource = c.resource(kind)?;
     let delete = resource.delete.as_ref().ok_or_else(|| unsupported("delete", kind))?;
     let path = record_path(resource, delete.path.as_ref(), id, &json!({}))?;
-    Ok(version_header(resource, version, etag, request(c.file(), session, None, method(delete.method), path)))
+    Ok(version_header(resource, version, etag, request(c.file, session, None, method(delete.method), path)))
 }
 
 /// The first request of a record operation.
 pub fn first(
-    c: &RestConnector,
+    c: &Backend<'_>,
     session: &RestSession,
     kind: &str,
     plain: &Plain<'_>,
 ) -> Result<HttpRequest, ConnectorError> {
     let resource = c.resource(kind)?;
     match plain {
-        Plain::List(query) => list_request(c.file(), session, resource, query, None, &c.base_url),
+        Plain::List(query) => list_request(c.file, session, resource, query, None, c.base_url),
         Plain::Get(id) => get(c, session, resource, id, &json!({})),
         Plain::Create(fields) => create_request(c, session, kind, fields),
         Plain::Update { id, patch, .. } if reads_first(resource, plain) => get(c, session, resource, id, patch),
@@ -247,14 +247,14 @@ fn reply(kind: &str, json: RecordReply<Value>) -> Result<Step, ConnectorError> {
     }))
 }
 
-fn one(c: &RestConnector, kind: &str, resource: &Resource, body: &Value) -> Result<Step, ConnectorError> {
-    let record = trato_record(kind, resource, &one_of(resource, body)?, &c.file().connector.currency)?;
+fn one(c: &Backend<'_>, kind: &str, resource: &Resource, body: &Value) -> Result<Step, ConnectorError> {
+    let record = trato_record(kind, resource, &one_of(resource, body)?, &c.file.connector.currency)?;
     reply(kind, RecordReply::One(record))
 }
 
 /// After a write whose answer is not the record: read it.
 fn reread(
-    c: &RestConnector,
+    c: &Backend<'_>,
     session: &RestSession,
     kind: &str,
     rounds: &mut Rounds,
@@ -279,7 +279,7 @@ fn checked(resource: &Resource, body: &Value, version: Option<u64>) -> Result<Va
 
 /// Reads the answer to one round of a record operation: the reply, or the next request.
 pub fn next(
-    c: &RestConnector,
+    c: &Backend<'_>,
     session: &RestSession,
     kind: &str,
     plain: &Plain<'_>,
@@ -293,7 +293,7 @@ pub fn next(
         return reply(kind, RecordReply::Deleted);
     }
     if !response.is_success() {
-        return Err(super::errors::error_of(c.file(), Some(resource), response));
+        return Err(super::errors::error_of(c.file, Some(resource), response));
     }
     let body = json_of(response)?;
     if stage == "reread" {
@@ -301,8 +301,8 @@ pub fn next(
     }
     match plain {
         Plain::List(query) => {
-            let page = read_page(resource, query, response, &c.base_url)?;
-            let currency = &c.file().connector.currency;
+            let page = read_page(resource, query, response, c.base_url)?;
+            let currency = &c.file.connector.currency;
             let items =
                 page.records.iter().map(|raw| trato_record(kind, resource, raw, currency)).collect::<Result<_, _>>()?;
             reply(kind, RecordReply::Page(Page { items, next_cursor: page.next }))
@@ -319,8 +319,8 @@ pub fn next(
                 _ => match response.header("location") {
                     Some(location) => {
                         rounds.carried = json!({ "phase": "reread" });
-                        let path = super::requests::relative_path(location, &c.base_url);
-                        Ok(Step::Next(request(c.file(), session, None, Method::Get, path)))
+                        let path = super::requests::relative_path(location, c.base_url);
+                        Ok(Step::Next(request(c.file, session, None, Method::Get, path)))
                     }
                     None => Err(ConnectorError::Malformed(
                         "a create's answer without the record, its id or a Location".into(),
