@@ -148,12 +148,16 @@ pub async fn run(target: &Target) -> ExitCode {
     });
     let first_page = ListQuery { limit: Some(50), ..Default::default() };
     report.needed("deals", desk.deals(first_page.clone()).await, |p| format!("{} on the first page", p.items.len()));
-    match desk.accounts(first_page.clone()).await {
-        Err(ConnectorError::Unsupported(_)) => report.say(Outcome::Hidden("accounts".into())),
-        other => {
-            report.needed("accounts", other, |p| format!("{} on the first page", p.items.len()));
+    // The throwaway deal belongs to the first account, as a rep's would (some backends require one to move it).
+    let account = match desk.accounts(first_page.clone()).await {
+        Err(ConnectorError::Unsupported(_)) => {
+            report.say(Outcome::Hidden("accounts".into()));
+            None
         }
-    }
+        other => report
+            .needed("accounts", other, |p| format!("{} on the first page", p.items.len()))
+            .and_then(|page| page.items.first().map(|a| a.meta.id.clone())),
+    };
     match desk.contacts(first_page.clone()).await {
         Err(ConnectorError::Unsupported(_)) => report.say(Outcome::Hidden("contacts".into())),
         other => {
@@ -184,7 +188,7 @@ pub async fn run(target: &Target) -> ExitCode {
         name: format!("Trato check {}", std::process::id()),
         pipeline_id,
         stage_id: Some(stage_id),
-        account_id: None,
+        account_id: account,
         contact_id: None,
         participant_ids: vec![],
         owner_id: None,

@@ -139,7 +139,8 @@ pub fn check_money(errors: &mut FieldErrors, field: &str, value: &Money) {
     if value.currency.len() != 3 || !value.currency.bytes().all(|b| b.is_ascii_uppercase()) {
         errors.insert(format!("{field}.currency"), "must be an ISO 4217 code such as EUR".into());
     }
-    if value.minor.abs() > MAX_MINOR {
+    // `unsigned_abs`: the smallest i64 has no positive counterpart (`abs` would overflow; found by schemathesis).
+    if value.minor.unsigned_abs() > MAX_MINOR.unsigned_abs() {
         errors.insert(format!("{field}.minor"), "is too large".into());
     }
 }
@@ -273,6 +274,8 @@ mod tests {
         let mut errors = FieldErrors::new();
         check_money(&mut errors, "amount", &Money { minor: 10, currency: "eur".into() });
         check_money(&mut errors, "price", &Money { minor: i64::MAX, currency: "EUR".into() });
+        check_money(&mut errors, "cost", &Money { minor: i64::MIN, currency: "EUR".into() });
         assert!(errors.contains_key("amount.currency") && errors.contains_key("price.minor"));
+        assert!(errors.contains_key("cost.minor"), "the smallest i64 is refused, not a panic");
     }
 }

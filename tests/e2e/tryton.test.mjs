@@ -124,3 +124,21 @@ test('an edit that crosses one made in Tryton is the same conflict screen as wit
   assertNoErrors(page, [/ERR_INTERNET_DISCONNECTED/, /ERR_FAILED/, /Failed to fetch/]);
   await page.close();
 });
+
+test('trato-cli check passes against Tryton: what the desk needs works, and what Tryton lacks is listed as hidden', async () => {
+  const { spawn } = await import('node:child_process');
+  const { code, stdout } = await new Promise((resolve) => {
+    const child = spawn(process.env.TRATO_CLI_BIN, ['check', '--url', trytonUrl, '--tryton', 'trato'], {
+      env: { ...process.env, TRATO_USER: 'lucia', TRATO_PASSWORD: 'trato-demo' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('exit', (exit) => resolve({ code: exit, stdout: out }));
+  });
+  assert.equal(code, 0, stdout);
+  for (const line of ['ok      sign in: Lucía Martín', 'ok      change it (name and stage)', 'a stale write is refused as a conflict',
+    'the changes feed tells the new deal', 'ok      delete it', 'hidden  support cases', 'hidden  activities']) {
+    assert.ok(stdout.includes(line), `"${line}" in:\n${stdout}`);
+  }
+});

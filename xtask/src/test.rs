@@ -55,7 +55,7 @@ pub fn run() -> Result {
     args.extend(["--", "-D", "warnings"]);
     exec(cmd("cargo", &args))?;
 
-    timer.step("Tryton 8.2, PocketBase and json-server for the connector tests (installed once, then cached)");
+    timer.step("Tryton 8.2, PocketBase, json-server and schemathesis for the connector and protocol tests (installed once, then cached)");
     crate::tryton::prepare()?;
     crate::rest_backends::prepare()?;
 
