@@ -247,6 +247,25 @@ impl Connector for RestConnector {
             rounds.carried = json!({ "refreshed": true });
             return Ok(Step::Next(self.request(session, op)?));
         }
+        if phase(rounds) == "whoami" {
+            let Some(mut user) = session.user.clone() else {
+                return Err(ConnectorError::Unauthorized("signed out".into()));
+            };
+            if let (true, Some(users)) = (response.is_success(), &self.file.resources.users) {
+                let page = requests::read_page(users, &ListQuery::default(), &response, &self.base_url)?;
+                let currency = &self.file.connector.currency;
+                let found = page.records.iter().find_map(|raw| {
+                    let record = values::trato_record("users", users, raw, currency).ok()?;
+                    let found: User = serde_json::from_value(record).ok()?;
+                    found.email.eq_ignore_ascii_case(&user.email).then_some(found)
+                });
+                if let Some(found) = found {
+                    user = found;
+                }
+            }
+            session.user = Some(user.clone());
+            return Ok(Step::Reply(Reply::Session(self.session_info(user))));
+        }
         let first = rounds.carried.get("phase").is_none();
         let refreshed = rounds.carried.get("refreshed").is_some();
         if response.status == 401 && first && !refreshed && !matches!(op, Operation::Login { .. }) {
@@ -281,7 +300,24 @@ impl Connector for RestConnector {
                 };
                 let user = self.user_from(&body, email);
                 *session = RestSession { token, user: Some(user.clone()) };
-                Ok(Step::Reply(Reply::Session(self.session_info(user))))
+                // Without a who-am-I answer, the rep is the user with the address they signed in with (so "mine"
+                // matches the owner of their records).
+                let told = matches!(self.file.auth, Auth::Login { user: Some(_), .. }) || self.me().is_some();
+                match (&self.file.resources.users, told) {
+                    (Some(users), false) => {
+                        rounds.carried = json!({ "phase": "whoami" });
+                        let query = ListQuery { limit: Some(users.list.page_size), ..Default::default() };
+                        Ok(Step::Next(requests::list_request(
+                            &self.file,
+                            session,
+                            users,
+                            &query,
+                            None,
+                            &self.base_url,
+                        )?))
+                    }
+                    _ => Ok(Step::Reply(Reply::Session(self.session_info(user)))),
+                }
             }
             Operation::CurrentSession => {
                 let body = json_of(&response)?;

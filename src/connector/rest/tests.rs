@@ -255,3 +255,49 @@ fn changes_are_read_since_the_newest_once_each_and_sweeps_find_deletions() {
     let gone: Vec<_> = told.iter().filter(|c| c.deleted).map(|c| c.id.as_str()).collect();
     assert_eq!(gone, ["d3"]);
 }
+
+fn json_server() -> RestConnector {
+    let file = parse(include_str!("../../../connectors/json-server.toml")).expect("the example file is valid");
+    RestConnector::new(file, "http://127.0.0.1:3000")
+}
+
+#[test]
+fn without_a_who_am_i_the_rep_is_the_user_with_their_address() {
+    let c = json_server();
+    let mut session = RestSession::default();
+    let op = Operation::Login { email: "Marta@Example.com".into(), password: "-".into() };
+    let stages = json!([{"id": 1, "name": "Nuevo", "order": 1, "kind": "open"}]);
+    let users = json!([{"id": 1, "name": "Marta Ruiz", "email": "marta@example.com"}, {"id": 2, "name": "Otro", "email": "otro@example.com"}]);
+    let (sent, reply) = run(&c, &mut session, &op, vec![answer(200, stages), answer(200, users)]);
+    assert!(sent[0].path.starts_with("/stages"), "{}", sent[0].path);
+    assert!(sent[1].path.starts_with("/users"), "{}", sent[1].path);
+    let Ok(Reply::Session(info)) = reply else { panic!("{reply:?}") };
+    assert_eq!((info.user.id.as_str(), info.user.name.as_str()), ("1", "Marta Ruiz"));
+    assert!(!c.capabilities().versioned_writes, "json-server cannot refuse a stale write");
+}
+
+#[test]
+fn link_header_pages_and_numeric_references_written_back_as_numbers() {
+    let c = json_server();
+    let op = Operation::Deals(RecordOp::List(ListQuery::default()));
+    let page = json!([{"id": 1, "title": "Pedido 1", "stageId": 2, "accountId": 1, "ownerId": 1, "value": 100, "closeDate": "2026-12-15"}]);
+    let link = r#"<http://127.0.0.1:3000/deals?_page=2&_limit=5>; rel="next", <http://127.0.0.1:3000/deals?_page=2&_limit=5>; rel="last""#;
+    let response = HttpResponse {
+        status: 200,
+        headers: vec![("link".into(), link.into()), ("x-total-count".into(), "7".into())],
+        body: page.to_string(),
+    };
+    let (sent, reply) = run(&c, &mut RestSession::default(), &op, vec![response]);
+    assert!(sent[0].path.contains("_page=1") && sent[0].path.contains("_limit=5"), "{}", sent[0].path);
+    let Ok(Reply::Deals(RecordReply::Page(page))) = reply else { panic!("{reply:?}") };
+    assert_eq!(page.next_cursor.as_deref(), Some("u:/deals?_page=2&_limit=5"));
+    assert_eq!((page.items[0].stage_id.as_str(), page.items[0].amount.minor), ("2", 10000));
+    let next = ListQuery { cursor: page.next_cursor.clone(), ..Default::default() };
+    let follow = c.request(&RestSession::default(), &Operation::Deals(RecordOp::List(next))).unwrap();
+    assert_eq!(follow.path, "/deals?_page=2&_limit=5");
+    let patch = DealPatch { stage_id: Some("3".into()), ..Default::default() };
+    let update = Operation::Deals(RecordOp::Update { id: "1".into(), version: Some(1), patch, idempotency_key: None });
+    let request = c.request(&RestSession::default(), &update).unwrap();
+    assert_eq!((request.method, request.path.as_str()), (Method::Patch, "/deals/1"));
+    assert_eq!(serde_json::from_slice::<Value>(request.body.as_ref().unwrap()).unwrap(), json!({"stageId": 3}));
+}
