@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use trato::client::Client;
 use trato::connector::backend::{AnyConnector, BackendChoice};
 use trato::transport::NativeTransport;
-use trato_protocol::connector_file::parse;
+use trato_protocol::connector_file::read;
 
 /// The backend to talk to.
 pub struct Target {
@@ -26,14 +26,7 @@ impl Target {
             (Some(_), Some(_)) => return Err("--tryton and --connector name two backends: give one".into()),
             (Some(database), None) => BackendChoice::tryton(url.as_deref().ok_or("--tryton needs --url")?, database),
             (None, Some(path)) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-                let file = parse(&text).map_err(|errors| {
-                    errors
-                        .iter()
-                        .map(|e| format!("{path}:{}: {}", e.line.map(|l| l.to_string()).unwrap_or_default(), e.message))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                })?;
+                let file = read(path)?;
                 let url = url
                     .clone()
                     .or(file.connector.base_url.clone())

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
-use trato_protocol::connector_file::{parse, ConnectorFile};
+use trato_protocol::connector_file::{read, ConnectorFile};
 
 /// A connector file the server offers.
 #[derive(Clone, Debug, Serialize)]
@@ -30,14 +30,7 @@ pub fn offered(argument: &str) -> Result<Offered, String> {
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         return Err(format!("--connector: `{name}` is not a name (letters, digits, - and _)"));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let file = parse(&text).map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| format!("{path}:{}: {}", e.line.map(|l| l.to_string()).unwrap_or_default(), e.message))
-            .collect::<Vec<_>>()
-            .join("\n")
-    })?;
+    let file = read(path)?;
     let base_url = file
         .connector
         .base_url

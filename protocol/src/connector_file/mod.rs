@@ -15,7 +15,7 @@ mod template;
 
 pub use check::{check, Problem};
 #[cfg(not(target_arch = "wasm32"))]
-pub use parse::{parse, FileError};
+pub use parse::{parse, read, FileError};
 pub use path::JsonPath;
 pub use template::Template;
 

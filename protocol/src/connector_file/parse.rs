@@ -37,6 +37,18 @@ pub fn parse(text: &str) -> Result<ConnectorFile, Vec<FileError>> {
         .collect())
 }
 
+/// Reads and checks the connector file at `path`; every mistake on its own line as `PATH:LINE: message`.
+pub fn read(path: &str) -> Result<ConnectorFile, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    parse(&text).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| format!("{path}:{}: {}", e.line.map(|l| l.to_string()).unwrap_or_default(), e.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
 fn line_at(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
