@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, DEMO } from './helpers.mjs';
@@ -21,10 +21,45 @@ function schemathesis(args) {
   });
 }
 
+/** Runs schemathesis over the operations `filter` selects, as the caller `cookie`; its exit code and output. */
+function check(base, cookie, filter) {
+  return schemathesis([
+    'run', join(ROOT, 'protocol/openapi.yaml'),
+    '--url', `${base}/api/v1`,
+    '-H', `Cookie: ${cookie}`, '-H', 'x-trato-csrf: 1',
+    '--checks', 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance',
+    '--mode', 'positive', '--phases', 'examples,coverage,fuzzing', '-n', '25', '--seed', '20261130',
+    '--generation-deterministic', '--no-color', '--workers', '2',
+    ...filter,
+  ]);
+}
+
+/** A demo customer's portal session cookie, signed in through the mailed link as a customer would be. */
+async function customerCookie(base, mailDir) {
+  const email = 'ana@cliente-uno.example';
+  const asked = await fetch(`${base}/api/v1/portal/auth/link`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-trato-csrf': '1' }, body: JSON.stringify({ email, locale: 'es' }),
+  });
+  assert.equal(asked.status, 202);
+  let token;
+  for (let i = 0; i < 100 && !token; i++) {
+    const mails = readdirSync(mailDir).map((f) => readFileSync(join(mailDir, f), 'utf8')).filter((m) => m.includes(email));
+    token = mails.map((m) => /#token=([A-Za-z0-9_-]+)/.exec(m)?.[1]).find(Boolean);
+    if (!token) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(token, 'the sign-in link was mailed');
+  const redeemed = await fetch(`${base}/api/v1/portal/auth/redeem`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-trato-csrf': '1' }, body: JSON.stringify({ token }),
+  });
+  assert.equal(redeemed.status, 200);
+  return redeemed.headers.get('set-cookie').split(';')[0];
+}
+
 test('every answer of the live server conforms to the OpenAPI document', async () => {
   assert.ok(process.env.TRATO_SCHEMATHESIS_BIN, 'TRATO_SCHEMATHESIS_BIN is set by cargo xtask');
-  const db = join(mkdtempSync(join(tmpdir(), 'trato-openapi-')), 't.sqlite');
-  const server = await startServer({ db });
+  const dir = mkdtempSync(join(tmpdir(), 'trato-openapi-'));
+  const mailDir = join(dir, 'mail');
+  const server = await startServer({ db: join(dir, 't.sqlite'), extra: ['--mail-dir', mailDir] });
   try {
     const login = await fetch(`${server.url}/api/v1/auth/login`, {
       method: 'POST',
@@ -33,18 +68,13 @@ test('every answer of the live server conforms to the OpenAPI document', async (
     });
     assert.equal(login.status, 200);
     const cookie = login.headers.get('set-cookie').split(';')[0];
-    const { code, out } = await schemathesis([
-      'run', join(ROOT, 'protocol/openapi.yaml'),
-      '--url', `${server.url}/api/v1`,
-      '-H', `Cookie: ${cookie}`, '-H', 'x-trato-csrf: 1',
-      '--checks', 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance',
-      '--mode', 'positive', '--phases', 'examples,coverage,fuzzing', '-n', '25', '--seed', '20261130',
-      '--generation-deterministic', '--no-color', '--workers', '2',
-      // Signing out would end the session the other requests use.
-      '--exclude-path', '/auth/logout',
-    ]);
-    assert.equal(code, 0, out);
-    assert.match(out, /API Operations:\s+Selected: (\d+)\/\1/);
+    // A rep: everything but the portal (signing out would end the session the other requests use).
+    const rep = await check(server.url, cookie, ['--exclude-path-regex', '^/portal/', '--exclude-path', '/auth/logout']);
+    assert.equal(rep.code, 0, rep.out);
+    // A customer: the portal.
+    const customer = await check(server.url, await customerCookie(server.url, mailDir), ['--include-path-regex', '^/portal/']);
+    assert.equal(customer.code, 0, customer.out);
+    for (const { out } of [rep, customer]) assert.match(out, /Tested: [1-9]/);
   } finally {
     // The kill is sent at once; its exit is not awaited (the backend's process is unreferenced, so waiting for
     // it would leave nothing to keep this file's event loop alive).
