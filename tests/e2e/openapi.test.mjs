@@ -21,12 +21,12 @@ function schemathesis(args) {
   });
 }
 
-/** Runs schemathesis over the operations `filter` selects, as the caller `cookie`; its exit code and output. */
-function check(base, cookie, filter) {
+/** Runs schemathesis over the operations `filter` selects, with the `credential` header; its exit code and output. */
+function check(base, credential, filter) {
   return schemathesis([
     'run', join(ROOT, 'protocol/openapi.yaml'),
     '--url', `${base}/api/v1`,
-    '-H', `Cookie: ${cookie}`, '-H', 'x-trato-csrf: 1',
+    '-H', credential, '-H', 'x-trato-csrf: 1',
     '--checks', 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance',
     '--mode', 'positive', '--phases', 'examples,coverage,fuzzing', '-n', '25', '--seed', '20261130',
     '--generation-deterministic', '--no-color', '--workers', '2',
@@ -69,12 +69,21 @@ test('every answer of the live server conforms to the OpenAPI document', async (
     assert.equal(login.status, 200);
     const cookie = login.headers.get('set-cookie').split(';')[0];
     // A rep: everything but the portal (signing out would end the session the other requests use).
-    const rep = await check(server.url, cookie, ['--exclude-path-regex', '^/portal/', '--exclude-path', '/auth/logout']);
+    const rep = await check(server.url, `Cookie: ${cookie}`, ['--exclude-path-regex', '^/(portal|widget)/', '--exclude-path', '/auth/logout']);
     assert.equal(rep.code, 0, rep.out);
     // A customer: the portal.
-    const customer = await check(server.url, await customerCookie(server.url, mailDir), ['--include-path-regex', '^/portal/']);
+    const portal = await customerCookie(server.url, mailDir);
+    const customer = await check(server.url, `Cookie: ${portal}`, ['--include-path-regex', '^/portal/']);
     assert.equal(customer.code, 0, customer.out);
-    for (const { out } of [rep, customer]) assert.match(out, /Tested: [1-9]/);
+    // A visitor of the demo site: the widget.
+    const session = await fetch(`${server.url}/api/v1/widget/session`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-trato-csrf': '1' }, body: JSON.stringify({ site: 'demo' }),
+    });
+    assert.equal(session.status, 201);
+    const { token } = await session.json();
+    const visitor = await check(server.url, `Authorization: Bearer ${token}`, ['--include-path-regex', '^/widget/']);
+    assert.equal(visitor.code, 0, visitor.out);
+    for (const { out } of [rep, customer, visitor]) assert.match(out, /Tested: [1-9]/);
   } finally {
     // The kill is sent at once; its exit is not awaited (the backend's process is unreferenced, so waiting for
     // it would leave nothing to keep this file's event loop alive).
