@@ -83,7 +83,11 @@ test('every answer of the live server conforms to the OpenAPI document', async (
     const { token } = await session.json();
     const visitor = await check(server.url, `Authorization: Bearer ${token}`, ['--include-path-regex', '^/widget/']);
     assert.equal(visitor.code, 0, visitor.out);
-    for (const { out } of [rep, customer, visitor]) assert.match(out, /Tested: [1-9]/);
+    // Last, signing out, as each of them.
+    const out = await check(server.url, `Cookie: ${cookie}`, ['--include-path', '/auth/logout']);
+    const portalOut = await check(server.url, `Cookie: ${portal}`, ['--include-path', '/portal/auth/logout']);
+    for (const { code, out: text } of [out, portalOut]) assert.equal(code, 0, text);
+    for (const { out: text } of [rep, customer, visitor, out, portalOut]) assert.match(text, /Tested: [1-9]/);
   } finally {
     // The kill is sent at once; its exit is not awaited (the backend's process is unreferenced, so waiting for
     // it would leave nothing to keep this file's event loop alive).
