@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
-use trato_protocol::connector_file::{read, ConnectorFile};
+use trato_protocol::connector_file::{read, Auth, ConnectorFile, Place};
 
 /// A connector file the server offers.
 #[derive(Clone, Debug, Serialize)]
@@ -31,6 +31,12 @@ pub fn offered(argument: &str) -> Result<Offered, String> {
         return Err(format!("--connector: `{name}` is not a name (letters, digits, - and _)"));
     }
     let file = read(path)?;
+    if let Auth::ApiKey { place: Place::Query, .. } = file.auth {
+        return Err(format!(
+            "{path}: [auth] puts the key in the query: the desk keeps credentials out of addresses (they end up in \
+             logs and history); offer a file that sends it in a header (trato-cli can still use this one)"
+        ));
+    }
     let base_url = file
         .connector
         .base_url
@@ -72,6 +78,15 @@ mod tests {
         let error = super::offered(&format!("pb={}", broken.display())).unwrap_err();
         assert!(error.contains(&format!("{}:13:", broken.display())), "{error}");
         assert!(super::offered(&format!("bad name={example}")).is_err());
+        let in_query = std::env::temp_dir().join(format!("trato-query-key-{}.toml", std::process::id()));
+        let text = std::fs::read_to_string(example).unwrap();
+        let start = text.find("[auth]").unwrap();
+        let end = text.find("[errors]").unwrap();
+        let replaced =
+            format!("{}[auth]\nkind = \"api_key\"\nname = \"key\"\nin = \"query\"\n\n{}", &text[..start], &text[end..]);
+        std::fs::write(&in_query, replaced).unwrap();
+        let refused = super::offered(&format!("pb={}", in_query.display())).unwrap_err();
+        assert!(refused.contains("the desk keeps credentials out of addresses"), "{refused}");
         assert!(super::offered("pb").is_err());
     }
 }
