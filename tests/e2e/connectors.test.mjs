@@ -237,7 +237,19 @@ test('the desk on json-server: the board from a file with numeric ids and Link p
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Space');
     await until(() => JSON.parse(readFileSync(jsonServer.db, 'utf8')).deals.find((d) => d.id === 1), (d) => d.stageId === 2, 'the move reached json-server');
-    assertNoErrors(page);
+    // An edit made offline waits in the outbox and reaches json-server when the desk is back online.
+    await page.locator('.sync-status[data-pending="0"][data-online="true"]').waitFor({ timeout: 60000 });
+    await context.setOffline(true);
+    await page.locator('article[data-deal="3"]').click();
+    const name = page.locator('section[data-panel="3"]').getByLabel('Nombre del trato');
+    await name.fill('Pedido 3 (urgente)');
+    await name.press('Tab');
+    await page.locator('.sync-status:not([data-pending="0"])').waitFor();
+    await context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await until(() => JSON.parse(readFileSync(jsonServer.db, 'utf8')).deals.find((d) => d.id === 3), (d) => d.title === 'Pedido 3 (urgente)', 'the offline edit reached json-server');
+    await page.locator('.sync-status[data-pending="0"][data-online="true"]').waitFor({ timeout: 60000 });
+    assertNoErrors(page, [/ERR_INTERNET_DISCONNECTED/, /ERR_FAILED/, /Failed to fetch/]);
     await page.close();
   } finally {
     await desk.stop();

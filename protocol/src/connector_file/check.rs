@@ -222,6 +222,13 @@ fn check_resource(problems: &mut Vec<Problem>, kind: &str, resource: &Resource) 
             }
         }
     }
+    if let super::Deletions::Tombstones { path, .. } = &resource.deletions {
+        for name in path.names() {
+            if !SINCE.contains(&name) {
+                problem("deletions", format!("`{{{name}}}` cannot be used here; use {}", list(&SINCE)));
+            }
+        }
+    }
     let has_updated = resource.fields.contains_key("updated_at");
     match &resource.concurrency {
         Concurrency::UpdatedAt if !has_updated => {

@@ -609,6 +609,17 @@ pub enum Deletions {
         #[serde(default)]
         value: Option<serde_json::Value>,
     },
+    /// The backend lists deletions: a GET of `path` (placeholders as in `updated_since`) answers the ids
+    /// deleted since the last read; asked at the end of each changed-since read of the resource.
+    Tombstones {
+        /// The request's path and query.
+        path: Template,
+        /// Where the list is in the answer.
+        #[serde(default = "root")]
+        records: JsonPath,
+        /// In each entry, where the deleted record's id is.
+        id: JsonPath,
+    },
     /// Every so often all ids are read; those gone are deletions.
     Sweep {
         /// Seconds between sweeps.

@@ -138,6 +138,9 @@ pub fn response(
     if !response.is_success() {
         return Err(super::errors::error_of(file, file.resources.get(kind), response));
     }
+    if phase(rounds) == "tombstones" {
+        return tombstones_response(c, kind, rounds, response);
+    }
     if let Some(clock) = response.header("date").and_then(http_date) {
         cursor.clock = clock;
     }
@@ -226,6 +229,14 @@ pub fn response(
             }
         }
     };
+    // A resource whose backend lists its deletions: that list, since the same bound, ends the phase.
+    let tombstones = match (phase_done, kind) {
+        (true, "pipelines") | (false, _) => None,
+        (true, _) => match (&c.resource(kind)?.deletions, cursor.reading.as_deref().filter(|r| !r.is_empty())) {
+            (Deletions::Tombstones { path, .. }, Some(bound)) => Some(tombstones_request(c, session, path, bound)?),
+            _ => None,
+        },
+    };
     let mut more = true;
     if phase_done {
         cursor = Cursor {
@@ -243,7 +254,51 @@ pub fn response(
             more = false;
         }
     }
-    Ok(Step::Reply(Reply::Changes(ChangesPage { changes, cursor: cursor.text(), more, remaining })))
+    let page = ChangesPage { changes, cursor: cursor.text(), more, remaining };
+    match tombstones {
+        Some(request) => {
+            rounds.carried = json!({ "phase": "tombstones", "page": serde_json::to_value(&page).unwrap_or_default() });
+            Ok(Step::Next(request))
+        }
+        None => Ok(Step::Reply(Reply::Changes(page))),
+    }
+}
+
+/// The request for a resource's deletions since `bound` (RFC 3339).
+fn tombstones_request(
+    c: &Backend<'_>,
+    session: &RestSession,
+    path: &trato_protocol::connector_file::Template,
+    bound: &str,
+) -> Result<HttpRequest, ConnectorError> {
+    let path = super::requests::render_path(path, super::requests::since_value(bound))?;
+    Ok(super::requests::request(c.file, session, None, crate::connector::Method::Get, path))
+}
+
+/// The page carried to the deletions' round, with the deletions added.
+fn tombstones_response(
+    c: &Backend<'_>,
+    kind: &str,
+    rounds: &Rounds,
+    response: &HttpResponse,
+) -> Result<Step, ConnectorError> {
+    let mut page: ChangesPage = serde_json::from_value(rounds.carried["page"].clone())
+        .map_err(|_| ConnectorError::Malformed("a lost changes page".into()))?;
+    let Deletions::Tombstones { records, id, .. } = &c.resource(kind)?.deletions else {
+        return Ok(Step::Reply(Reply::Changes(page)));
+    };
+    let body = json_of(response)?;
+    let gone = records
+        .get(&body)
+        .and_then(Value::as_array)
+        .ok_or_else(|| ConnectorError::Malformed(format!("no list of deletions at `{}`", records.as_str())))?;
+    for entry in gone {
+        let found = id.get(entry).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
+        if let Some(found) = found {
+            page.changes.push(Change::new(kind, &found, 0, None));
+        }
+    }
+    Ok(Step::Reply(Reply::Changes(page)))
 }
 
 /// The request of round `round` of reading the pipelines: the pipelines (when the file has them), then the stages.

@@ -190,16 +190,8 @@ pub fn list_request(
     }
     match since {
         Some(since) => {
-            let ms = super::values::millis(since).unwrap_or(0);
-            let iso = timestamp(ms);
             for (param, template) in &list.updated_since {
-                let text = render_text(template, |n| match n {
-                    "since" => Some(iso.clone()),
-                    "since_space" => Some(iso.replacen('T', " ", 1)),
-                    "since_unix" => Some((ms / 1000).to_string()),
-                    "since_unix_ms" => Some(ms.to_string()),
-                    _ => None,
-                })?;
+                let text = render_text(template, since_value(since))?;
                 push(&mut params, joins, param, text);
             }
             for (param, value) in &list.updated_sort {
@@ -225,6 +217,20 @@ pub fn list_request(
     }
     let path = with_query(&render_path(&resource.path, |_| None)?, &params);
     Ok(request(file, session, None, Method::Get, path))
+}
+
+/// The values of a changed-since template's placeholders for the bound `since` (RFC 3339): `{since}`,
+/// `{since_space}` (`YYYY-MM-DD HH:MM:SS.fffZ`), `{since_unix}` and `{since_unix_ms}`.
+pub fn since_value(since: &str) -> impl Fn(&str) -> Option<String> {
+    let ms = super::values::millis(since).unwrap_or(0);
+    let iso = timestamp(ms);
+    move |name| match name {
+        "since" => Some(iso.clone()),
+        "since_space" => Some(iso.replacen('T', " ", 1)),
+        "since_unix" => Some((ms / 1000).to_string()),
+        "since_unix_ms" => Some(ms.to_string()),
+        _ => None,
+    }
 }
 
 /// An address from the backend made relative to the base address (the transport adds it back).

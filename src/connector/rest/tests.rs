@@ -301,3 +301,38 @@ fn link_header_pages_and_numeric_references_written_back_as_numbers() {
     assert_eq!((request.method, request.path.as_str()), (Method::Patch, "/deals/1"));
     assert_eq!(serde_json::from_slice::<Value>(request.body.as_ref().unwrap()).unwrap(), json!({"stageId": 3}));
 }
+
+const TOMBSTONES: &str = r#"
+[connector]
+name = "Tombs"
+format = 1
+
+[resources.stages]
+path = "/stages"
+fields = { name = "name" }
+
+[resources.deals]
+path = "/deals"
+deletions = { kind = "tombstones", path = "/deleted?type=deal&after={since_unix}", records = "$.deleted", id = "$.id" }
+fields = { name = "name", stage_id = "stage", updated_at = { path = "updated", transform = "unix_seconds" } }
+list = { updated_since = { since = "{since_unix}" } }
+"#;
+
+#[test]
+fn a_backend_that_lists_its_deletions_is_asked_for_them_after_each_changed_since_read() {
+    let c = RestConnector::new(parse(TOMBSTONES).unwrap(), "http://crm");
+    let stages = json!([{"id": "s1", "name": "Nuevo"}]);
+    let deals = json!([{"id": "d1", "name": "Uno", "stage": "s1", "updated": 1_780_000_000}]);
+    // The first pass reads everything and asks for no deletions (nothing was known before it).
+    let mut answers = vec![answer(200, stages.clone()), answer(200, deals.clone())];
+    let (sent, _, cursor) = changes(&c, None, &mut answers);
+    assert_eq!(sent.len(), 2);
+    // The next pass reads changes since then, and the deletions since the same bound.
+    let mut answers =
+        vec![answer(200, stages), answer(200, json!([])), answer(200, json!({"deleted": [{"id": "d9"}]}))];
+    let (sent, told, _) = changes(&c, Some(cursor), &mut answers);
+    assert_eq!(sent[1].path, "/deals?since=1779999998");
+    assert_eq!(sent[2].path, "/deleted?type=deal&after=1779999998");
+    let gone: Vec<_> = told.iter().filter(|c| c.deleted).map(|c| (c.kind.as_str(), c.id.as_str())).collect();
+    assert_eq!(gone, [("deals", "d9")]);
+}
