@@ -31,7 +31,7 @@ impl Target {
                     .clone()
                     .or(file.connector.base_url.clone())
                     .ok_or("--connector needs --url (the file has no base_url)")?;
-                BackendChoice::rest("cli", &url, file)
+                BackendChoice::rest("cli", &url, serde_json::to_value(&file).map_err(|e| e.to_string())?)
             }
             (None, None) => BackendChoice::Trato,
         };

@@ -29,8 +29,9 @@ pub enum BackendChoice {
         name: String,
         /// The backend's address (no trailing slash).
         url: String,
-        /// The file, as the server gave it.
-        file: Box<ConnectorFile>,
+        /// The file, as JSON as the server gave it (read into a [`ConnectorFile`] once, by the connector: the
+        /// desk never writes one, which keeps that code out of its wasm).
+        file: serde_json::Value,
     },
 }
 
@@ -41,8 +42,16 @@ impl BackendChoice {
     }
 
     /// A REST choice, with the address tidied.
-    pub fn rest(name: &str, url: &str, file: ConnectorFile) -> BackendChoice {
-        BackendChoice::Rest { name: name.into(), url: url.trim().trim_end_matches('/').into(), file: Box::new(file) }
+    pub fn rest(name: &str, url: &str, file: serde_json::Value) -> BackendChoice {
+        BackendChoice::Rest { name: name.into(), url: url.trim().trim_end_matches('/').into(), file }
+    }
+
+    /// The connector file of a REST choice, read.
+    fn connector_file(&self) -> Option<ConnectorFile> {
+        match self {
+            BackendChoice::Rest { file, .. } => serde_json::from_value(file.clone()).ok(),
+            _ => None,
+        }
     }
 
     /// The address requests go to (`""` for the page's own origin).
@@ -69,7 +78,9 @@ impl BackendChoice {
             BackendChoice::Tryton { url, database } => {
                 (url.starts_with("https://") || url.starts_with("http://")) && !database.is_empty()
             }
-            BackendChoice::Rest { url, .. } => url.starts_with("https://") || url.starts_with("http://"),
+            BackendChoice::Rest { url, .. } => {
+                (url.starts_with("https://") || url.starts_with("http://")) && self.connector_file().is_some()
+            }
         }
     }
 }
@@ -86,12 +97,13 @@ pub enum AnyConnector {
 }
 
 impl AnyConnector {
-    /// The connector for `choice`.
+    /// The connector for `choice` (a complete one: see [`BackendChoice::is_complete`]; a REST choice whose file
+    /// does not read falls back to the page's own backend, which the desk never offers).
     pub fn for_choice(choice: &BackendChoice) -> AnyConnector {
-        match choice {
-            BackendChoice::Trato => AnyConnector::Trato(TratoConnector),
-            BackendChoice::Tryton { database, .. } => AnyConnector::Tryton(TrytonConnector::new(database)),
-            BackendChoice::Rest { url, file, .. } => AnyConnector::Rest(RestConnector::new((**file).clone(), url)),
+        match (choice, choice.connector_file()) {
+            (BackendChoice::Tryton { database, .. }, _) => AnyConnector::Tryton(TrytonConnector::new(database)),
+            (BackendChoice::Rest { url, .. }, Some(file)) => AnyConnector::Rest(RestConnector::new(file, url)),
+            (BackendChoice::Trato | BackendChoice::Rest { .. }, _) => AnyConnector::Trato(TratoConnector),
         }
     }
 }

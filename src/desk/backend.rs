@@ -8,7 +8,6 @@ use crate::connector::backend::{AnyConnector, AnySession, BackendChoice};
 use crate::connector::{HttpRequest, Method};
 use crate::transport::{BrowserTransport, Transport};
 use serde::{Deserialize, Serialize};
-use trato_protocol::connector_file::ConnectorFile;
 
 const CHOICE_KEY: &str = "trato.backend";
 const SESSION_KEY: &str = "trato.backend-session";
@@ -84,8 +83,8 @@ pub struct Offered {
     pub title: String,
     /// Where the backend usually is.
     pub base_url: String,
-    /// The connector file.
-    pub file: ConnectorFile,
+    /// The connector file, as JSON (read by the connector).
+    pub file: serde_json::Value,
 }
 
 /// The REST backends the page's server offers (none when it cannot say).

@@ -51,7 +51,7 @@ pub fn LoginPage() -> impl IntoView {
             _ if kind == "tryton" => BackendChoice::tryton(&url.get_untracked(), &database.get_untracked()),
             Some(name) => {
                 let file = offered_list().into_iter().find(|o| o.name == name).map(|o| o.file).or(match &remembered {
-                    BackendChoice::Rest { name: kept, file, .. } if kept == name => Some((**file).clone()),
+                    BackendChoice::Rest { name: kept, file, .. } if kept == name => Some(file.clone()),
                     _ => None,
                 });
                 match file {
