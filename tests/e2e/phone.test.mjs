@@ -163,6 +163,20 @@ test('the dark theme is applied, remembered on the device, and passes axe', asyn
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(background, 'rgb(18, 22, 29)');
   await assertAccessible(page);
+  // The choice is on the page before the wasm runs (no flash of the light theme): with the wasm held back, the
+  // root already carries it.
+  // (A profile of its own with no service worker, so the held request cannot be served from its cache.)
+  const bare = await launch({ serviceWorkers: 'block' });
+  try {
+    await bare.addInitScript(() => localStorage.setItem('trato.theme', 'dark'));
+    const held = await bare.newPage();
+    await held.route('**/*_bg.wasm', () => {});
+    await held.goto(page.url(), { waitUntil: 'domcontentloaded' });
+    assert.equal(await held.getAttribute('html', 'data-theme'), 'dark', 'applied before the wasm starts');
+    assert.equal(await held.locator('header, main').count(), 0, 'nothing drawn by the wasm yet');
+  } finally {
+    await bare.close();
+  }
   await page.getByLabel('Tema').selectOption('');
   assert.equal(await page.getAttribute('html', 'data-theme'), null);
   assertNoErrors(page);
