@@ -62,6 +62,13 @@ pub fn App() -> impl IntoView {
         if chat && state.session.with(Option::is_some) && !feed_started.get_value() {
             feed_started.set_value(true);
             feed::connect(feed);
+            // The unread messages waiting before the desk opened; the feed counts the new ones.
+            let store = backend.get_value();
+            leptos::task::spawn_local(async move {
+                if let Ok(conversations) = store.ask(crate::connector::support::SupportOp::inbox()).await {
+                    feed.count(&conversations);
+                }
+            });
         }
     });
     leptos::task::spawn_local(async move {

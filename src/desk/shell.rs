@@ -24,6 +24,18 @@ pub fn TopBar() -> impl IntoView {
         ..crate::connector::Capabilities::ALL
     });
     let due_today = crate::desk::customers::due_today_count();
+    // The visitors' chat messages no rep has read, on the chat link and (on a phone) on "More", which holds it.
+    let feed = crate::desk::support::feed::use_feed();
+    let unread_badge = move || {
+        let count = feed.map(|f| f.unread()).unwrap_or(0);
+        (count > 0).then(|| {
+            let number = intl::number(i18n.locale(), f64::from(count));
+            view! {
+                <span class="badge nav-count" aria-hidden="true">{number.clone()}</span>
+                <span class="visually-hidden">{i18n.0.get().tf(Key::UnreadCount, &[("count", &number)])}</span>
+            }
+        })
+    };
     // On a phone, the less used sections open from "More".
     let more = RwSignal::new(false);
     let company = move || state.session.with(|s| s.as_ref().map(|s| s.company.clone()).unwrap_or_default());
@@ -103,10 +115,11 @@ pub fn TopBar() -> impl IntoView {
                 on:click=move |_| more.update(|m| *m = !*m)
             >
                 {move || i18n.t(Key::More)}
+                {unread_badge}
             </button>
             <div id="nav-more" class="nav-more" class:open=move || more.get() on:click=move |_| more.set(false)>
                 <A href="/contacts">{move || i18n.t(Key::Contacts)}</A>
-                {capabilities.chat.then(|| view! { <A href="/inbox">{move || i18n.t(Key::Inbox)}</A> })}
+                {capabilities.chat.then(|| view! { <A href="/inbox">{move || i18n.t(Key::Inbox)}{unread_badge}</A> })}
                 {capabilities.knowledge_base.then(|| view! { <A href="/kb">{move || i18n.t(Key::KnowledgeBase)}</A> })}
             </div>
         </nav>

@@ -93,8 +93,13 @@ test('a visitor chats with a rep live, across a reload, with unread counts while
   const row = rep.getByRole('link', { name: 'Rosa Prieto', exact: true });
   await row.waitFor();
   await rep.getByText('Nueva conversación de Rosa Prieto').first().waitFor();
+  // The section bar counts the unread message (said in words to screen readers), until the rep reads it.
+  const chatLink = rep.locator('.desk-nav a[href="/inbox"]');
+  await chatLink.locator('.nav-count', { hasText: '1' }).waitFor();
+  assert.match(await chatLink.innerText(), /1 sin leer/);
   await row.click();
   await rep.locator('.chat-log').getByText(hostile).waitFor();
+  await chatLink.locator('.nav-count').waitFor({ state: 'detached' });
   assert.equal(await rep.locator('.chat-log img').count(), 0, 'hostile text stays text in the inbox');
   await assertAccessible(rep);
   await rep.getByLabel('Respuesta').fill('¡Hola Rosa! Sí, tenemos garrafas de 5 litros.');
