@@ -152,6 +152,28 @@ test('no page of the desk scrolls sideways at 360 px', async () => {
   await page.close();
 });
 
+test('on a phone the sync progress and a long status take no room: the cards do not move', async () => {
+  const page = await openPage(context);
+  await signIn(page);
+  const card = page.locator('article.card').first();
+  await card.waitFor();
+  await page.locator('.sync-status[data-pending="0"][data-online="true"]').waitFor({ timeout: 60000 });
+  const before = (await card.boundingBox()).y;
+  // What a first sync shows: the progress bar and the longest status the desk writes.
+  await page.evaluate(() => {
+    const progress = document.createElement('progress');
+    progress.className = 'sync-progress';
+    progress.max = 51502;
+    progress.value = 1200;
+    document.querySelector('.topbar').prepend(progress);
+    document.querySelector('.sync-status').textContent = 'Sincronizando 1.200 de 51.502 registros · 3 cambios pendientes';
+  });
+  const during = (await card.boundingBox()).y;
+  assert.equal(during, before, `the first card stays at ${before} px (was at ${during} px during the sync)`);
+  assertNoErrors(page);
+  await page.close();
+});
+
 test('the dark theme is applied, remembered on the device, and passes axe', async () => {
   const page = await openPage(context);
   await signIn(page);
