@@ -293,7 +293,7 @@ fn tombstones_response(
         .and_then(Value::as_array)
         .ok_or_else(|| ConnectorError::Malformed(format!("no list of deletions at `{}`", records.as_str())))?;
     for entry in gone {
-        let found = id.get(entry).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
+        let found = id.get(entry).and_then(super::values::as_text);
         if let Some(found) = found {
             page.changes.push(Change::new(kind, &found, 0, None));
         }

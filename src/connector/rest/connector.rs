@@ -136,9 +136,7 @@ impl RestConnector {
             Auth::Login { user, .. } => user.clone(),
             _ => self.me().map(|me| me.user.clone()),
         };
-        let get = |path: Option<&JsonPath>| {
-            path.and_then(|p| p.get(body)).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
-        };
+        let get = |path: Option<&JsonPath>| path.and_then(|p| p.get(body)).and_then(values::as_text);
         let Some(paths) = paths else {
             return User { id: login.into(), name: login.into(), email: login.into(), role: "rep".into() };
         };

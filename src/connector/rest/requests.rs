@@ -301,7 +301,7 @@ pub fn read_page(
             (count >= size && total.is_none_or(|t| offset + count < t)).then(|| format!("o:{}", offset + count))
         }
         Paging::Cursor { token, .. } => {
-            let token = token.get(&body).and_then(|t| t.as_str().map(str::to_string).or(Some(t.to_string())));
+            let token = token.get(&body).and_then(super::values::as_text);
             // A cursor that does not move would loop for ever.
             token.filter(|t| !t.is_empty() && cursor.strip_prefix("c:") != Some(t)).map(|t| format!("c:{t}"))
         }

@@ -44,7 +44,8 @@ pub fn millis(text: &str) -> Option<i64> {
     Some(ms - sign * (hours * 60 + minutes) * 60_000)
 }
 
-fn as_text(value: &Value) -> Option<String> {
+/// A value as text (numbers and booleans written out); `None` for an empty text, `null`, a list or an object.
+pub fn as_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) if s.is_empty() => None,
         Value::String(s) => Some(s.clone()),

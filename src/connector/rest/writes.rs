@@ -310,12 +310,12 @@ pub fn next(
         Plain::Get(_) => one(c, kind, resource, &body),
         Plain::Create(fields) => {
             let write = resource.create.as_ref().ok_or_else(|| unsupported("create", kind))?;
+            let answered = write.id_path.get(&body).and_then(super::values::as_text);
+            if let (Returns::Id, Some(id)) = (write.returns, &answered) {
+                return reread(c, session, kind, rounds, id, fields);
+            }
             match write.returns {
                 Returns::Record if body.is_object() => one(c, kind, resource, &body),
-                Returns::Id if write.id_path.get(&body).is_some() => {
-                    let id = write.id_path.get(&body).map(|v| v.as_str().map(str::to_string).unwrap_or(v.to_string()));
-                    reread(c, session, kind, rounds, &id.unwrap_or_default(), fields)
-                }
                 _ => match response.header("location") {
                     Some(location) => {
                         rounds.carried = json!({ "phase": "reread" });
