@@ -140,12 +140,15 @@ pub fn LoginPage() -> impl IntoView {
                         </For>
                     </select>
                 </Field>
-                <Show when=move || tryton.get() || rest.get()>
-                    <Field label=Key::BackendUrl>
+                <Show when=move || rest.get()>
+                    <Field label=Key::BackendRestUrl>
                         <input type="url" name="backend-url" placeholder="https://" required bind:value=url />
                     </Field>
                 </Show>
                 <Show when=move || tryton.get()>
+                    <Field label=Key::BackendUrl>
+                        <input type="url" name="backend-url" placeholder="https://" required bind:value=url />
+                    </Field>
                     <Field label=Key::BackendDatabase>
                         <input type="text" name="backend-database" required bind:value=database />
                     </Field>

@@ -576,3 +576,4 @@ pub(super) const KindCaseMessage: &str = "Case message";
 pub(super) const NoConflictDetection: &str =
     "This CRM cannot detect simultaneous changes: when two people change the same record, the last change wins.";
 pub(super) const BackendNoteLabel: &str = "About this CRM";
+pub(super) const BackendRestUrl: &str = "Server address";

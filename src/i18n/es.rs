@@ -577,3 +577,4 @@ pub(super) const KindCaseMessage: &str = "Mensaje del caso";
 pub(super) const NoConflictDetection: &str =
     "Este CRM no detecta cambios simultáneos: si dos personas cambian el mismo registro, se queda el último cambio.";
 pub(super) const BackendNoteLabel: &str = "Aviso sobre este CRM";
+pub(super) const BackendRestUrl: &str = "Dirección del servidor";

@@ -44,6 +44,7 @@ keys!(
     TooManyAttempts,
     ChatTooFast,
     DateIncomplete,
+    BackendRestUrl,
     BackendNoteLabel,
     NoConflictDetection,
     KindCaseMessage,

@@ -127,7 +127,7 @@ test('the desk signs in to PocketBase through the offered file, shows the board,
   const backend = page.locator('select[name="backend"]');
   await backend.locator('option', { hasText: 'PocketBase' }).waitFor({ state: 'attached' });
   await backend.selectOption({ label: 'PocketBase' });
-  assert.equal(await page.locator('input[name="backend-url"]').inputValue(), pocketbase.url, 'the file gives the address');
+  assert.equal(await page.getByLabel('Dirección del servidor', { exact: true }).inputValue(), pocketbase.url, 'the file gives the address');
   await page.locator('input[name="email"]').fill(REP.email);
   await page.locator('input[name="password"]').fill(REP.password);
   await assertAccessible(page);
