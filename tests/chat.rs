@@ -160,6 +160,38 @@ async fn a_visitor_and_a_rep_chat_and_other_visitors_see_nothing() {
         SupportReply::Conversation(view) => assert_eq!(view.conversation.links, vec![made.clone()]),
         other => panic!("{other:?}"),
     }
+    // The contact's page lists the chat, with the first thing the visitor said; once the contact joins an
+    // account, so does the account's page; another account's does not.
+    let deal = rep.deal(&made.id).await.unwrap();
+    let contact_id = deal.contact_id.clone().expect("a contact");
+    let chats = |account_id: Option<&str>, contact_id: Option<&str>| {
+        let op = SupportOp::CustomerChats {
+            account_id: account_id.map(String::from),
+            contact_id: contact_id.map(String::from),
+        };
+        let rep = &rep;
+        async move {
+            match rep.support(op).await.unwrap() {
+                SupportReply::Conversations(list) => list,
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    let of_contact = chats(None, Some(&contact_id)).await;
+    assert_eq!(of_contact.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), [id.as_str()]);
+    assert_eq!(of_contact[0].preview.as_deref(), Some(hostile), "the visitor's first message, as written");
+    let accounts = rep.all_accounts(Default::default()).await.unwrap();
+    let (mine, other_account) = (&accounts[0], &accounts[1]);
+    assert!(chats(Some(&mine.meta.id), None).await.is_empty(), "not the account's until the contact joins it");
+    let contact = rep.contact(&contact_id).await.unwrap();
+    let join = ContactPatch { account_id: Some(Some(mine.meta.id.clone())), ..Default::default() };
+    rep.update_contact(&contact_id, Some(contact.meta.version), join).await.unwrap();
+    assert_eq!(chats(Some(&mine.meta.id), None).await.len(), 1);
+    assert!(chats(Some(&other_account.meta.id), None).await.is_empty());
+    assert!(chats(None, Some("ct_nobody")).await.is_empty());
+    let both = SupportOp::CustomerChats { account_id: Some(mine.meta.id.clone()), contact_id: Some(contact_id) };
+    assert!(matches!(rep.support(both).await, Err(ConnectorError::Invalid { .. })), "one customer at a time");
+
     let hostile =
         SupportOp::ConvertConversation { id: id.clone(), to: "contact".into(), deal_name: Some("a\u{0}b".into()) };
     assert!(

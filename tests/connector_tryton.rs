@@ -291,7 +291,7 @@ async fn a_server_that_is_down_is_a_network_error() {
 
 #[tokio::test]
 #[ignore = "needs a real Tryton: `cargo xtask test` installs one and runs these with --ignored"]
-async fn a_party_s_name_goes_back_to_tryton_and_its_other_fields_are_said_to_be_read_only() {
+async fn a_party_s_name_e_mail_and_phone_go_back_to_tryton_and_its_other_fields_are_said_to_be_read_only() {
     let tryton = start();
     let client = signed_in(&tryton).await;
     let account = client.account("party-4").await.unwrap();
@@ -306,10 +306,37 @@ async fn a_party_s_name_goes_back_to_tryton_and_its_other_fields_are_said_to_be_
     let result = client.update_account("party-4", Some(account.meta.version), stale).await;
     assert!(matches!(result, Err(ConnectorError::Conflict(_))), "got {result:?}");
 
-    // The phone is a contact mechanism: refused before anything is sent, and the desk shows it read only.
+    // The phone is the party's first phone mechanism: rewritten in place, guarded by the party's version.
     let phone = AccountPatch { phone: Some(Some("+34 900 000 000".into())), ..Default::default() };
-    assert!(matches!(client.update_account("party-4", None, phone).await, Err(ConnectorError::Unsupported(_))));
+    let stale_phone = client.update_account("party-4", Some(account.meta.version), phone.clone()).await;
+    assert!(matches!(stale_phone, Err(ConnectorError::Conflict(_))), "got {stale_phone:?}");
+    let with_phone = client.update_account("party-4", Some(updated.meta.version), phone).await.unwrap();
+    assert_eq!(with_phone.phone.as_deref(), Some("+34 900 000 000"));
+    assert!(with_phone.meta.version > updated.meta.version, "the party's version moves");
+    // The same party as a contact: a new e-mail, then none (every e-mail mechanism goes), then one made anew.
+    let contact = client.contact("party-4").await.unwrap();
+    assert_eq!(contact.phone.as_deref(), Some("+34 900 000 000"));
+    let email = |value: Option<&str>| ContactPatch { email: Some(value.map(String::from)), ..Default::default() };
+    let changed = client
+        .update_contact("party-4", Some(contact.meta.version), email(Some("ventas@ferreteria.example")))
+        .await
+        .unwrap();
+    assert_eq!(changed.email.as_deref(), Some("ventas@ferreteria.example"));
+    let cleared = client.update_contact("party-4", Some(changed.meta.version), email(None)).await.unwrap();
+    assert_eq!(cleared.email, None);
+    let again =
+        client.update_contact("party-4", Some(cleared.meta.version), email(Some("hola@gil.example"))).await.unwrap();
+    assert_eq!(again.email.as_deref(), Some("hola@gil.example"));
+    assert_eq!(client.account("party-4").await.unwrap().phone.as_deref(), Some("+34 900 000 000"), "the phone stays");
+
+    // The city, sector, web and owner, and a person's names, are kept elsewhere in Tryton: refused before
+    // anything is sent, and the desk shows them read only.
+    let city = AccountPatch { city: Some(Some("Cádiz".into())), ..Default::default() };
+    assert!(matches!(client.update_account("party-4", None, city).await, Err(ConnectorError::Unsupported(_))));
+    let names = ContactPatch { first_name: Some("Ana".into()), ..Default::default() };
+    assert!(matches!(client.update_contact("party-4", None, names).await, Err(ConnectorError::Unsupported(_))));
     let capabilities = client.capabilities();
-    assert_eq!(capabilities.account_fields, ["name"]);
-    assert!(capabilities.contact_fields.is_empty() && !capabilities.new_customers);
+    assert_eq!(capabilities.account_fields, ["name", "phone"]);
+    assert_eq!(capabilities.contact_fields, ["email", "phone"]);
+    assert!(!capabilities.new_customers);
 }

@@ -323,6 +323,38 @@ async fn a_case_from_the_portal_to_the_desk_and_back() {
     assert_eq!(desk.customer.id, "cus_elena");
     assert_eq!(desk.account.as_ref().map(|a| a.meta.id.as_str()), Some("acc_0002"));
     assert_eq!(desk.other_cases.iter().map(|c| c.number).collect::<Vec<_>>(), vec![1004]);
+    // The account's page gets every message of its cases in one answer, newest first, notes included; the
+    // contact's by their address; another account's has none of them.
+    let messages = |account_id: Option<&str>, customer_email: Option<&str>| {
+        let op = SupportOp::CaseMessages {
+            account_id: account_id.map(String::from),
+            customer_email: customer_email.map(String::from),
+        };
+        let rep = &rep;
+        async move {
+            match rep.support(op).await.unwrap() {
+                SupportReply::CaseMessages(list) => list,
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    let of_account = messages(Some("acc_0002"), None).await;
+    let ours: Vec<&str> = of_account.iter().filter(|m| m.case_id == id).map(|m| m.message.body.as_str()).collect();
+    assert_eq!(
+        ours,
+        ["Te enviamos otro hoy mismo.", "Nota interna: revisar el transportista.", "El pedido llegó roto."]
+    );
+    assert!(of_account.windows(2).all(|w| w[0].message.created_at >= w[1].message.created_at), "newest first");
+    assert_eq!(of_account[0].message.attachments, vec![], "the reply has no file");
+    assert_eq!(
+        of_account.iter().find(|m| m.message.body == "El pedido llegó roto.").unwrap().message.attachments,
+        vec![photo.clone()]
+    );
+    let of_elena = messages(None, Some("ELENA@cliente-dos.example")).await;
+    assert_eq!(of_elena.iter().filter(|m| m.case_id == id).count(), 3, "her address, in any case");
+    assert!(messages(Some("acc_0001"), None).await.iter().all(|m| m.case_id != id));
+    let neither = SupportOp::CaseMessages { account_id: None, customer_email: None };
+    assert!(matches!(rep.support(neither).await, Err(ConnectorError::Invalid { .. })), "a customer is needed");
     let mails = server.mails("elena@cliente-dos.example");
     assert!(mails.last().unwrap().contains("Te enviamos otro hoy mismo."));
     assert!(!mails.iter().any(|m| m.contains("Nota interna")), "internal notes are never mailed");

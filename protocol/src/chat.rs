@@ -260,6 +260,9 @@ pub struct Conversation {
     /// The records made from it (at most one of each kind: converting again returns the same one).
     #[serde(default)]
     pub links: Vec<Converted>,
+    /// The visitor's first message, at most its first 140 characters.
+    #[serde(default)]
+    pub preview: Option<String>,
 }
 
 /// A conversation with its messages.

@@ -323,6 +323,15 @@ pub struct CaseThread {
     pub messages: Vec<CaseMessage>,
 }
 
+/// One message of a customer's cases, with its case (`GET /case-messages`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseMessageOf {
+    /// The case it belongs to.
+    pub case_id: String,
+    /// The message.
+    pub message: CaseMessage,
+}
+
 /// What a rep sees of a case: the thread, the customer, their account and their other cases.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseDesk {

@@ -24,6 +24,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/cases", get(queue).post(desk_create))
         .route("/cases/{id}", get(desk_get).patch(desk_update))
         .route("/cases/{id}/messages", post(desk_reply))
+        .route("/case-messages", get(customer_messages))
         .route("/portal/cases", get(portal_list).post(portal_create))
         .route("/portal/cases/{id}", get(portal_get))
         .route("/portal/cases/{id}/messages", post(portal_reply))
@@ -76,13 +77,23 @@ fn visible_case(conn: &Connection, session: &CustomerSession, id: &str) -> Resul
 
 /// The thread of a case, oldest first; internal notes only when asked for.
 pub fn messages(conn: &Connection, case_id: &str, with_internal: bool) -> Result<Vec<CaseMessage>, Failure> {
-    let mut stmt = conn.prepare(
-        "SELECT id, author, author_name, body, internal, created_at FROM case_messages
-         WHERE case_id = ?1 AND (internal = 0 OR ?2 = 1) ORDER BY created_at, rowid",
-    )?;
-    let rows = stmt.query_map(params![case_id, with_internal as i64], |row| {
+    let condition = "m.case_id = ?1 AND (m.internal = 0 OR ?2 = 1) ORDER BY m.created_at, m.rowid";
+    Ok(messages_where(conn, condition, params![case_id, with_internal as i64])?.into_iter().map(|(_, m)| m).collect())
+}
+
+/// Messages (with their case ids and attachments) matching `condition`, which also orders and limits them.
+fn messages_where(
+    conn: &Connection,
+    condition: &str,
+    values: impl rusqlite::Params,
+) -> Result<Vec<(String, CaseMessage)>, Failure> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT m.id, m.author, m.author_name, m.body, m.internal, m.created_at, m.case_id FROM case_messages m \
+         WHERE {condition}"
+    ))?;
+    let rows = stmt.query_map(values, |row| {
         let author: String = row.get(1)?;
-        Ok(CaseMessage {
+        let message = CaseMessage {
             id: row.get(0)?,
             author: if author == "rep" { Author::Rep } else { Author::Customer },
             author_name: row.get(2)?,
@@ -90,13 +101,14 @@ pub fn messages(conn: &Connection, case_id: &str, with_internal: bool) -> Result
             internal: row.get(4)?,
             attachments: vec![],
             created_at: row.get(5)?,
-        })
+        };
+        Ok((row.get(6)?, message))
     })?;
-    let mut list: Vec<CaseMessage> = rows.collect::<Result<_, _>>()?;
+    let mut list: Vec<(String, CaseMessage)> = rows.collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare(
         "SELECT id, name, content_type, size FROM attachments WHERE message_id = ?1 ORDER BY created_at, id",
     )?;
-    for message in &mut list {
+    for (_, message) in &mut list {
         let rows = stmt.query_map(params![message.id], |row| {
             Ok(Attachment {
                 id: row.get(0)?,
@@ -481,6 +493,41 @@ pub async fn queue(State(state): State<AppState>, rep: Rep, RawQuery(raw): RawQu
     let order = "c.sla_due_at IS NULL, c.sla_due_at, c.updated_at DESC";
     Ok(json_body(&run_list(&state.db(), &conditions, values, order)?))
 }
+
+/// `GET /case-messages?account_id=|customer_email=`: the messages of one customer's cases (an account's, or
+/// those of the portal customer with that address), internal notes included, newest first, at most
+/// [`CUSTOMER_MESSAGES_LIMIT`].
+pub async fn customer_messages(
+    State(state): State<AppState>,
+    _rep: Rep,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Failure> {
+    let mut filter = None;
+    for (key, value) in query_pairs(raw)? {
+        let condition = match key.as_str() {
+            "account_id" => "c.account_id = ?1",
+            "customer_email" => "c.customer_id IN (SELECT id FROM customers WHERE email = ?1 COLLATE NOCASE)",
+            other => return Err(Failure::new(ErrorCode::BadRequest, format!("Unknown parameter {other:?}."))),
+        };
+        if filter.replace((condition, value)).is_some() {
+            return Err(Failure::new(ErrorCode::BadRequest, "Give account_id or customer_email, not both."));
+        }
+    }
+    let Some((condition, value)) = filter else {
+        return Err(Failure::new(ErrorCode::BadRequest, "Give account_id or customer_email."));
+    };
+    let condition = format!(
+        "m.case_id IN (SELECT c.id FROM cases c WHERE {condition}) \
+         ORDER BY m.created_at DESC, m.rowid DESC LIMIT {CUSTOMER_MESSAGES_LIMIT}"
+    );
+    let list = messages_where(&state.db(), &condition, params![value])?;
+    let list: Vec<CaseMessageOf> =
+        list.into_iter().map(|(case_id, message)| CaseMessageOf { case_id, message }).collect();
+    Ok(json_body(&list))
+}
+
+/// Most messages `GET /case-messages` answers with.
+pub const CUSTOMER_MESSAGES_LIMIT: u32 = 500;
 
 fn case_desk(conn: &Connection, id: &str) -> Result<CaseDesk, Failure> {
     let case = load(conn, id)?.ok_or_else(|| Failure::not_found("case"))?;

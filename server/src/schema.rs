@@ -124,6 +124,7 @@ const SUPPORT_TABLES: &str = "
         email_verified INTEGER NOT NULL DEFAULT 0, expires_at TEXT NOT NULL DEFAULT '');
     CREATE INDEX IF NOT EXISTS visitors_identity ON visitors(site_key, verified_user_id);
     CREATE INDEX IF NOT EXISTS visitors_expiry ON visitors(expires_at);
+    CREATE INDEX IF NOT EXISTS visitors_contact ON visitors(contact_id);
     CREATE TABLE IF NOT EXISTS conversations (
         id TEXT PRIMARY KEY, site_key TEXT NOT NULL, visitor_id TEXT NOT NULL, status TEXT NOT NULL,
         assignee_id TEXT, created_at TEXT NOT NULL, last_message_at TEXT NOT NULL, rating_score INTEGER,

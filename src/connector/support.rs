@@ -107,6 +107,20 @@ pub enum SupportOp {
         /// The new deal's name, in the rep's language.
         deal_name: Option<String>,
     },
+    /// The messages of one customer's cases, newest first: an account's, or the customer's with this address.
+    CaseMessages {
+        /// The account.
+        account_id: Option<String>,
+        /// The customer's address (a contact's).
+        customer_email: Option<String>,
+    },
+    /// One customer's chats, newest first: those of a contact, or of any contact of an account.
+    CustomerChats {
+        /// The account.
+        account_id: Option<String>,
+        /// The contact.
+        contact_id: Option<String>,
+    },
     /// Edit, publish or unpublish an article.
     UpdateArticle {
         /// Article id.
@@ -135,6 +149,8 @@ pub enum SupportReply {
     Articles(Vec<Article>),
     /// One article.
     Article(Article),
+    /// Messages of a customer's cases.
+    CaseMessages(Vec<CaseMessageOf>),
     /// Conversations.
     Conversations(Vec<Conversation>),
     /// A conversation with its messages.
@@ -175,6 +191,12 @@ asks! { SupportOp, SupportReply;
     /// Edits, publishes or unpublishes an article.
     update_article(id: String, version: Option<u64>, patch: ArticlePatch) -> Article =
         SupportOp::UpdateArticle { id, version, patch }, SupportReply::Article(a) => a;
+    /// The messages of an account's cases, or of the customer's with an address, newest first.
+    case_messages(account_id: Option<String>, customer_email: Option<String>) -> Vec<CaseMessageOf> =
+        SupportOp::CaseMessages { account_id, customer_email }, SupportReply::CaseMessages(list) => list;
+    /// A contact's chats, or those of an account's contacts, newest first.
+    customer_chats(account_id: Option<String>, contact_id: Option<String>) -> Vec<Conversation> =
+        SupportOp::CustomerChats { account_id, contact_id }, SupportReply::Conversations(list) => list;
     /// The chat inbox.
     inbox() -> Vec<Conversation> = SupportOp::Inbox, SupportReply::Conversations(list) => list;
     /// One conversation with its messages.

@@ -5,7 +5,7 @@
 
 use super::money::Totals;
 use std::collections::HashMap;
-use trato_protocol::{Activity, ActivityKind, Case, CaseMessage, Deal, Order, Pipeline, StageKind};
+use trato_protocol::{Activity, ActivityKind, Case, CaseMessage, Conversation, Deal, Order, Pipeline, StageKind};
 
 /// Where each stage id of every pipeline stands: open, won or lost.
 pub fn stage_kinds(pipelines: &[Pipeline]) -> HashMap<String, StageKind> {
@@ -98,13 +98,15 @@ pub enum MomentKind {
     StageChange,
     /// Support cases.
     Case,
+    /// Chats.
+    Chat,
     /// Orders and quotes.
     Order,
 }
 
 impl MomentKind {
     /// Every kind, in the filter's order.
-    pub const ALL: [MomentKind; 8] = [
+    pub const ALL: [MomentKind; 9] = [
         MomentKind::Call,
         MomentKind::Meeting,
         MomentKind::Note,
@@ -112,6 +114,7 @@ impl MomentKind {
         MomentKind::Email,
         MomentKind::StageChange,
         MomentKind::Case,
+        MomentKind::Chat,
         MomentKind::Order,
     ];
 
@@ -137,6 +140,7 @@ impl MomentKind {
             MomentKind::Email => "email",
             MomentKind::StageChange => "stage_change",
             MomentKind::Case => "case",
+            MomentKind::Chat => "chat",
             MomentKind::Order => "order",
         }
     }
@@ -151,6 +155,8 @@ pub enum Moment {
     Case(Case),
     /// A message of a support case (the customer's, a rep's answer or an internal note).
     CaseMessage(Box<(Case, CaseMessage)>),
+    /// A chat (when it started).
+    Chat(Box<Conversation>),
     /// An order or quote (when it was placed).
     Order(Order),
 }
@@ -161,6 +167,7 @@ impl Moment {
         match self {
             Moment::Activity(a) => MomentKind::of(a.kind),
             Moment::Case(_) | Moment::CaseMessage(_) => MomentKind::Case,
+            Moment::Chat(_) => MomentKind::Chat,
             Moment::Order(_) => MomentKind::Order,
         }
     }
@@ -172,6 +179,7 @@ impl Moment {
             Moment::Activity(a) => &a.meta.created_at,
             Moment::Case(c) => &c.created_at,
             Moment::CaseMessage(m) => &m.1.created_at,
+            Moment::Chat(c) => &c.created_at,
             Moment::Order(o) => &o.ordered_on,
         }
     }
@@ -181,18 +189,21 @@ impl Moment {
             Moment::Activity(a) => &a.meta.id,
             Moment::Case(c) => &c.id,
             Moment::CaseMessage(m) => &m.1.id,
+            Moment::Chat(c) => &c.id,
             Moment::Order(o) => &o.id,
         }
     }
 }
 
-/// What comes from the backend for a timeline: cases, the messages of the recent ones, orders.
+/// What comes from the backend for a timeline: cases and their messages, chats, orders.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Remote {
     /// Support cases.
     pub cases: Vec<Case>,
-    /// Messages of recent cases, with their case.
+    /// Messages of the cases, with their case.
     pub messages: Vec<(Case, CaseMessage)>,
+    /// Chats.
+    pub chats: Vec<Conversation>,
     /// Quotes and orders.
     pub orders: Vec<Order>,
 }
@@ -200,7 +211,7 @@ pub struct Remote {
 /// The timeline, newest first, of the kinds in `only` (every kind when empty); an activity reached twice (through
 /// the account and through one of its deals) is shown once.
 pub fn timeline(activities: Vec<Activity>, remote: Remote, only: &[MomentKind]) -> Vec<Moment> {
-    let Remote { cases, messages, orders } = remote;
+    let Remote { cases, messages, chats, orders } = remote;
     let mut seen = std::collections::HashSet::new();
     let mut moments: Vec<Moment> = activities
         .into_iter()
@@ -208,6 +219,7 @@ pub fn timeline(activities: Vec<Activity>, remote: Remote, only: &[MomentKind]) 
         .map(Moment::Activity)
         .chain(cases.into_iter().map(Moment::Case))
         .chain(messages.into_iter().map(|m| Moment::CaseMessage(Box::new(m))))
+        .chain(chats.into_iter().map(|c| Moment::Chat(Box::new(c))))
         .chain(orders.into_iter().map(Moment::Order))
         .filter(|m| only.is_empty() || only.contains(&m.kind()))
         .collect();

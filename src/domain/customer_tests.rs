@@ -96,7 +96,15 @@ fn the_timeline_merges_kinds_newest_first_once_each_and_filters() {
         "attachments": [], "created_at": "2026-11-18T08:00:00Z"
     }))
     .unwrap();
-    let remote = Remote { cases: vec![case.clone()], messages: vec![(case, message)], orders: vec![] };
+    let chat: Conversation = serde_json::from_value(serde_json::json!({
+        "id": "chat1", "site": "demo", "status": "closed", "assignee_id": null,
+        "visitor": {"id": "v1", "name": "Ana", "email": "ana@example.com", "email_verified": false},
+        "created_at": "2026-11-12T08:00:00Z", "last_message_at": "2026-11-12T08:05:00Z", "unread": 0,
+        "waiting_since": null, "rating": null, "preview": "¿Tenéis repuestos?"
+    }))
+    .unwrap();
+    let remote =
+        Remote { cases: vec![case.clone()], messages: vec![(case, message)], chats: vec![chat], orders: vec![] };
     let all = timeline(vec![call.clone(), note.clone(), call.clone(), planned], remote, &[]);
     let ids: Vec<&str> = all
         .iter()
@@ -104,15 +112,17 @@ fn the_timeline_merges_kinds_newest_first_once_each_and_filters() {
             Moment::Activity(a) => a.meta.id.as_str(),
             Moment::Case(c) => c.id.as_str(),
             Moment::CaseMessage(m) => m.1.id.as_str(),
+            Moment::Chat(c) => c.id.as_str(),
             Moment::Order(o) => o.id.as_str(),
         })
         .collect();
     assert_eq!(
         ids,
-        ["planned", "note", "msg1", "case1", "call"],
-        "planned work sorts by its due date; a case's message by its time; the call is shown once"
+        ["planned", "note", "msg1", "case1", "chat1", "call"],
+        "planned work sorts by its due date; a case's message by its time; a chat by its start; the call once"
     );
     assert_eq!(all[2].kind(), MomentKind::Case, "a case's messages filter with cases");
+    assert_eq!(all[4].kind(), MomentKind::Chat);
     let calls = timeline(vec![call, note], Remote::default(), &[MomentKind::Call]);
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].kind(), MomentKind::Call);

@@ -577,3 +577,7 @@ pub(super) const NoConflictDetection: &str =
     "This CRM cannot detect simultaneous changes: when two people change the same record, the last change wins.";
 pub(super) const BackendNoteLabel: &str = "About this CRM";
 pub(super) const BackendRestUrl: &str = "Server address";
+pub(super) const Chats: &str = "Chats";
+pub(super) const NoChatsYet: &str = "No chats yet.";
+pub(super) const ChatOpen: &str = "Open";
+pub(super) const KindChat: &str = "Chat";

@@ -578,3 +578,7 @@ pub(super) const NoConflictDetection: &str =
     "Este CRM no detecta cambios simultáneos: si dos personas cambian el mismo registro, se queda el último cambio.";
 pub(super) const BackendNoteLabel: &str = "Aviso sobre este CRM";
 pub(super) const BackendRestUrl: &str = "Dirección del servidor";
+pub(super) const Chats: &str = "Chats";
+pub(super) const NoChatsYet: &str = "Todavía no hay chats.";
+pub(super) const ChatOpen: &str = "Abierta";
+pub(super) const KindChat: &str = "Chat";

@@ -137,6 +137,35 @@ if (!large) {
     times.push(await page.evaluate(() => performance.now()));
   }
   result.account_page_warm_ms = { median: Math.round(median(times)), all: times.map(Math.round) };
+
+  // The same page opened from within the desk (a link followed on the board: the app and its cache are open), from
+  // the click to the first frame with the account's name and deals drawn.
+  const name = (await page.evaluate(async (id) => (await (await fetch(`/api/v1/accounts/${id}`)).json()).name, busiest));
+  const follow = (href, ready) => page.evaluate(({ href, ready, name }) => new Promise((resolve) => {
+    const link = document.createElement('a');
+    link.href = href;
+    link.textContent = href;
+    document.body.append(link);
+    const drawn = () => location.pathname === href && (ready === 'board'
+      ? document.querySelector('article[data-deal]')
+      : document.querySelector('main h1')?.textContent === name
+        && document.querySelector('section[aria-labelledby="deals-title"] .record-list li'));
+    const start = performance.now();
+    const observer = new MutationObserver(() => {
+      if (!drawn()) return;
+      observer.disconnect();
+      requestAnimationFrame(() => resolve(performance.now() - start));
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    link.click();
+    link.remove();
+  }), { href, ready, name });
+  const inApp = [];
+  for (let i = 0; i < 7; i++) {
+    await follow('/', 'board');
+    inApp.push(await follow(`/accounts/${busiest}`, 'account'));
+  }
+  result.account_page_in_app_ms = { median: Math.round(median(inApp)), all: inApp.map(Math.round) };
 }
 
 // Import: a 100,000-row accounts CSV (as Spanish Excel writes it) through the import page, from the click on

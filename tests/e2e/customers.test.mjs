@@ -55,6 +55,8 @@ test('the palette finds an account, whose page agrees with the API on deals, cas
   await timeline.getByRole('button', { name: 'Caso', exact: true }).click();
   const kinds = await timeline.locator('.timeline > li').evaluateAll((items) => items.map((li) => li.dataset.kind));
   assert.ok(kinds.length > cases.length && kinds.every((k) => k === 'case' || k === 'case-message'), `the filter keeps cases and their messages: ${kinds}`);
+  const messages = await pageApi(page, 'GET', '/api/v1/case-messages?account_id=acc_0001');
+  assert.equal(kinds.filter((k) => k === 'case-message').length, messages.length, 'every message of every case');
   await timeline.getByRole('button', { name: 'Todo', exact: true }).click();
   await assertAccessible(page);
   assertNoErrors(page);

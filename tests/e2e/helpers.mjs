@@ -43,8 +43,10 @@ export function assertNoErrors(page, allowed = []) {
   assert.deepEqual(errors, [], `errors on ${page.url()}`);
 }
 
-/** Runs axe-core on the page and asserts there are no violations. */
+/** Runs axe-core on the page and asserts there are no violations, once running transitions have ended (colours
+ * caught half-way through a transition are not the page's). */
 export async function assertAccessible(page) {
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {}))));
   const results = await new AxeBuilder({ page }).analyze();
   const summary = results.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`,

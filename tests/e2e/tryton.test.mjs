@@ -125,6 +125,47 @@ test('an edit that crosses one made in Tryton is the same conflict screen as wit
   await page.close();
 });
 
+test("a party's phone and e-mail edited on its pages go back to Tryton; what Tryton keeps elsewhere says so", async () => {
+  const page = await openPage(context);
+  await page.goto(`${trato.url}/accounts/party-5`);
+  await page.getByRole('heading', { level: 1, name: 'Panadería La Espiga' }).waitFor({ timeout: 60000 });
+  const details = page.locator('section[aria-labelledby="details-title"]');
+  // The city is an address in Tryton: shown read only, with the reason.
+  const reason = 'Tu CRM no acepta este cambio desde Trato: cámbialo allí.';
+  assert.ok(await details.getByText(reason).count() >= 1, 'fields Tryton keeps elsewhere say why they are read only');
+  await details.getByRole('button', { name: 'Editar Teléfono' }).click();
+  const phone = details.getByRole('textbox', { name: 'Teléfono' });
+  await phone.fill('+34 934 000 111');
+  await phone.press('Enter');
+  await details.getByRole('link', { name: '+34 934 000 111' }).waitFor();
+  await page.locator('.sync-status[data-pending="0"][data-online="true"]').waitFor({ timeout: 60000 });
+  const read = async (field) => (await rpc('model.party.party.read', [[5], [field]]))[0][field];
+  const eventually = async (field, wanted) => {
+    const deadline = Date.now() + 30000;
+    let value;
+    do {
+      value = await read(field);
+      if (value === wanted) return;
+      await new Promise((r) => setTimeout(r, 300));
+    } while (Date.now() < deadline);
+    assert.equal(value, wanted, `${field} reached Tryton`);
+  };
+  await eventually('phone', '+34 934 000 111');
+  await assertAccessible(page);
+
+  // The same party as a person: the e-mail can change; the names are the party's one name, changed as the account.
+  await page.goto(`${trato.url}/contacts/party-5`);
+  await details.getByRole('button', { name: 'Editar Correo electrónico' }).click();
+  const email = details.getByRole('textbox', { name: 'Correo electrónico' });
+  await email.fill('obrador@laespiga.example');
+  await email.press('Enter');
+  await details.getByRole('link', { name: 'obrador@laespiga.example' }).waitFor();
+  await eventually('email', 'obrador@laespiga.example');
+  assert.equal(await details.getByRole('button', { name: 'Editar Nombre' }).count(), 0, 'the name is not edited here');
+  assertNoErrors(page);
+  await page.close();
+});
+
 test('trato-cli check passes against Tryton: what the desk needs works, and what Tryton lacks is listed as hidden', async () => {
   const { spawn } = await import('node:child_process');
   const { code, stdout } = await new Promise((resolve) => {

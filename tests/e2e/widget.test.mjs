@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openPage, assertNoErrors, assertAccessible, signIn, startServer, apiAs, DEMO } from './helpers.mjs';
+import { launch, openPage, assertNoErrors, assertAccessible, signIn, startServer, apiAs, pageApi, DEMO } from './helpers.mjs';
 
 let trato;
 let host;
@@ -161,6 +161,21 @@ test('a visitor chats with a rep live, across a reload, with unread counts while
   assert.equal(await made.count(), 1);
   await made.click();
   await rep.getByRole('heading', { level: 2, name: 'Chat con Rosa Prieto' }).waitFor();
+  // The visitor's new contact has the chat on their page and in their timeline, its first message as text,
+  // linking back to the conversation.
+  const deal = (await pageApi(rep, 'GET', '/api/v1/deals?q=Chat%20con%20Rosa')).items[0];
+  await rep.goto(`${trato.url}/contacts/${deal.contact_id}`);
+  const chats = rep.locator('section[aria-labelledby="chats-title"]');
+  await chats.getByRole('link', { name: hostile }).waitFor();
+  await chats.getByText('Cerrada', { exact: true }).waitFor();
+  const timeline = rep.locator('section[aria-labelledby="timeline-title"]');
+  await timeline.getByRole('button', { name: 'Chat', exact: true }).click();
+  assert.deepEqual(await timeline.locator('.timeline > li').evaluateAll((items) => items.map((li) => li.dataset.kind)), ['chat']);
+  assert.equal(await rep.locator('main img').count(), 0, 'hostile text stays text on the contact page');
+  await assertAccessible(rep);
+  await timeline.getByRole('link', { name: hostile }).click();
+  await rep.waitForURL(/\/inbox\/[^/]+$/);
+  await rep.locator('.chat-log').getByText(hostile).waitFor();
   assertNoErrors(rep);
   await rep.close();
   await visitor.close();

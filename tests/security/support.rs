@@ -179,6 +179,61 @@ async fn an_account_s_orders_are_for_reps_only_and_one_account_at_a_time() {
 }
 
 #[tokio::test]
+async fn a_customer_s_case_messages_and_chats_are_for_reps_only_and_one_customer_at_a_time() {
+    let (server, customer) = with_customer(trato_server::demo_support::CUSTOMERS[2].2).await;
+    let rep = server.rep().await;
+    for path in [
+        "/api/v1/case-messages?account_id=acc_0001",
+        "/api/v1/case-messages?customer_email=elena@cliente-dos.example",
+        "/api/v1/inbox?account_id=acc_0001",
+        "/api/v1/inbox?contact_id=ct_0001",
+    ] {
+        // Internal notes and other customers' chats: a portal session gets what a stranger gets.
+        assert_eq!(customer.get(path).await.status, 401, "{path}");
+        assert_eq!(server.caller(32).get(path).await.status, 401, "{path}");
+        assert_eq!(rep.get(path).await.status, 200, "{path}");
+    }
+    for path in [
+        "/api/v1/case-messages",
+        "/api/v1/case-messages?account_id=acc_0001&customer_email=elena@cliente-dos.example",
+        "/api/v1/case-messages?account_id=acc_0001&account_id=acc_0002",
+        "/api/v1/case-messages?status=open",
+        "/api/v1/inbox?account_id=acc_0001&contact_id=ct_0001",
+        "/api/v1/inbox?site=demo",
+    ] {
+        let refused = rep.get(path).await;
+        assert_eq!((refused.status, refused.code().as_str()), (400, "bad_request"), "{path}");
+    }
+    // One account's messages only, and never more than the limit.
+    let listed = rep.get("/api/v1/case-messages?account_id=acc_0001").await.json();
+    let own: i64 = server
+        .sql()
+        .query_row(
+            "SELECT COUNT(*) FROM case_messages m JOIN cases c ON c.id = m.case_id WHERE c.account_id = 'acc_0001'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(own > 0 && own < 500, "the demo account has a few: {own}");
+    assert_eq!(listed.as_array().unwrap().len() as i64, own);
+    let case: String =
+        server.sql().query_row("SELECT id FROM cases WHERE account_id = 'acc_0001' LIMIT 1", [], |r| r.get(0)).unwrap();
+    let sql = server.sql();
+    for n in 0..520 {
+        sql.execute(
+            "INSERT INTO case_messages (id, case_id, author, author_id, author_name, body, internal, created_at)
+             VALUES (?1, ?2, 'customer', 'x', 'Nuria', 'Hola', 0, ?3)",
+            rusqlite::params![format!("flood{n}"), case, format!("2099-01-01T00:{:02}:{:02}Z", n / 60, n % 60)],
+        )
+        .unwrap();
+    }
+    let listed = rep.get("/api/v1/case-messages?account_id=acc_0001").await.json();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 500, "at most 500");
+    assert_eq!(listed[0]["message"]["id"], "flood519", "the newest first");
+}
+
+#[tokio::test]
 async fn a_rep_opens_a_case_for_a_contact_who_becomes_its_customer_once() {
     let server = server().await;
     let rep = server.rep().await;

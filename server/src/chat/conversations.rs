@@ -13,7 +13,9 @@ const CONVERSATION_COLUMNS: &str = "c.id, c.site_key, c.visitor_id, c.status, c.
     (SELECT COUNT(*) FROM chat_messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.read_at IS NULL), \
     (SELECT MIN(m.created_at) FROM chat_messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' \
        AND m.created_at > COALESCE((SELECT MAX(r.created_at) FROM chat_messages r WHERE r.conversation_id = c.id AND r.author = 'rep'), '')), \
-    c.rating_score, c.rating_comment";
+    c.rating_score, c.rating_comment, \
+    (SELECT substr(m.body, 1, 140) FROM chat_messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' \
+       ORDER BY m.created_at, m.rowid LIMIT 1)";
 
 pub(super) fn load_conversation(conn: &Connection, id: &str) -> Result<Option<Conversation>, Failure> {
     let sql = format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = ?1");
@@ -31,11 +33,24 @@ pub(super) fn load_conversation(conn: &Connection, id: &str) -> Result<Option<Co
                 row.get::<_, Option<String>>(8)?,
                 row.get::<_, Option<u8>>(9)?,
                 row.get::<_, Option<String>>(10)?,
+                row.get::<_, Option<String>>(11)?,
             ))
         })
         .optional()?;
-    let Some((id, site, visitor_id, status, assignee_id, created_at, last_message_at, unread, waiting, score, comment)) =
-        row
+    let Some((
+        id,
+        site,
+        visitor_id,
+        status,
+        assignee_id,
+        created_at,
+        last_message_at,
+        unread,
+        waiting,
+        score,
+        comment,
+        preview,
+    )) = row
     else {
         return Ok(None);
     };
@@ -53,6 +68,7 @@ pub(super) fn load_conversation(conn: &Connection, id: &str) -> Result<Option<Co
         waiting_since: waiting,
         rating: score.map(|score| Rating { score, comment: comment.unwrap_or_default() }),
         links: links(conn, &id_for_links)?,
+        preview,
     }))
 }
 

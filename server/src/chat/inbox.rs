@@ -8,20 +8,46 @@ use super::visitors::link_contact;
 use crate::auth::Rep;
 use crate::error::{check, json_body, ApiJson, Failure};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rusqlite::{params, OptionalExtension};
 use trato_protocol::*;
 
-/// `GET /inbox`: conversations, open ones first, the longest waiting first.
-pub async fn inbox(State(state): State<AppState>, _rep: Rep) -> Result<Response, Failure> {
+/// Most conversations `GET /inbox` answers with.
+pub const INBOX_LIMIT: u32 = 200;
+
+/// `GET /inbox[?contact_id=|account_id=]`: conversations, open ones first, the longest waiting first; or one
+/// customer's: those of the visitors linked to the contact, or to any contact of the account, newest first.
+pub async fn inbox(State(state): State<AppState>, _rep: Rep, RawQuery(raw): RawQuery) -> Result<Response, Failure> {
     let conn = state.db();
-    let ids: Vec<String> = {
-        let mut stmt =
-            conn.prepare("SELECT id FROM conversations ORDER BY status = 'open' DESC, last_message_at DESC LIMIT 200")?;
-        let rows = stmt.query_map([], |row| row.get(0))?;
-        rows.collect::<Result<_, _>>()?
+    let mut filter = None;
+    for (key, value) in crate::cases::query_pairs(raw)? {
+        let column = match key.as_str() {
+            "contact_id" => "v.contact_id = ?1",
+            "account_id" => "v.contact_id IN (SELECT id FROM contacts WHERE f_account_id = ?1 AND deleted = 0)",
+            other => return Err(Failure::new(ErrorCode::BadRequest, format!("Unknown parameter {other:?}."))),
+        };
+        if filter.replace((column, value)).is_some() {
+            return Err(Failure::new(ErrorCode::BadRequest, "Give contact_id or account_id, not both."));
+        }
+    }
+    let ids: Vec<String> = match &filter {
+        None => {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT id FROM conversations ORDER BY status = 'open' DESC, last_message_at DESC LIMIT {INBOX_LIMIT}"
+            ))?;
+            let rows = stmt.query_map([], |row| row.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        }
+        Some((condition, value)) => {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT c.id FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE {condition} \
+                 ORDER BY c.last_message_at DESC LIMIT {INBOX_LIMIT}"
+            ))?;
+            let rows = stmt.query_map(params![value], |row| row.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        }
     };
     let mut list = Vec::with_capacity(ids.len());
     for id in ids {

@@ -47,6 +47,14 @@ pub fn request(op: &SupportOp) -> HttpRequest {
             HttpRequest::new(Method::Get, format!("{API_PREFIX}/kb/articles{query}"))
         }
         SupportOp::CreateArticle(new) => mutating(Method::Post, format!("{API_PREFIX}/kb/articles")).json(new),
+        SupportOp::CaseMessages { account_id, customer_email } => {
+            let query = query_string(&[("account_id", account_id.clone()), ("customer_email", customer_email.clone())]);
+            HttpRequest::new(Method::Get, format!("{API_PREFIX}/case-messages{query}"))
+        }
+        SupportOp::CustomerChats { account_id, contact_id } => {
+            let query = query_string(&[("account_id", account_id.clone()), ("contact_id", contact_id.clone())]);
+            HttpRequest::new(Method::Get, format!("{API_PREFIX}/inbox{query}"))
+        }
         SupportOp::Inbox => HttpRequest::new(Method::Get, format!("{API_PREFIX}/inbox")),
         SupportOp::InboxConversation(id) => HttpRequest::new(Method::Get, inbox(id, "")),
         SupportOp::InboxReply { id, message } => mutating(Method::Post, inbox(id, "/messages")).json(message),
@@ -76,7 +84,8 @@ pub fn response(op: &SupportOp, response: &HttpResponse) -> Result<SupportReply,
         SupportOp::Categories => SupportReply::Categories(parse(response)?),
         SupportOp::Articles(_) => SupportReply::Articles(parse(response)?),
         SupportOp::CreateArticle(_) | SupportOp::UpdateArticle { .. } => SupportReply::Article(parse(response)?),
-        SupportOp::Inbox => SupportReply::Conversations(parse(response)?),
+        SupportOp::CaseMessages { .. } => SupportReply::CaseMessages(parse(response)?),
+        SupportOp::Inbox | SupportOp::CustomerChats { .. } => SupportReply::Conversations(parse(response)?),
         SupportOp::InboxConversation(_) => SupportReply::Conversation(Box::new(parse(response)?)),
         SupportOp::InboxReply { .. } => SupportReply::ChatMessage(parse(response)?),
         SupportOp::UpdateConversation { .. } => SupportReply::ConversationUpdated(Box::new(parse(response)?)),

@@ -19,6 +19,7 @@
 
 pub mod changes;
 pub mod mapping;
+pub mod party;
 pub mod rpc;
 
 pub use mapping::{deal_of, timestamp_of, version_of, PIPELINE_ID};
@@ -33,6 +34,7 @@ use mapping::{
     account_of, button_for, contact_of, deal_values, first, list_params, malformed, order_of, page, party_reply,
     pipeline_of, text, tryton_id, unsupported, DEAL_FIELDS, PARTY_FIELDS, SALE_FIELDS,
 };
+use party::PartyChange;
 use rpc::{result_of, Rpc};
 use serde_json::{json, Value};
 use trato_protocol::*;
@@ -119,8 +121,8 @@ impl Connector for TrytonConnector {
             activities: false,
             saved_views: false,
             orders: true,
-            account_fields: &["name"],
-            contact_fields: &[],
+            account_fields: party::ACCOUNT_FIELDS,
+            contact_fields: party::CONTACT_FIELDS,
             new_customers: false,
             import: false,
             merge: false,
@@ -197,21 +199,15 @@ impl Connector for TrytonConnector {
             Operation::Accounts(RecordOp::Get(id)) | Operation::Contacts(RecordOp::Get(id)) => {
                 rpc.read_one("party.party", tryton_id(id, "party")?, &PARTY_FIELDS)
             }
-            // A party's name is its own field; e-mail, phone and address are contact mechanisms and addresses,
-            // records of their own that the desk does not change (the capabilities say so, with the reason).
+            // A party's name is its own field; its e-mail and phone are contact mechanisms (see `party`).
             Operation::Accounts(RecordOp::Update { id, version, patch, .. }) => {
-                let name = party_name(patch)?;
-                let id = tryton_id(id, "party")?;
-                rpc.call_at(
-                    "model.party.party.write",
-                    "party.party",
-                    id,
-                    *version,
-                    vec![json!([id]), json!({ "name": name })],
-                )
+                party::first_call(&rpc, tryton_id(id, "party")?, *version, &PartyChange::of_account(patch)?)
+            }
+            Operation::Contacts(RecordOp::Update { id, version, patch, .. }) => {
+                party::first_call(&rpc, tryton_id(id, "party")?, *version, &PartyChange::of_contact(patch)?)
             }
             Operation::Accounts(_) | Operation::Contacts(_) => {
-                return Err(unsupported("changes to parties from Trato other than their name"))
+                return Err(unsupported("new or deleted parties from Trato"))
             }
             Operation::Activities(_) => return Err(unsupported("activities")),
             Operation::Views(_) => return Err(unsupported("saved board views")),
@@ -276,8 +272,21 @@ impl Connector for TrytonConnector {
             }
             Operation::ListPipelines => Ok(Step::Reply(Reply::Pipelines(vec![pipeline_of(&result)]))),
             Operation::Deals(op) => deal_response(&self.rpc(session), op, rounds, result),
-            Operation::Accounts(RecordOp::Update { id, .. }) if round == 0 => {
-                Ok(Step::Next(self.rpc(session).read_one("party.party", tryton_id(id, "party")?, &PARTY_FIELDS)))
+            Operation::Accounts(update @ RecordOp::Update { id, version, patch, .. }) => {
+                let change = PartyChange::of_account(patch)?;
+                let id = tryton_id(id, "party")?;
+                match party::next_call(&self.rpc(session), id, *version, &change, round, &result)? {
+                    Some(call) => Ok(Step::Next(call)),
+                    None => Ok(Step::Reply(Reply::Accounts(party_reply(update, &result, account_of)?))),
+                }
+            }
+            Operation::Contacts(update @ RecordOp::Update { id, version, patch, .. }) => {
+                let change = PartyChange::of_contact(patch)?;
+                let id = tryton_id(id, "party")?;
+                match party::next_call(&self.rpc(session), id, *version, &change, round, &result)? {
+                    Some(call) => Ok(Step::Next(call)),
+                    None => Ok(Step::Reply(Reply::Contacts(party_reply(update, &result, contact_of)?))),
+                }
             }
             Operation::Accounts(op) => Ok(Step::Reply(Reply::Accounts(party_reply(op, &result, account_of)?))),
             Operation::Contacts(op) => Ok(Step::Reply(Reply::Contacts(party_reply(op, &result, contact_of)?))),
@@ -291,15 +300,6 @@ impl Connector for TrytonConnector {
             }
             _ => Err(unsupported("such operation")),
         }
-    }
-}
-
-/// The new name of a party, the one field of an account Tryton takes from the desk.
-fn party_name(patch: &AccountPatch) -> Result<String, ConnectorError> {
-    let others = [&patch.industry, &patch.website, &patch.phone, &patch.city, &patch.owner_id];
-    match &patch.name {
-        Some(name) if others.iter().all(|field| field.is_none()) => Ok(name.trim().to_string()),
-        _ => Err(unsupported("changes to parties from Trato other than their name")),
     }
 }
 

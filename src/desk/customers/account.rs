@@ -9,7 +9,9 @@ use super::call_back::Callee;
 use super::data::{follow_rename, opened_store, record_changes, rep_names, store_of, store_slot};
 use super::inline::{InlineField, Shown};
 use super::merge::{MergeButton, Survivor};
-use super::sections::{CasesSection, ContactsSection, DealsSection, KeyFigures, NewDealButton, OrdersSection};
+use super::sections::{
+    CasesSection, ChatsSection, ContactsSection, DealsSection, KeyFigures, NewDealButton, OrdersSection,
+};
 use super::timeline::{LogForm, Timeline};
 use crate::domain::customer::{figures, stage_kinds, timeline};
 use crate::i18n::{intl, Key};
@@ -54,12 +56,13 @@ pub fn AccountPage() -> impl IntoView {
         let id = id.get();
         async move {
             let store = store_of(slot)?;
-            Some(super::remote::remote(&store, Some(&id), None).await)
+            Some(super::remote::remote(&store, &super::remote::Whose::Account(id)).await)
         }
     });
     let fetched = Signal::derive(move || online.get().flatten().unwrap_or_default());
     let cases = Signal::derive(move || fetched.with(|f| f.cases_known.then(|| f.remote.cases.clone())));
     let orders = Signal::derive(move || fetched.with(|f| f.orders_known.then(|| f.remote.orders.clone())));
+    let chats = Signal::derive(move || fetched.with(|f| f.chats_known.then(|| f.remote.chats.clone())));
     let key_figures = Signal::derive(move || {
         around.with(|a| figures(&a.deals, &a.activities, &stage_kinds(&a.pipelines), &intl::today()))
     });
@@ -195,6 +198,7 @@ pub fn AccountPage() -> impl IntoView {
                             <DealsSection deals=Signal::derive(move || around.with(|a| a.deals.clone())) stages />
                             {capabilities.cases.then(|| view! { <CasesSection cases /> })}
                             {capabilities.orders.then(|| view! { <OrdersSection orders /> })}
+                            {capabilities.chat.then(|| view! { <ChatsSection chats /> })}
                         </div>
                         <div class="customer-main">
                             <LogForm links=Links { account_id: Some(id.get_untracked()), ..Default::default() } store=slot />

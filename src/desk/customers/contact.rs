@@ -63,14 +63,14 @@ pub fn ContactPage() -> impl IntoView {
     // The person's cases: those of the portal customer with their address.
     let online = LocalResource::new(move || {
         let email = contact.with(|c| c.as_ref().and_then(|c| c.email.clone()));
-        async move {
-            let store = store_of(slot)?;
-            Some(super::remote::remote(&store, None, Some(email.as_deref()?)).await)
-        }
+        let whose = super::remote::Whose::Contact { id: id.get(), email };
+        async move { Some(super::remote::remote(&store_of(slot)?, &whose).await) }
     });
     let fetched = Signal::derive(move || online.get().flatten().unwrap_or_default());
     let cases = Signal::derive(move || fetched.with(|f| f.cases_known.then(|| f.remote.cases.clone())));
     let with_cases = store_of(slot).is_some_and(|s| s.capabilities().cases);
+    let chats = Signal::derive(move || fetched.with(|f| f.chats_known.then(|| f.remote.chats.clone())));
+    let with_chats = store_of(slot).is_some_and(|s| s.capabilities().chat);
     let moments = Signal::derive(move || {
         around.with(|a| timeline(a.activities.clone(), fetched.with(|f| f.remote.clone()), &[]))
     });
@@ -193,6 +193,7 @@ pub fn ContactPage() -> impl IntoView {
                             </section>
                             <DealsSection deals=Signal::derive(move || around.with(|a| a.deals.clone())) stages />
                             {with_cases.then(|| view! { <super::sections::CasesSection cases /> })}
+                            {with_chats.then(|| view! { <super::sections::ChatsSection chats /> })}
                         </div>
                         <div class="customer-main">
                             <LogForm

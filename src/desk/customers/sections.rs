@@ -184,6 +184,52 @@ pub fn CasesSection(
     }
 }
 
+/// The customer's chats (online: they come from the backend), newest first.
+#[component]
+pub fn ChatsSection(
+    /// The conversations, or `None` while unknown (offline).
+    #[prop(into)]
+    chats: Signal<Option<Vec<Conversation>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="record-section" aria-labelledby="chats-title">
+            <h2 id="chats-title">{move || i18n.t(Key::Chats)}</h2>
+            {move || match chats.get() {
+                None => view! { <p class="muted">{move || i18n.t(Key::NeedsConnection)}</p> }.into_any(),
+                Some(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoChatsYet)}</p> }.into_any(),
+                Some(list) => view! {
+                    <ul class="record-list">
+                        {list.into_iter().map(|chat| view! { <li><ChatLine chat /></li> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// A chat in a list or the timeline: the visitor and the first thing they said (a link to the conversation),
+/// its status and when it started.
+#[component]
+pub fn ChatLine(
+    /// The conversation.
+    chat: Conversation,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.locale();
+    let href = href("/inbox", &chat.id);
+    let visitor = crate::desk::support::inbox::visitor_name(&chat.visitor, locale.t(Key::VisitorAnonymous));
+    let closed = chat.status == ConversationStatus::Closed;
+    let preview = chat.preview.clone().unwrap_or_else(|| locale.t(Key::Conversation).to_string());
+    view! {
+        <A href=href attr:class="timeline-subject">{preview}</A>
+        <span class="badge" class:status-closed=closed class:status-open=!closed>
+            {move || i18n.t(if closed { Key::Closed } else { Key::ChatOpen })}
+        </span>
+        <span class="muted">{format!("{visitor} · {}", intl::date_time(locale, &chat.created_at))}</span>
+    }
+}
+
 /// The account's quotes and orders (online).
 #[component]
 pub fn OrdersSection(

@@ -25,6 +25,7 @@ fn moment_key(kind: MomentKind) -> Key {
         MomentKind::Email => Key::KindEmail,
         MomentKind::StageChange => Key::KindStageChange,
         MomentKind::Case => Key::KindCase,
+        MomentKind::Chat => Key::KindChat,
         MomentKind::Order => Key::KindOrder,
     }
 }
@@ -110,6 +111,15 @@ fn moment_view(moment: Moment, names: Signal<Names>, slot: StoreSlot) -> AnyView
             }
             .into_any()
         }
+        Moment::Chat(chat) => view! {
+            <li class="timeline-item" data-kind="chat">
+                <p class="timeline-head">
+                    <span class="badge kind-badge">{locale.t(Key::KindChat)}</span>
+                    <super::sections::ChatLine chat=*chat />
+                </p>
+            </li>
+        }
+        .into_any(),
         Moment::Order(order) => order_line(order).into_any(),
     }
 }

@@ -16,7 +16,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 use trato_protocol::*;
 
-fn visitor_name(visitor: &Visitor, anonymous: &str) -> String {
+/// How a visitor is called: their name, else their address, else `anonymous`.
+pub fn visitor_name(visitor: &Visitor, anonymous: &str) -> String {
     visitor.name.clone().or_else(|| visitor.email.clone()).unwrap_or_else(|| anonymous.to_string())
 }
 
@@ -138,6 +139,7 @@ fn ConversationRow(conversation: Conversation) -> impl IntoView {
                 <span class="badge status-new">{move || i18n.0.get().tf(Key::UnreadCount, &[("count", &unread.to_string())])}</span>
             })}
             {closed.then(|| view! { <span class="badge status-closed">{move || i18n.t(Key::Closed)}</span> })}
+            {conversation.preview.clone().map(|preview| view! { <span class="chat-preview muted">{preview}</span> })}
             {waiting.map(|w| view! {
                 <span class="muted">{move || i18n.0.get().tf(Key::WaitingFor, &[("when", &intl::date_time(i18n.locale(), &w))])}</span>
             })}

@@ -5,7 +5,7 @@
 mod case;
 mod common;
 pub mod feed;
-mod inbox;
+pub mod inbox;
 mod kb;
 mod queue;
 
