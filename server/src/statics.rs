@@ -1,5 +1,5 @@
 //! The built faces as static files: the desk at `/` (any unknown path is the desk's page, for its routes), the
-//! portal under `/portal/`, the widget under `/widget/` and the demo host page under `/demo/`. Files are sent
+//! portal under `/portal/` (its help centre's addresses answered by the help centre's own page), the widget under `/widget/` and the demo host page under `/demo/`. Files are sent
 //! precompressed (`.br` or `.gz` made at build time, chosen by `Accept-Encoding`); content-hashed files may be
 //! kept for a year, everything else (pages, `sw.js`, the widget loader) is checked on every visit.
 
@@ -33,10 +33,19 @@ fn dir(path: &Path) -> ServeDir<ServeFile> {
         .fallback(ServeFile::new(path.join("index.html")).precompressed_br().precompressed_gzip())
 }
 
+/// The portal: the public help centre's addresses (`/portal`, `/portal/kb/…`) get its own small page
+/// (`help.html`), every other address the whole portal's.
+fn portal(app: Router<AppState>, path: &Path) -> Router<AppState> {
+    let help = || ServeFile::new(path.join("help.html")).precompressed_br().precompressed_gzip();
+    let portal = Router::new().route_service("/", help()).route_service("/kb/{*article}", help());
+    // A nested router does not see its own path with a trailing slash.
+    app.route_service("/portal/", help()).nest("/portal", portal.fallback_service(dir(path)))
+}
+
 /// Adds the faces under `static_dir` to `app`.
 pub fn serve(app: Router<AppState>, static_dir: &Path) -> Router<AppState> {
     let plain = |path: &Path| ServeDir::new(path).precompressed_br().precompressed_gzip();
-    app.nest_service("/portal", dir(&static_dir.join("portal")))
+    portal(app, &static_dir.join("portal"))
         .nest_service("/widget", plain(&static_dir.join("widget")))
         .nest_service("/demo", plain(&static_dir.join("demo")))
         .fallback_service(dir(&static_dir.join("desk")))

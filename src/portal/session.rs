@@ -4,9 +4,10 @@
 use crate::client::PortalClient;
 use crate::connector::portal::{PortalOp, PortalReply};
 use crate::connector::{Ask, ConnectorError};
+use crate::i18n::Key;
 use crate::i18n::Locale;
 use crate::transport::BrowserTransport;
-use crate::ui::locale::I18n;
+use crate::ui::locale::{provide_i18n, I18n};
 use leptos::prelude::*;
 use trato_protocol::Customer;
 
@@ -67,4 +68,23 @@ pub fn choose_customer_locale(i18n: I18n, customer: &Customer) {
     if let Some(locale) = Locale::from_tag(&customer.locale) {
         crate::ui::locale::choose_locale(i18n, locale);
     }
+}
+
+/// Sets up a portal page: its translations, the session state (given as context), and the session check, which
+/// applies the customer's language and sets `checked` when it answers.
+pub fn start_session() -> (I18n, PortalState) {
+    let i18n = provide_i18n(Key::PortalTitle);
+    let state = PortalState { customer: RwSignal::new(None), checked: RwSignal::new(false) };
+    provide_context(state);
+    remember_state(state);
+    leptos::task::spawn_local(async move {
+        if let Ok(customer) = client().ask(PortalOp::session()).await {
+            if let Some(customer) = &customer {
+                apply_customer_locale(i18n, customer);
+            }
+            state.customer.try_set(customer);
+        }
+        state.checked.try_set(true);
+    });
+    (i18n, state)
 }

@@ -21,12 +21,16 @@ test('the desk login page loads without errors and passes axe', async () => {
   await page.close();
 });
 
-test('the portal entry point loads without errors and passes axe', async () => {
+test('the portal entry point is the help centre, which loads only its own small code, and passes axe', async () => {
   const page = await openPage(context);
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
   const response = await page.goto(`${BASE}/portal/`);
   assert.match(response.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval'/);
   await page.getByRole('heading', { level: 1, name: 'Centro de ayuda' }).waitFor();
   await page.getByRole('link', { name: 'Cómo descargar una factura' }).waitFor();
+  assert.equal(wasm.length, 1, `one wasm: ${wasm}`);
+  assert.match(wasm[0], /^\/portal\/help-[0-9a-f]+_bg\.wasm$/, 'the help centre, not the whole portal');
   await assertAccessible(page);
   assertNoErrors(page);
   await page.close();

@@ -165,7 +165,10 @@ test('the help center, an article, orders and the profile work and pass axe', as
   await page.getByRole('button', { name: 'Sí' }).click();
   await page.getByText('¡Gracias por tu opinión!').waitFor();
 
+  // The help centre is its own small build: a signed-in page from its bar loads the whole portal's.
+  const portalCode = page.waitForRequest((r) => /\/portal\/portal-[0-9a-f]+_bg\.wasm$/.test(r.url()));
   await page.getByRole('link', { name: 'Mis pedidos' }).click();
+  await portalCode;
   await page.getByRole('heading', { level: 1, name: 'Mis pedidos' }).waitFor();
   await page.getByText('PV-2026-0120').click();
   await page.getByText('Rioja crianza, caja de 6').waitFor();

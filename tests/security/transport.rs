@@ -155,3 +155,34 @@ async fn every_api_error_has_the_json_shape() {
     let too_big = caller.post("/api/v1/auth/login", &serde_json::json!({"email": "a".repeat(2 << 20)}), None).await;
     assert_eq!((too_big.status, too_big.code().as_str()), (413, "payload_too_large"));
 }
+
+#[tokio::test]
+async fn the_help_centre_s_addresses_get_its_own_page_and_every_other_portal_address_the_whole_portal_s() {
+    let dir = std::env::temp_dir().join(format!("trato-sec-static-{}", trato_server::db::new_id("t")));
+    let portal = dir.join("portal");
+    std::fs::create_dir_all(&portal).unwrap();
+    std::fs::write(portal.join("index.html"), "whole portal").unwrap();
+    std::fs::write(portal.join("help.html"), "help centre").unwrap();
+    std::fs::write(portal.join("help-0123456789abcdef.js"), "help code").unwrap();
+    let mut config = Config::for_tests();
+    config.static_dir = Some(dir.clone());
+    let server = start(config).await;
+    let caller = server.caller(7);
+    for (path, body) in [
+        ("/portal", "help centre"),
+        ("/portal/", "help centre"),
+        ("/portal/kb/art_1", "help centre"),
+        ("/portal/kb/art%201", "help centre"),
+        ("/portal/signin", "whole portal"),
+        ("/portal/cases/cas_1", "whole portal"),
+        ("/portal/profile", "whole portal"),
+        ("/portal/help-0123456789abcdef.js", "help code"),
+    ] {
+        let answer = caller.get(path).await;
+        assert_eq!((answer.status, answer.body.as_str()), (200, body), "{path}");
+    }
+    let page = caller.get("/portal/kb/art_1").await;
+    assert_eq!(page.headers["cache-control"], "no-cache", "a page is checked on every visit");
+    assert!(page.headers.contains_key("content-security-policy"), "the page has the same policy as the portal's");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -8,7 +8,7 @@
 //! - the desk signed in to a real Tryton with 10,000 opportunities: first card after signing in;
 //! - Lighthouse (mobile) scores of the desk's sign-in page, the portal's help centre and the demo host page.
 
-use crate::build::{build_faces, start_server, with_backend, FACES};
+use crate::build::{build_faces, start_server, with_backend};
 use crate::http::{get, login};
 use crate::setup;
 use crate::test::target_dir;
@@ -35,45 +35,52 @@ pub fn run() -> Result {
     Ok(())
 }
 
-/// The files each face loads on a first visit: its page and everything the build made for it (not the copies
-/// of other faces' pages or precompressed twins).
-fn face_files(dir: &Path) -> Result<Vec<String>> {
-    let mut names = vec![];
-    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let name = entry.map_err(|e| e.to_string())?.file_name().to_string_lossy().into_owned();
-        if [".wasm", ".js", ".css", ".html"].iter().any(|ext| name.ends_with(ext)) && name != "sw.js" {
-            names.push(name);
+/// The pages whose first load is measured: a label and the page's address.
+const PAGES: [(&str, &str); 5] =
+    [("desk", "/"), ("help", "/portal/"), ("portal", "/portal/signin"), ("widget", "/widget/"), ("demo", "/demo/")];
+
+/// The files a page's HTML makes the browser fetch at once: scripts, style sheets, preloads and the icon.
+fn referenced(html: &str) -> Vec<String> {
+    let mut found = vec![];
+    for attribute in ["src=\"", "href=\""] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attribute) {
+            rest = &rest[at + attribute.len()..];
+            let value = &rest[..rest.find('"').unwrap_or(0)];
+            if value.starts_with('/') && !found.iter().any(|f| f == value) {
+                found.push(value.to_string());
+            }
         }
     }
-    names.sort();
-    Ok(names)
+    found
 }
 
-/// Bytes on the wire per face as served (brotli), checked against the server itself.
+/// Bytes on the wire of each page's first load as served (brotli): the page and what it references, checked
+/// against the server itself.
 fn wire_bytes(binary: &Path, dist: &Path) -> Result {
-    println!("\n######## bytes on the wire per face (release, as served: brotli)");
+    println!("\n######## bytes on the wire per page's first load (release, as served: brotli)");
     with_server(binary, dist, &["--demo"], |url| {
-        for (_, face, public_url) in FACES.iter().chain([("", "demo", "/demo/")].iter()) {
+        for (label, page) in PAGES {
+            let html = get(url, page, &[("accept-encoding", "identity")])?.body;
+            let html = String::from_utf8_lossy(&html).into_owned();
             let mut total = 0usize;
             let mut lines = vec![];
-            for name in face_files(&dist.join(face))? {
-                let path = if name == "index.html" { public_url.to_string() } else { format!("{public_url}{name}") };
+            for path in std::iter::once(page.to_string()).chain(referenced(&html)) {
                 let answer = get(url, &path, &[("accept-encoding", "br, gzip")])?;
                 let encoding = answer.header("content-encoding").unwrap_or("identity").to_string();
                 let cache = answer.header("cache-control").unwrap_or("-").to_string();
                 total += answer.body.len();
-                lines.push(format!("           {:>9} B  {encoding:<8} {cache:<40} {name}", answer.body.len()));
+                lines.push(format!("           {:>9} B  {encoding:<8} {cache:<40} {path}", answer.body.len()));
             }
-            println!("{face:<8} {total:>9} B  ({:.1} KB brotli on the wire)", total as f64 / 1024.0);
+            println!("{label:<8} {total:>9} B  ({:.1} KB brotli on the wire)  {page}", total as f64 / 1024.0);
             for line in lines {
                 println!("{line}");
             }
-            if *face == "widget" {
+            if label == "widget" {
                 let loader = get(url, "/widget/embed.js", &[("accept-encoding", "br, gzip")])?.body.len();
                 println!(
-                    "widget   embed.js alone {loader} B ({:.2} KB); opened widget {:.1} KB",
-                    loader as f64 / 1024.0,
-                    (total - loader) as f64 / 1024.0
+                    "widget   the host page's embed.js alone {loader} B ({:.2} KB); the opened widget is the line above",
+                    loader as f64 / 1024.0
                 );
             }
         }

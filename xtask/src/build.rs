@@ -38,6 +38,9 @@ pub fn build_faces(release: bool) -> Result<PathBuf> {
         if face == "desk" {
             write_service_worker(&target)?;
         }
+        if face == "portal" {
+            add_help_centre(&out, &target, release)?;
+        }
         crate::compress::precompress(&target)?;
     }
     let demo = out.join("demo");
@@ -48,6 +51,31 @@ pub fn build_faces(release: bool) -> Result<PathBuf> {
     }
     crate::compress::precompress(&demo)?;
     Ok(out)
+}
+
+/// Builds the portal's public help centre (`help.html`, its own small binary) and puts its files beside the
+/// portal's, its page as `help.html`: the server answers the help centre's addresses with it.
+fn add_help_centre(out: &Path, portal: &Path, release: bool) -> Result {
+    let help = out.join("help-build");
+    let help_text = help.to_string_lossy().into_owned();
+    let mut args = vec!["build", "help.html"];
+    if release {
+        args.push("--release");
+    }
+    args.extend(["--dist", &help_text, "--public-url", "/portal/"]);
+    let mut trunk = cmd("trunk", &args);
+    if release {
+        trunk.env("RUSTFLAGS", "--cfg erase_components");
+    }
+    exec(trunk)?;
+    externalize_bootstrap(&help.join("index.html"), "/portal/")?;
+    for entry in fs::read_dir(&help).map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let to = if name == "index.html" { "help.html".to_string() } else { name };
+        fs::copy(entry.path(), portal.join(to)).map_err(|e| e.to_string())?;
+    }
+    fs::remove_dir_all(&help).map_err(|e| e.to_string())
 }
 
 fn fnv1a(text: &str) -> u64 {

@@ -1,0 +1,6 @@
+//! The portal's public help centre as its own small build (built for wasm32 by Trunk from `help.html`).
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    trato::portal::start_help();
+}
