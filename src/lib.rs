@@ -21,6 +21,8 @@ pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod desk;
 #[cfg(target_arch = "wasm32")]
+pub mod help;
+#[cfg(target_arch = "wasm32")]
 pub mod portal;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -2,5 +2,5 @@
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    trato::portal::start_help();
+    trato::help::start();
 }

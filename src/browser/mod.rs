@@ -2,6 +2,7 @@
 //! performance marks. Nothing
 //! here knows about records, screens or backends.
 
+pub mod dom;
 pub mod ids;
 pub mod lock;
 pub mod storage;

@@ -2,7 +2,6 @@
 
 use super::bar::PortalBar;
 use super::cases::{CasePage, CasesPage};
-use super::kb::{ArticlePage, KnowledgeBasePage};
 use super::new_case::NewCasePage;
 use super::orders::OrdersPage;
 use super::profile::ProfilePage;
@@ -11,6 +10,7 @@ use super::signin::SignInPage;
 use crate::i18n::Key;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 /// Mounts the portal into `<body>`.
@@ -33,9 +33,9 @@ pub fn PortalApp() -> impl IntoView {
                 fallback=move || view! { <main id="main" class="portal-page"><p role="status">{move || i18n.t(Key::Loading)}</p></main> }
             >
                 <Routes fallback=|| view! { <Redirect path=BASE /> }>
-                    <Route path=path!("/portal") view=KnowledgeBasePage />
+                    <Route path=path!("/portal") view=HelpCentre />
                     <Route path=path!("/portal/signin") view=SignInPage />
-                    <Route path=path!("/portal/kb/:id") view=ArticlePage />
+                    <Route path=path!("/portal/kb/:id") view=HelpCentre />
                     <Route path=path!("/portal/cases") view=|| view! { <SignedIn><CasesPage /></SignedIn> } />
                     <Route path=path!("/portal/cases/new") view=|| view! { <SignedIn><NewCasePage /></SignedIn> } />
                     <Route path=path!("/portal/cases/:id") view=|| view! { <SignedIn><CasePage /></SignedIn> } />
@@ -56,4 +56,19 @@ fn SignedIn(children: ChildrenFn) -> impl IntoView {
             {children()}
         </Show>
     }
+}
+
+/// The help centre's addresses (`/portal`, `/portal/kb/…`): the help centre is its own small build (`crate::help`),
+/// so following a link to it loads it from the server.
+#[component]
+fn HelpCentre() -> impl IntoView {
+    let i18n = crate::ui::locale::use_i18n();
+    let location = use_location();
+    Effect::new(move |_| {
+        let target = format!("{}{}", location.pathname.get(), location.search.get());
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().replace(&target);
+        }
+    });
+    view! { <main id="main" class="portal-page"><p role="status">{move || i18n.t(Key::Loading)}</p></main> }
 }

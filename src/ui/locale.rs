@@ -36,12 +36,17 @@ pub fn chosen_locale() -> Option<Locale> {
     storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|code| Locale::from_tag(&code))
 }
 
-/// Switches to `locale` and remembers it on this device.
-pub fn choose_locale(i18n: I18n, locale: Locale) {
-    i18n.0.set(locale);
+/// Remembers `locale` as this device's choice.
+pub fn remember_locale(locale: Locale) {
     if let Some(storage) = storage() {
         let _ = storage.set_item(STORAGE_KEY, locale.code());
     }
+}
+
+/// Switches to `locale` and remembers it on this device.
+pub fn choose_locale(i18n: I18n, locale: Locale) {
+    i18n.0.set(locale);
+    remember_locale(locale);
 }
 
 /// The locale remembered from an earlier switch, else the browser's preferred languages.

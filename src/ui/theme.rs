@@ -8,7 +8,7 @@ use leptos::prelude::*;
 const STORAGE_KEY: &str = "trato.theme";
 
 /// The themes offered: following the system, light, dark.
-const THEMES: [(&str, Key); 3] = [("", Key::ThemeSystem), ("light", Key::ThemeLight), ("dark", Key::ThemeDark)];
+pub const THEMES: [(&str, Key); 3] = [("", Key::ThemeSystem), ("light", Key::ThemeLight), ("dark", Key::ThemeDark)];
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -47,12 +47,17 @@ fn current() -> ArcRwSignal<String> {
     CURRENT.with(|cell| cell.get_or_init(|| ArcRwSignal::new(saved())).clone())
 }
 
-/// Switches to `theme` (`""` follows the system) and remembers it on this device.
-pub fn choose(theme: &str) {
+/// Applies `theme` (`""` follows the system) and remembers it on this device.
+pub fn remember(theme: &str) {
     apply(theme);
     if let Some(storage) = storage() {
         let _ = if theme.is_empty() { storage.remove_item(STORAGE_KEY) } else { storage.set_item(STORAGE_KEY, theme) };
     }
+}
+
+/// Switches to `theme` (`""` follows the system) and remembers it on this device.
+pub fn choose(theme: &str) {
+    remember(theme);
     current().set(theme.to_string());
 }
 

@@ -10,7 +10,6 @@
 
 mod app;
 mod chat;
-mod dom;
 mod host;
 mod socket;
 mod views;

@@ -4,8 +4,8 @@
 //! messages. User text is only ever rendered as text.
 
 use super::chat::{Chat, Screen, Shown, State};
-use super::dom::{self, El};
 use super::socket;
+use crate::browser::dom::{self, El};
 use crate::connector::widget::{WidgetOp, WidgetReply};
 use crate::connector::{Ask, ConnectorError};
 use crate::i18n::{intl, Key, Locale};

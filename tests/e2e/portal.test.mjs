@@ -234,3 +234,46 @@ test('the desk knowledge base editor publishes an article that the portal then s
   assertNoErrors(page);
   await page.close();
 });
+
+test('the help centre on a phone: in-page links and Back, English and the dark theme remembered, axe in both themes', async () => {
+  const context = await launch({ viewport: { width: 360, height: 740 } });
+  try {
+    const page = await openPage(context);
+    const loads = [];
+    page.on('request', (r) => { if (r.resourceType() === 'document') loads.push(new URL(r.url()).pathname); });
+    await page.goto(`${server.url}/portal/`);
+    await page.getByRole('heading', { level: 1, name: 'Centro de ayuda' }).waitFor();
+    await page.getByRole('button', { name: /^Facturación y pagos/ }).click();
+    await page.getByRole('button', { name: /^Facturación y pagos/, pressed: true }).waitFor();
+    const article = page.getByRole('link', { name: 'Cómo descargar una factura' });
+    await article.click();
+    await page.getByRole('heading', { level: 1, name: 'Cómo descargar una factura' }).waitFor();
+    assert.match(page.url(), /\/portal\/kb\/[^/]+$/);
+    const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+    assert.ok(await fits(), 'the article fits 360 px');
+    await assertAccessible(page);
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Centro de ayuda' }).waitFor();
+    assert.ok(await fits(), 'the help centre fits 360 px');
+    assert.deepEqual(loads, ['/portal/'], 'moving between help pages and back loads no page');
+
+    await page.getByLabel('Idioma').selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Help center' }).waitFor();
+    await page.getByLabel('Theme').selectOption('dark');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Help center' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark', 'remembered after a reload');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await assertAccessible(page);
+    await page.getByLabel('Search the help center').fill('<b>zzqx</b>');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'No matching articles.' }).waitFor();
+    assert.equal(await page.locator('main b').count(), 0, 'a search stays text');
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByLabel('Tema').selectOption('');
+    assertNoErrors(page);
+  } finally {
+    await context.close();
+  }
+});

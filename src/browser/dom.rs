@@ -1,6 +1,6 @@
-//! A handful of helpers that build DOM nodes by hand. The widget draws itself without a view framework: it is a
-//! few forms and a message list, and a framework would double the weight every visitor downloads (see
-//! ARCHITECTURE.md, "Why the widget has no Leptos"). Text always goes in as text nodes, never as HTML.
+//! A handful of helpers that build DOM nodes by hand, for the faces drawn without a view framework (the chat
+//! widget and the portal's help centre: a framework would double the weight every visitor downloads; see
+//! ARCHITECTURE.md). Text always goes in as text nodes, never as HTML.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -8,7 +8,7 @@ use web_sys::{Document, Element};
 
 /// The page's document.
 pub fn document() -> Document {
-    web_sys::window().and_then(|w| w.document()).expect("the widget runs in a page")
+    web_sys::window().and_then(|w| w.document()).expect("runs in a page")
 }
 
 /// An element being built.
