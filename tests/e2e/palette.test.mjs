@@ -92,18 +92,31 @@ test('palette actions switch the theme and list the shortcuts; ? lists them too'
   await page.close();
 });
 
-test('offline, the palette still finds deals from the cache; on a phone the search button opens it', async () => {
+test('offline, the palette still finds deals from the cache and cases as last seen; on a phone the search button opens it', async () => {
   const page = await openPage(context);
   await signIn(page);
   await page.locator('.sync-status[data-synced="true"]').waitFor();
+  const palette = page.getByRole('dialog', { name: 'Buscar un trato, un cliente, un caso o una acción' });
+  // Opened once online: the cases the backend lists are kept on the device.
+  const cases = await api(page, 'GET', '/api/v1/cases');
+  const one = cases.items?.[0] ?? cases[0];
+  await page.keyboard.press('Control+k');
+  await palette.getByRole('combobox').fill(String(one.number));
+  await palette.getByRole('option', { name: new RegExp(`#${one.number}`) }).waitFor();
+  await page.keyboard.press('Escape');
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
   await page.setViewportSize({ width: 390, height: 844 });
   await context.setOffline(true);
   try {
+    // A desk opened without a connection (from the service worker and the cache).
+    await page.reload();
+    await page.locator('article.card').first().waitFor();
     await page.getByRole('button', { name: 'Buscar o ir a…' }).click();
-    const palette = page.getByRole('dialog', { name: 'Buscar un trato, un cliente, un caso o una acción' });
     await palette.getByRole('combobox').fill('marisqueria');
     await palette.getByRole('option').first().waitFor();
     assert.ok((await palette.getByRole('option').count()) > 0);
+    await palette.getByRole('combobox').fill(String(one.number));
+    await palette.getByRole('option', { name: new RegExp(`#${one.number}`) }).waitFor();
   } finally {
     await context.setOffline(false);
   }

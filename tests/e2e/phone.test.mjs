@@ -86,6 +86,51 @@ test('on a phone a card moves from its menu, with the notice and its Undo in vie
   await page.close();
 });
 
+test('on a phone a long press picks a card up; dropped on another stage\'s tab it moves there; a moving finger scrolls', async () => {
+  const page = await openPage(context);
+  await signIn(page);
+  const deal = await api(page, 'POST', '/api/v1/deals', {
+    name: 'Arrastrar con el dedo', pipeline_id: 'pip_nuevo', stage_id: 'stg_prospeccion', account_id: 'acc_0002',
+    amount: { minor: 70000, currency: 'EUR' }, position: -1e9,
+  });
+  await page.reload();
+  const card = page.locator(`article[data-deal="${deal.id}"]`);
+  await card.waitFor();
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type, x, y) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+  const box = await card.locator('h3').boundingBox();
+  const [x, y] = [box.x + 10, box.y + box.height / 2];
+
+  // A finger that moves at once scrolls: nothing is picked up.
+  await touch('touchStart', x, y);
+  for (let i = 1; i <= 4; i++) await touch('touchMove', x, y - 10 * i);
+  await touch('touchEnd');
+  await page.waitForTimeout(600);
+  assert.equal(await page.locator('.drag-ghost').count(), 0, 'a scrolling finger does not pick the card up');
+
+  // A finger that rests picks it up; carried onto the "Calificado" tab, the card goes to that stage.
+  const tab = page.getByRole('tab', { name: /Calificado/ });
+  const target = await tab.boundingBox();
+  await touch('touchStart', x, y);
+  await page.waitForTimeout(700);
+  await page.locator('.drag-ghost').waitFor();
+  const [tx, ty] = [target.x + target.width / 2, target.y + target.height / 2];
+  for (let i = 1; i <= 8; i++) await touch('touchMove', x + ((tx - x) * i) / 8, y + ((ty - y) * i) / 8);
+  await page.locator('.stage-tab.drop-target').filter({ hasText: 'Calificado' }).waitFor();
+  await touch('touchEnd');
+  await cdp.detach();
+  const toast = page.locator('.toast');
+  await toast.waitFor();
+  assert.ok(await inView(toast), 'the notice is on the screen');
+  assert.ok(await page.locator('section.column.shown[data-stage="stg_prospeccion"]').count() === 1, 'the stage shown stays');
+  await page.locator('.sync-status[data-pending="0"]').waitFor();
+  assert.equal((await api(page, 'GET', `/api/v1/deals/${deal.id}`)).stage_id, 'stg_calificado');
+  await tab.click();
+  await page.locator(`section.column.shown[data-stage="stg_calificado"] article[data-deal="${deal.id}"]`).waitFor();
+  assertNoErrors(page);
+  await page.close();
+});
+
 test('on a phone the deal panel opens full screen with focus in it, and deleting asks first', async () => {
   const page = await openPage(context);
   await signIn(page);

@@ -1,5 +1,7 @@
-//! Moving cards by pointer (mouse, pen, touch by the grip) and by keyboard (Space to pick up, arrows to move,
-//! Space to drop, Escape to cancel), with screen-reader announcements.
+//! Moving cards by pointer (mouse, pen; touch by the grip, or by a long press anywhere on the card) and by
+//! keyboard (Space to pick up, arrows to move, Space to drop, Escape to cancel), with screen-reader
+//! announcements. On a phone, where one stage shows at a time, a card dropped on a stage's tab goes to the top of
+//! that stage.
 
 use super::moves;
 use super::state::{BoardState, Drag, Target};
@@ -12,17 +14,23 @@ use wasm_bindgen::JsCast;
 const DRAG_THRESHOLD: f64 = 6.0;
 /// Distance from an edge (pixels) where dragging scrolls.
 const EDGE: f64 = 48.0;
+/// How long a finger rests on a card before the card is picked up.
+const LONG_PRESS: std::time::Duration = std::time::Duration::from_millis(450);
 
 struct Start {
     deal_id: String,
     name: String,
     x: f64,
     y: f64,
+    /// Whether moving now drags (false for a touch on the card until its long press).
+    armed: bool,
 }
 
 thread_local! {
     static START: RefCell<Option<Start>> = const { RefCell::new(None) };
     static LAST_DROP: Cell<f64> = const { Cell::new(0.0) };
+    /// The touch (pointer id) resting on a card, waiting for its long press.
+    static PRESSING: Cell<Option<i32>> = const { Cell::new(None) };
 }
 
 /// Whether the event started on a control inside the card (its menu, a button, a link).
@@ -43,23 +51,50 @@ fn is_handle(ev: &web_sys::Event) -> bool {
         .is_some_and(|el| el.closest(".drag-handle").ok().flatten().is_some())
 }
 
-/// Starts tracking a press on a card; it becomes a drag once the pointer travels a few pixels. Touch presses
-/// start only on the grip, so touch scrolling keeps working.
+/// Starts tracking a press on a card; it becomes a drag once the pointer travels a few pixels. A touch on the
+/// card (not its grip) first has to rest there for a long press, so a finger that moves scrolls as usual.
 pub fn on_pointer_down(state: BoardState, deal_id: &str, ev: leptos::ev::PointerEvent) {
-    if ev.button() != 0 || is_control(&ev) || (ev.pointer_type() == "touch" && !is_handle(&ev)) {
+    if ev.button() != 0 || is_control(&ev) {
         return;
     }
     let name = state.deal(deal_id).map(|d| d.name).unwrap_or_default();
-    START.with(|s| {
-        *s.borrow_mut() =
-            Some(Start { deal_id: deal_id.into(), name, x: ev.client_x() as f64, y: ev.client_y() as f64 })
+    let waits = ev.pointer_type() == "touch" && !is_handle(&ev);
+    let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+    START.with(|s| *s.borrow_mut() = Some(Start { deal_id: deal_id.into(), name, x, y, armed: !waits }));
+    if waits {
+        let pointer = ev.pointer_id();
+        PRESSING.with(|p| p.set(Some(pointer)));
+        set_timeout(move || long_press(state, pointer), LONG_PRESS);
+    }
+}
+
+/// The finger has rested on the card: it is picked up where it is.
+fn long_press(state: BoardState, pointer: i32) {
+    if PRESSING.with(Cell::take) != Some(pointer) {
+        return; // lifted, moved or cancelled meanwhile
+    }
+    let picked = START.with(|s| {
+        s.borrow_mut().as_mut().map(|start| {
+            start.armed = true;
+            (start.deal_id.clone(), start.name.clone(), start.x, start.y)
+        })
     });
+    let Some((deal_id, name, x, y)) = picked else { return };
+    let target = target_at(x, y, &deal_id);
+    state.drag.set(Some(Drag { x, y, name, target, deal_id }));
 }
 
 /// The stage and index under a viewport point, for the card being moved.
 fn target_at(x: f64, y: f64, deal_id: &str) -> Option<Target> {
     let document = web_sys::window()?.document()?;
     let hits = document.elements_from_point(x as f32, y as f32);
+    let tab = hits
+        .iter()
+        .filter_map(|el| el.dyn_into::<web_sys::Element>().ok())
+        .find_map(|el| el.closest(".stage-tab[data-stage]").ok().flatten());
+    if let Some(stage_id) = tab.and_then(|tab| tab.get_attribute("data-stage")) {
+        return Some(Target { deal_id: deal_id.into(), stage_id, index: 0 });
+    }
     let section = hits
         .iter()
         .filter_map(|el| el.dyn_into::<web_sys::Element>().ok())
@@ -110,8 +145,17 @@ fn auto_scroll(x: f64, y: f64) {
 pub fn install_pointer_listeners(state: BoardState) {
     let on_move = window_event_listener(leptos::ev::pointermove, move |ev| {
         let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
-        let started = START.with(|s| s.borrow().as_ref().map(|s| (s.deal_id.clone(), s.name.clone(), s.x, s.y)));
-        let Some((deal_id, name, x0, y0)) = started else { return };
+        let started =
+            START.with(|s| s.borrow().as_ref().map(|s| (s.deal_id.clone(), s.name.clone(), s.x, s.y, s.armed)));
+        let Some((deal_id, name, x0, y0, armed)) = started else { return };
+        if !armed {
+            // A finger that moves before its long press is scrolling.
+            if (x - x0).hypot(y - y0) >= DRAG_THRESHOLD {
+                PRESSING.with(|p| p.set(None));
+                START.with(|s| s.borrow_mut().take());
+            }
+            return;
+        }
         let active = state.drag.with_untracked(Option::is_some);
         if !active && (x - x0).hypot(y - y0) < DRAG_THRESHOLD {
             return;
@@ -122,6 +166,7 @@ pub fn install_pointer_listeners(state: BoardState) {
         state.drag.set(Some(Drag { x, y, name, target, deal_id }));
     });
     let on_up = window_event_listener(leptos::ev::pointerup, move |_| {
+        PRESSING.with(|p| p.set(None));
         START.with(|s| s.borrow_mut().take());
         if let Some(drag) = state.drag.get_untracked() {
             LAST_DROP.with(|t| t.set(js_sys::Date::now()));
@@ -132,14 +177,42 @@ pub fn install_pointer_listeners(state: BoardState) {
         }
     });
     let on_cancel = window_event_listener(leptos::ev::pointercancel, move |_| {
+        PRESSING.with(|p| p.set(None));
         START.with(|s| s.borrow_mut().take());
         state.drag.set(None);
     });
+    hold_touch_moves();
     on_cleanup(move || {
         on_move.remove();
         on_up.remove();
         on_cancel.remove();
     });
+}
+
+/// While a card is carried, a finger's moves must not scroll the page (which would cancel the drag): one
+/// listener for the page's life that may prevent them (not passive, which window touch listeners are by default).
+fn hold_touch_moves() {
+    thread_local! {
+        static INSTALLED: Cell<bool> = const { Cell::new(false) };
+    }
+    if INSTALLED.with(|i| i.replace(true)) {
+        return;
+    }
+    let hold = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(|ev: web_sys::Event| {
+        if START.with(|s| s.borrow().as_ref().is_some_and(|s| s.armed)) {
+            ev.prevent_default();
+        }
+    });
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_passive(false);
+    if let Some(window) = web_sys::window() {
+        let _ = window.add_event_listener_with_callback_and_add_event_listener_options(
+            "touchmove",
+            hold.as_ref().unchecked_ref(),
+            &options,
+        );
+    }
+    hold.forget();
 }
 
 fn announce_position(state: BoardState, target: &Target) {

@@ -64,11 +64,14 @@ pub fn StageTabs() -> impl IntoView {
                         }
                     };
                     let chosen = id.clone();
+                    let over_id = id.clone();
                     view! {
                         <button
                             type="button"
                             role="tab"
                             class="stage-tab"
+                            class:drop-target=move || state.drag.with(|d| d.as_ref().and_then(|d| d.target.as_ref()).is_some_and(|t| t.stage_id == over_id))
+                            data-stage=id.clone()
                             id=format!("tab-{id}")
                             aria-controls=format!("column-{id}")
                             aria-selected=move || selected.get().to_string()
@@ -95,7 +98,7 @@ pub fn swipe_start(ev: &leptos::ev::TouchEvent) {
 pub fn swipe_end(state: BoardState, ev: &leptos::ev::TouchEvent) {
     let Some((x0, y0)) = SWIPE_FROM.with(|from| from.take()) else { return };
     let Some(touch) = ev.changed_touches().get(0) else { return };
-    if state.drag.with_untracked(Option::is_some) {
+    if state.drag.with_untracked(Option::is_some) || super::drag::just_dragged() {
         return;
     }
     let (dx, dy) = (f64::from(touch.client_x()) - x0, f64::from(touch.client_y()) - y0);

@@ -2,12 +2,12 @@
 //! or run an action, by typing part of a name, a number, an account, a contact, an e-mail or a phone. Deals,
 //! accounts and contacts come from the cache, so the palette works offline; their index is kept between openings
 //! and built again only after the cache changed (in the background, a moment after the desk starts, so the first
-//! opening is quick too). Cases come from the backend when it can be reached. `?` lists every shortcut.
+//! opening is quick too). Cases come from the backend, or offline from the copy kept of its last answer. `?`
+//! lists every shortcut.
 
 mod shortcuts;
 mod targets;
 
-use crate::connector::support::{CaseFilter, SupportOp};
 use crate::desk::context::use_store;
 use crate::domain::search::{search_all, SearchIndex};
 use crate::i18n::Key;
@@ -102,7 +102,7 @@ pub fn CommandPalette() -> impl IntoView {
             actions_index.try_set_value(targets::actions(locale, &pipelines, deal_open));
             built.try_update(|n| *n += 1);
             if store.capabilities().cases {
-                if let Ok(cases) = store.ask(SupportOp::cases(CaseFilter::default())).await {
+                if let Ok(cases) = store.cases_seen().await {
                     cases_index.try_set_value(targets::cases(&cases));
                     built.try_update(|n| *n += 1);
                 }

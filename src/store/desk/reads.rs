@@ -10,6 +10,9 @@ use crate::store::record::{Kind, Row};
 use crate::transport::Transport;
 use trato_protocol::*;
 
+/// The metadata key of the case list as last seen online.
+const CASES_SEEN: &str = "cases-seen";
+
 fn decode_all<R: serde::de::DeserializeOwned>(rows: Vec<String>) -> Vec<R> {
     rows.iter().filter_map(|j| Row::decode(j)).collect()
 }
@@ -118,6 +121,32 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     /// An account's quotes and orders, from the backend (they are not cached).
     pub async fn orders(&self, account_id: &str) -> Result<Vec<trato_protocol::support::Order>, ConnectorError> {
         Ok(self.client().orders(ListQuery::filter("account_id", account_id)).await?.items)
+    }
+
+    /// Every support case the backend lists (the queue with no filter). Each answer is kept on the device, so
+    /// offline the last one seen is given (the palette finds cases without a connection); without a connection
+    /// and nothing kept, the connection error.
+    pub async fn cases_seen(&self) -> Result<Vec<Case>, ConnectorError> {
+        use crate::connector::support::{CaseFilter, SupportOp};
+        match self.ask(SupportOp::cases(CaseFilter::default())).await {
+            Ok(cases) => {
+                if let Ok(json) = serde_json::to_string(&cases) {
+                    let batch =
+                        crate::store::batch::Batch { meta: vec![(CASES_SEEN.into(), json)], ..Default::default() };
+                    // Keeping the copy is a convenience: a failed write leaves the last one.
+                    let _ = self.write(&batch).await;
+                }
+                Ok(cases)
+            }
+            Err(error) if matches!(error, ConnectorError::Network(_)) => {
+                let kept = match self.cache() {
+                    Ok(cache) => cache.meta(CASES_SEEN).await.ok().flatten(),
+                    Err(_) => None,
+                };
+                kept.and_then(|json| serde_json::from_str(&json).ok()).ok_or(error)
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// Every cached account.
