@@ -4,7 +4,7 @@
 //! them shows no such section.
 
 use super::activity::Links;
-use super::around::{load_around, Around};
+use super::around::{add_related_activities, load_core, Around};
 use super::call_back::Callee;
 use super::data::{follow_rename, opened_store, record_changes, rep_names, store_of, store_slot};
 use super::inline::{InlineField, Shown};
@@ -33,22 +33,29 @@ pub fn AccountPage() -> impl IntoView {
     follow_rename("/accounts", id);
     let account = RwSignal::new(None::<Account>);
     let around = RwSignal::new(Around::default());
+    // Drawn as soon as the account, its people and deals are read; the activities on its deals and people follow.
+    let shown = RwSignal::new(None::<bool>);
     let loaded = LocalResource::new(move || {
         changes.track();
         let id = id.get();
         let opening = opened_store(slot);
         async move {
+            crate::browser::timing::mark("trato:account-asked");
             let store = opening.await?;
-            let found = store.account(&id).await.ok().flatten();
-            let found_around = match &found {
-                Some(_) => load_around(&store, Some(&id), None).await.ok(),
-                None => None,
-            };
+            let (found, core) = futures::join!(store.account(&id), load_core(&store, Some(&id), None));
+            let found = found.ok().flatten();
+            crate::browser::timing::mark("trato:account-read");
             account.try_set(found.clone());
-            if let Some(a) = found_around {
-                around.try_set(a);
+            let Some(mut core) = core.ok().filter(|_| found.is_some()) else {
+                shown.try_set(Some(found.is_some()));
+                return Some(found.is_some());
+            };
+            around.try_set(core.clone());
+            shown.try_set(Some(true));
+            if add_related_activities(&store, &mut core).await.is_ok() {
+                around.try_set(core);
             }
-            Some(found.is_some())
+            Some(true)
         }
     });
     let capabilities = store_of(slot).map(|s| s.capabilities()).unwrap_or(crate::connector::Capabilities::ALL);
@@ -136,7 +143,9 @@ pub fn AccountPage() -> impl IntoView {
     };
 
     // Found, missing, or not read yet; reading again after a change keeps the page (and what is typed in it).
-    let phase = Memo::new(move |last: Option<&Option<bool>>| loaded.get().flatten().or(last.copied().flatten()));
+    let phase = Memo::new(move |last: Option<&Option<bool>>| {
+        shown.get().or(loaded.get().flatten()).or(last.copied().flatten())
+    });
     view! {
         <main id="main" class="customer-page">
             {move || match phase.get() {

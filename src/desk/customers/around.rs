@@ -43,33 +43,65 @@ impl Around {
     }
 }
 
-/// Reads what surrounds the account `account_id`, or the contact `contact_id`.
+/// Reads what surrounds the account `account_id`, or the contact `contact_id`: [`load_core`], then
+/// [`add_related_activities`].
 pub async fn load_around(
     store: &Store,
     account_id: Option<&str>,
     contact_id: Option<&str>,
 ) -> Result<Around, CacheError> {
-    let mut around = Around { pipelines: store.pipelines().await?, ..Default::default() };
-    let mut activities: Vec<Activity> = Vec::new();
-    if let Some(account) = account_id {
-        around.contacts = store.referring(Kind::Contacts, "account_id", account).await?;
-        around.contacts.sort_by(|a, b| a.last_name.cmp(&b.last_name).then_with(|| a.first_name.cmp(&b.first_name)));
-        around.deals = store.referring(Kind::Deals, "account_id", account).await?;
-        activities.extend(store.referring::<Activity>(Kind::Activities, "account_id", account).await?);
-    }
-    if let Some(contact) = contact_id {
-        around.deals = store.referring(Kind::Deals, "contact_id", contact).await?;
-        activities.extend(store.referring::<Activity>(Kind::Activities, "contact_id", contact).await?);
-    }
-    around.deals.sort_by(|a, b| b.meta.updated_at.cmp(&a.meta.updated_at));
-    for deal in &around.deals {
-        activities.extend(store.referring::<Activity>(Kind::Activities, "deal_id", &deal.meta.id).await?);
-    }
-    for person in &around.contacts {
-        activities.extend(store.referring::<Activity>(Kind::Activities, "contact_id", &person.meta.id).await?);
+    let mut around = load_core(store, account_id, contact_id).await?;
+    add_related_activities(store, &mut around).await?;
+    Ok(around)
+}
+
+/// The first part of what surrounds a customer, enough to draw its page: the pipelines, its people, its deals and
+/// the activities on the customer itself. The reads are asked at once (IndexedDB answers them side by side).
+pub async fn load_core(
+    store: &Store,
+    account_id: Option<&str>,
+    contact_id: Option<&str>,
+) -> Result<Around, CacheError> {
+    use futures::future::try_join4;
+    let contacts = async {
+        match account_id {
+            Some(account) => store.referring::<Contact>(Kind::Contacts, "account_id", account).await,
+            None => Ok(vec![]),
+        }
+    };
+    let deals = async {
+        match (account_id, contact_id) {
+            (_, Some(contact)) => store.referring::<Deal>(Kind::Deals, "contact_id", contact).await,
+            (Some(account), None) => store.referring::<Deal>(Kind::Deals, "account_id", account).await,
+            (None, None) => Ok(vec![]),
+        }
+    };
+    let own = async {
+        let mut own: Vec<Activity> = vec![];
+        if let Some(account) = account_id {
+            own.extend(store.referring::<Activity>(Kind::Activities, "account_id", account).await?);
+        }
+        if let Some(contact) = contact_id {
+            own.extend(store.referring::<Activity>(Kind::Activities, "contact_id", contact).await?);
+        }
+        Ok::<_, CacheError>(own)
+    };
+    let (pipelines, mut contacts, mut deals, activities) =
+        try_join4(async { store.pipelines().await }, contacts, deals, own).await?;
+    contacts.sort_by(|a, b| a.last_name.cmp(&b.last_name).then_with(|| a.first_name.cmp(&b.first_name)));
+    deals.sort_by(|a, b| b.meta.updated_at.cmp(&a.meta.updated_at));
+    Ok(Around { contacts, deals, activities, pipelines })
+}
+
+/// Adds the activities on the customer's deals and on its people (all asked at once), each activity once.
+pub async fn add_related_activities(store: &Store, around: &mut Around) -> Result<(), CacheError> {
+    let on_deals = around.deals.iter().map(|d| store.referring::<Activity>(Kind::Activities, "deal_id", &d.meta.id));
+    let on_people =
+        around.contacts.iter().map(|c| store.referring::<Activity>(Kind::Activities, "contact_id", &c.meta.id));
+    for found in futures::future::join_all(on_deals.chain(on_people)).await {
+        around.activities.extend(found?);
     }
     let mut seen = HashSet::new();
-    activities.retain(|a| seen.insert(a.meta.id.clone()));
-    around.activities = activities;
-    Ok(around)
+    around.activities.retain(|a| seen.insert(a.meta.id.clone()));
+    Ok(())
 }

@@ -154,6 +154,10 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     pub async fn open(&self, session: &SessionInfo) -> Result<bool, CacheError> {
         let name = self.database_name(&session.user.id);
         let reuse = self.inner.cache.borrow().is_some() && *self.inner.db_name.borrow() == name;
+        if reuse && self.status().synced {
+            // Already open and synced once (every page opens the store: no read for what is known).
+            return Ok(true);
+        }
         if !reuse {
             let cache = Cache::open(&name).await?;
             *self.inner.cache.borrow_mut() = Some(Rc::new(cache));
