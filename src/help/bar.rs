@@ -10,10 +10,11 @@ use wasm_bindgen::JsCast;
 /// The bar for `state`.
 pub fn bar(help: &Help, state: &State) -> El {
     let t = |key| state.locale.t(key);
-    let mut nav = El::new("nav")
-        .class("portal-nav")
-        .attr("aria-label", t(Key::PortalNav))
-        .child(El::new("a").attr("href", "/portal").attr("aria-current", "page").text(t(Key::HelpCenter)));
+    let mut home = El::new("a").attr("href", "/portal").text(t(Key::HelpCenter));
+    if state.page == Some(super::state::Page::Home) {
+        home = home.attr("aria-current", "page");
+    }
+    let mut nav = El::new("nav").class("portal-nav").attr("aria-label", t(Key::PortalNav)).child(home);
     if state.customer.is_some() {
         for (href, key) in
             [("/portal/cases", Key::MyCases), ("/portal/orders", Key::MyOrders), ("/portal/profile", Key::Profile)]

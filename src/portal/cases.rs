@@ -65,11 +65,11 @@ pub fn CasesPage() -> impl IntoView {
                 </Field>
                 <button type="submit" class="secondary">{move || i18n.t(Key::Search)}</button>
             </form>
-            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+            <Transition fallback=|| view! { <crate::ui::status::Skeleton /> }>
                 {move || Suspend::new(async move {
                     match cases.await {
                         Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoCases)}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <crate::ui::status::EmptyState message=Key::NoCases /> }.into_any(),
                         Ok(list) => view! { <CaseList cases=list /> }.into_any(),
                     }
                 })}
@@ -123,7 +123,7 @@ pub fn CasePage() -> impl IntoView {
     view! {
         <main id="main" class="portal-page case-page">
             <p><A href="/portal/cases">{move || i18n.t(Key::BackToCases)}</A></p>
-            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+            <Transition fallback=|| view! { <crate::ui::status::Skeleton /> }>
                 {move || Suspend::new(async move {
                     match loaded.await {
                         Ok(found) => view! { <CaseView found=found created=created /> }.into_any(),

@@ -17,11 +17,11 @@ pub fn OrdersPage() -> impl IntoView {
     view! {
         <main id="main" class="portal-page">
             <h1>{move || i18n.t(Key::MyOrders)}</h1>
-            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+            <Transition fallback=|| view! { <crate::ui::status::Skeleton /> }>
                 {move || Suspend::new(async move {
                     match orders.await {
                         Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoOrders)}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <crate::ui::status::EmptyState message=Key::NoOrders /> }.into_any(),
                         Ok(list) => view! { <div class="orders">{list.into_iter().map(|o| view! { <OrderCard order=o /> }).collect_view()}</div> }.into_any(),
                     }
                 })}

@@ -1,5 +1,5 @@
 //! Shared user-interface pieces used by every face: locale context, language switch, error messages,
-//! form fields, file attachments, article bodies.
+//! form fields, file attachments, article bodies, loading and empty states.
 
 pub mod case_labels;
 pub mod confirm;
@@ -12,5 +12,6 @@ pub mod locale;
 pub mod markup;
 pub mod order_labels;
 pub mod rating;
+pub mod status;
 pub mod theme;
 pub mod thread;

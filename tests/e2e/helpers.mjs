@@ -44,9 +44,11 @@ export function assertNoErrors(page, allowed = []) {
 }
 
 /** Runs axe-core on the page and asserts there are no violations, once running transitions have ended (colours
- * caught half-way through a transition are not the page's). */
+ * caught half-way through a transition are not the page's; endless animations are not waited for). */
 export async function assertAccessible(page) {
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {}))));
+  await page.evaluate(() => Promise.all(document.getAnimations()
+    .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime)) // not a loading shimmer, which never ends
+    .map((a) => a.finished.catch(() => {}))));
   const results = await new AxeBuilder({ page }).analyze();
   const summary = results.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`,

@@ -99,6 +99,23 @@ test('a customer signs in by mail, opens a case with a suggestion and a file; a 
     await customer.getByRole('heading', { level: 1, name: title }).waitFor();
     assert.ok(await fits(), `${path} fits 360 px`);
   }
+  // Lists share the desk's pieces: a loading skeleton while the answer is on its way, and the empty state.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const casesApi = (url) => url.pathname === '/api/v1/portal/cases';
+  await customer.route(casesApi, async (route) => { await held; await route.continue(); });
+  try {
+    await customer.goto(`${base}/portal/cases`);
+    await customer.locator('.skeleton[role="status"]').filter({ hasText: 'Cargando' }).waitFor();
+    await assertAccessible(customer);
+  } finally {
+    release();
+  }
+  await customer.locator('.skeleton').waitFor({ state: 'detached' });
+  await customer.unroute(casesApi);
+  await customer.getByLabel('Buscar por asunto o número').fill('zzqx');
+  await customer.getByRole('button', { name: 'Buscar', exact: true }).click();
+  await customer.locator('.empty-state[role="status"]').filter({ hasText: 'No hay casos que mostrar.' }).waitFor();
   await customer.setViewportSize(viewport);
   await customer.goto(caseUrl);
 

@@ -26,9 +26,18 @@ for (const [size, viewport] of Object.entries(sizes)) {
     await page.locator('#palette-results [role="option"]').first().waitFor();
     await page.screenshot({ path: `${out}/palette-${size}-${theme}.png` });
     await page.keyboard.press('Escape');
+    await page.goto(`${BASE}/accounts/acc_0001`);
+    await page.locator('section[aria-labelledby="timeline-title"] .timeline > li').first().waitFor();
+    await page.locator('section[aria-labelledby="cases-title"] .record-list li').first().waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${out}/account-${size}-${theme}.png` });
     await page.goto(`${BASE}/portal/`);
     await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.locator('.article-list a').first().waitFor();
     await page.screenshot({ path: `${out}/portal-${size}-${theme}.png` });
+    await page.locator('.article-list a').first().click();
+    await page.locator('article h1').waitFor();
+    await page.screenshot({ path: `${out}/help-article-${size}-${theme}.png` });
     await context.close();
   }
 }

@@ -148,7 +148,7 @@ pub fn ContactPage() -> impl IntoView {
     view! {
         <main id="main" class="customer-page">
             {move || match phase.get() {
-                None => view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }.into_any(),
+                None => view! { <crate::ui::status::Skeleton lines=6 /> }.into_any(),
                 Some(false) => view! { <p class="alert" role="alert">{move || i18n.t(Key::RecordNotFound)}</p> }.into_any(),
                 Some(true) => view! {
                     <header class="customer-head">

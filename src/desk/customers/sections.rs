@@ -112,7 +112,7 @@ pub fn DealsSection(
             {group(StageKind::Open, Key::OpenDeals)}
             {group(StageKind::Won, Key::WonDeals)}
             {group(StageKind::Lost, Key::LostDeals)}
-            {move || deals.with(Vec::is_empty).then(|| view! { <p class="muted">{move || i18n.t(Key::NoDealsYet)}</p> })}
+            {move || deals.with(Vec::is_empty).then(|| view! { <crate::ui::status::EmptyState message=Key::NoDealsYet /> })}
         </section>
     }
 }
@@ -149,7 +149,7 @@ pub fn ContactsSection(
                     }
                 }).collect_view()}
             </ul>
-            {move || contacts.with(Vec::is_empty).then(|| view! { <p class="muted">{move || i18n.t(Key::NoContactsYet)}</p> })}
+            {move || contacts.with(Vec::is_empty).then(|| view! { <crate::ui::status::EmptyState message=Key::NoContactsYet /> })}
         </section>
     }
 }
@@ -167,7 +167,7 @@ pub fn CasesSection(
             <h2 id="cases-title">{move || i18n.t(Key::Cases)}</h2>
             {move || match cases.get() {
                 None => view! { <p class="muted">{move || i18n.t(Key::NeedsConnection)}</p> }.into_any(),
-                Some(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoCasesYet)}</p> }.into_any(),
+                Some(list) if list.is_empty() => view! { <crate::ui::status::EmptyState message=Key::NoCasesYet /> }.into_any(),
                 Some(list) => view! {
                     <ul class="record-list">
                         {list.into_iter().map(|case| view! {
@@ -197,7 +197,7 @@ pub fn ChatsSection(
             <h2 id="chats-title">{move || i18n.t(Key::Chats)}</h2>
             {move || match chats.get() {
                 None => view! { <p class="muted">{move || i18n.t(Key::NeedsConnection)}</p> }.into_any(),
-                Some(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoChatsYet)}</p> }.into_any(),
+                Some(list) if list.is_empty() => view! { <crate::ui::status::EmptyState message=Key::NoChatsYet /> }.into_any(),
                 Some(list) => view! {
                     <ul class="record-list">
                         {list.into_iter().map(|chat| view! { <li><ChatLine chat /></li> }).collect_view()}
@@ -243,7 +243,7 @@ pub fn OrdersSection(
             <h2 id="orders-title">{move || i18n.t(Key::Orders)}</h2>
             {move || match orders.get() {
                 None => view! { <p class="muted">{move || i18n.t(Key::NeedsConnection)}</p> }.into_any(),
-                Some(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoOrdersYet)}</p> }.into_any(),
+                Some(list) if list.is_empty() => view! { <crate::ui::status::EmptyState message=Key::NoOrdersYet /> }.into_any(),
                 Some(list) => view! {
                     <ul class="record-list">
                         {list.into_iter().map(|order| {

@@ -111,7 +111,7 @@ pub fn TodayPage() -> impl IntoView {
                         <WorkItem activity names=names_with_reps store=slot reassign=admin />
                     </For>
                 </ul>
-                {move || work.with(|w| pick(w).is_empty()).then(|| view! { <p class="muted">{move || i18n.t(Key::NothingHere)}</p> })}
+                {move || work.with(|w| pick(w).is_empty()).then(|| view! { <crate::ui::status::EmptyState message=Key::NothingHere /> })}
             </section>
         }
     };
@@ -127,7 +127,7 @@ pub fn TodayPage() -> impl IntoView {
                 })}
             </div>
             <NextStepBar offers store=slot />
-            {move || loaded.get().flatten().is_none().then(|| view! { <p role="status">{move || i18n.t(Key::Loading)}</p> })}
+            {move || loaded.get().flatten().is_none().then(|| view! { <crate::ui::status::Skeleton lines=4 /> })}
             {group(Key::Overdue, |d| d.overdue.clone(), "overdue")}
             {group(Key::DueToday, |d| d.today.clone(), "today")}
             {group(Key::Upcoming, |d| d.upcoming.clone(), "upcoming")}

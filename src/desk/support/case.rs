@@ -30,7 +30,7 @@ pub fn CaseDeskPage() -> impl IntoView {
     let loaded = LocalResource::new(move || ask(store, SupportOp::case(id.get())));
     let reload = Callback::new(move |()| loaded.refetch());
     view! {
-        <Transition fallback=move || view! { <main id="main" class="support-page"><p role="status">{move || i18n.t(Key::Loading)}</p></main> }>
+        <Transition fallback=|| view! { <main id="main" class="support-page"><crate::ui::status::Skeleton lines=6 /></main> }>
             {move || Suspend::new(async move {
                 match loaded.await {
                     Ok(found) => view! { <CaseView found=found store=store reload=reload /> }.into_any(),
@@ -201,7 +201,7 @@ fn CustomerSide(desk: CaseDesk) -> impl IntoView {
         })}
         <h3>{move || i18n.t(Key::OtherCases)}</h3>
         {if desk.other_cases.is_empty() {
-            view! { <p class="muted">{move || i18n.t(Key::NoCases)}</p> }.into_any()
+            view! { <crate::ui::status::EmptyState message=Key::NoCases /> }.into_any()
         } else {
             view! {
                 <ul class="case-list">

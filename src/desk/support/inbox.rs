@@ -99,11 +99,11 @@ pub fn InboxPage() -> impl IntoView {
             <section aria-labelledby="inbox-title">
                 <h1 id="inbox-title">{move || i18n.t(Key::InboxTitle)}</h1>
                 {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-                <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+                <Transition fallback=|| view! { <crate::ui::status::Skeleton /> }>
                     {move || Suspend::new(async move {
                         match list.await {
                             Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
-                            Ok(items) if items.is_empty() => view! { <p class="muted">{move || i18n.t(Key::NoConversations)}</p> }.into_any(),
+                            Ok(items) if items.is_empty() => view! { <crate::ui::status::EmptyState message=Key::NoConversations /> }.into_any(),
                             Ok(items) => view! {
                                 <ul class="case-list">
                                     {items.into_iter().map(|c| view! { <ConversationRow conversation=c /> }).collect_view()}

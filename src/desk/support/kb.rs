@@ -37,7 +37,7 @@ pub fn KnowledgeBaseEditor() -> impl IntoView {
             {move || editing.get().map(|article| {
                 view! { <ArticleEditor article=article categories=categories store=store on_done=move || { editing.try_set(None); load(); } /> }
             })}
-            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+            <Transition fallback=|| view! { <crate::ui::status::Skeleton /> }>
             {move || Suspend::new(async move { match articles.await {
                 Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
                 Ok(list) => view! {

@@ -100,11 +100,11 @@ pub fn CaseQueuePage() -> impl IntoView {
                 </Field>
                 <button type="submit" class="secondary">{move || i18n.t(Key::Search)}</button>
             </form>
-            <Transition fallback=move || view! { <p role="status">{move || i18n.t(Key::Loading)}</p> }>
+            <Transition fallback=|| view! { <crate::ui::status::Skeleton /> }>
                 {move || Suspend::new(async move {
                     match cases.await {
                         Err(e) => view! { <ErrorMessage message=describe(i18n.0.get_untracked(), &e) /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="muted" role="status">{move || i18n.t(Key::NoCases)}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <crate::ui::status::EmptyState message=Key::NoCases /> }.into_any(),
                         Ok(list) => view! {
                             <table class="queue-table">
                                 <caption class="visually-hidden">{move || i18n.t(Key::CaseQueue)}</caption>
