@@ -208,6 +208,25 @@ pub fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, Failure
         .map_err(|_| Failure::new(ErrorCode::BadRequest, "The query string could not be read."))
 }
 
+/// At most one of the parameters `choices` names (each with the SQL condition it stands for, on `?1`), as that
+/// condition and the value; any other parameter, or two of them, is a `400`.
+pub fn one_filter(
+    raw: Option<String>,
+    choices: &[(&str, &'static str)],
+) -> Result<Option<(&'static str, String)>, Failure> {
+    let names = choices.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(" or ");
+    let mut filter = None;
+    for (key, value) in query_pairs(raw)? {
+        let Some((_, condition)) = choices.iter().find(|(name, _)| *name == key) else {
+            return Err(Failure::new(ErrorCode::BadRequest, format!("Unknown parameter {key:?}.")));
+        };
+        if filter.replace((*condition, value)).is_some() {
+            return Err(Failure::new(ErrorCode::BadRequest, format!("Give {names}, not several.")));
+        }
+    }
+    Ok(filter)
+}
+
 /// Adds `status`, `q` conditions shared by the customer's list and the reps' queue.
 fn common_filter(
     key: &str,
@@ -502,18 +521,11 @@ pub async fn customer_messages(
     _rep: Rep,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Failure> {
-    let mut filter = None;
-    for (key, value) in query_pairs(raw)? {
-        let condition = match key.as_str() {
-            "account_id" => "c.account_id = ?1",
-            "customer_email" => "c.customer_id IN (SELECT id FROM customers WHERE email = ?1 COLLATE NOCASE)",
-            other => return Err(Failure::new(ErrorCode::BadRequest, format!("Unknown parameter {other:?}."))),
-        };
-        if filter.replace((condition, value)).is_some() {
-            return Err(Failure::new(ErrorCode::BadRequest, "Give account_id or customer_email, not both."));
-        }
-    }
-    let Some((condition, value)) = filter else {
+    let choices = [
+        ("account_id", "c.account_id = ?1"),
+        ("customer_email", "c.customer_id IN (SELECT id FROM customers WHERE email = ?1 COLLATE NOCASE)"),
+    ];
+    let Some((condition, value)) = one_filter(raw, &choices)? else {
         return Err(Failure::new(ErrorCode::BadRequest, "Give account_id or customer_email."));
     };
     let condition = format!(

@@ -107,3 +107,14 @@ pub fn set_value(element: &Element, value: &str) {
 pub fn set_flag(element: &Element, name: &str, on: bool) {
     let _ = if on { element.set_attribute(name, "") } else { element.remove_attribute(name) };
 }
+
+/// After moving to another page drawn in place: back to its top, with the focus on its content (`#main`, which
+/// takes focus with `tabindex="-1"`).
+pub fn focus_main() {
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+    if let Some(main) = document().get_element_by_id("main").and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = main.focus();
+    }
+}

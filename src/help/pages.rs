@@ -37,18 +37,6 @@ impl Help {
     }
 }
 
-/// After moving to another page: back to its top, with the focus on its content.
-pub fn focus_heading() {
-    if let Some(window) = web_sys::window() {
-        window.scroll_to_with_x_and_y(0.0, 0.0);
-    }
-    if let Some(main) =
-        dom::document().get_element_by_id("main").and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = main.focus();
-    }
-}
-
 fn main_element(class: &str) -> El {
     El::new("main").attr("id", "main").attr("tabindex", "-1").class(class)
 }

@@ -140,7 +140,7 @@ impl Help {
             }
         }
         if !first {
-            super::pages::focus_heading();
+            crate::browser::dom::focus_main();
         }
     }
 

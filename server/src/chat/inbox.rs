@@ -21,17 +21,11 @@ pub const INBOX_LIMIT: u32 = 200;
 /// customer's: those of the visitors linked to the contact, or to any contact of the account, newest first.
 pub async fn inbox(State(state): State<AppState>, _rep: Rep, RawQuery(raw): RawQuery) -> Result<Response, Failure> {
     let conn = state.db();
-    let mut filter = None;
-    for (key, value) in crate::cases::query_pairs(raw)? {
-        let column = match key.as_str() {
-            "contact_id" => "v.contact_id = ?1",
-            "account_id" => "v.contact_id IN (SELECT id FROM contacts WHERE f_account_id = ?1 AND deleted = 0)",
-            other => return Err(Failure::new(ErrorCode::BadRequest, format!("Unknown parameter {other:?}."))),
-        };
-        if filter.replace((column, value)).is_some() {
-            return Err(Failure::new(ErrorCode::BadRequest, "Give contact_id or account_id, not both."));
-        }
-    }
+    let choices = [
+        ("contact_id", "v.contact_id = ?1"),
+        ("account_id", "v.contact_id IN (SELECT id FROM contacts WHERE f_account_id = ?1 AND deleted = 0)"),
+    ];
+    let filter = crate::cases::one_filter(raw, &choices)?;
     let ids: Vec<String> = match &filter {
         None => {
             let mut stmt = conn.prepare(&format!(
