@@ -13,7 +13,7 @@ fn write(path: &Path, bytes: &[u8]) {
 }
 
 /// A build folder: the desk with a hashed script (and its precompressed twins), a service worker, and the other
-/// faces' pages.
+/// faces' pages (the portal's two: the whole portal's and its help centre's).
 fn build_folder() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("trato-delivery-{}", trato_server::db::new_id("t")));
     write(&dir.join("desk/index.html"), b"<!doctype html><title>desk</title>");
@@ -22,6 +22,7 @@ fn build_folder() -> PathBuf {
     write(&dir.join("desk").join(format!("{HASHED}.gz")), b"GZIP-BYTES");
     write(&dir.join("desk/sw.js"), b"// service worker");
     write(&dir.join("portal/index.html"), b"<!doctype html><title>portal</title>");
+    write(&dir.join("portal/help.html"), b"<!doctype html><title>help centre</title>");
     write(&dir.join("widget/embed.js"), b"// loader");
     write(&dir.join("demo/index.html"), b"<!doctype html><title>demo</title>");
     dir
@@ -67,7 +68,9 @@ async fn hashed_files_are_kept_for_a_year_and_pages_are_checked_on_every_visit()
     let base = server().await;
     let hashed = get(&format!("{base}/{HASHED}"), Some("br")).await;
     assert_eq!(header(&hashed, "cache-control"), "public, max-age=31536000, immutable");
-    for path in ["/", "/deals/deal_1", "/sw.js", "/portal/", "/portal/cases", "/widget/embed.js", "/demo/"] {
+    for path in
+        ["/", "/deals/deal_1", "/sw.js", "/portal/", "/portal/kb/art_1", "/portal/cases", "/widget/embed.js", "/demo/"]
+    {
         let page = get(&format!("{base}{path}"), Some("br")).await;
         assert_eq!(page.status(), 200, "{path}");
         assert_eq!(header(&page, "cache-control"), "no-cache", "{path}");
