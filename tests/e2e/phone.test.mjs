@@ -98,8 +98,11 @@ test('on a phone a long press picks a card up; dropped on another stage\'s tab i
   await card.waitFor();
   const cdp = await page.context().newCDPSession(page);
   const touch = (type, x, y) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
-  const box = await card.locator('h3').boundingBox();
-  const [x, y] = [box.x + 10, box.y + box.height / 2];
+  const at = async () => {
+    const box = await card.locator('h3').boundingBox();
+    return [box.x + 10, box.y + box.height / 2];
+  };
+  let [x, y] = await at();
 
   // A finger that moves at once scrolls: nothing is picked up.
   await touch('touchStart', x, y);
@@ -109,6 +112,10 @@ test('on a phone a long press picks a card up; dropped on another stage\'s tab i
   assert.equal(await page.locator('.drag-ghost').count(), 0, 'a scrolling finger does not pick the card up');
 
   // A finger that rests picks it up; carried onto the "Calificado" tab, the card goes to that stage.
+  // (The finger may have scrolled the page: the card is found again where it is now.)
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(100);
+  [x, y] = await at();
   const tab = page.getByRole('tab', { name: /Calificado/ });
   const target = await tab.boundingBox();
   await touch('touchStart', x, y);

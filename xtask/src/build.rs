@@ -1,4 +1,4 @@
-//! Building the three faces with Trunk, making their HTML CSP-clean, and `cargo xtask dev`.
+//! Building the faces with Trunk, making their HTML CSP-clean, and `cargo xtask dev`.
 
 use crate::setup;
 use crate::util::{cmd, exec, root, Result};

@@ -1,11 +1,11 @@
 //! `cargo xtask setup|dev|test|bench`: the project's only entry points.
 //!
 //! - `setup`: installs what is missing (wasm32 target, trunk, wasm-bindgen-cli, wasm-opt, Chromium, npm packages).
-//! - `dev`: setup, build the three faces, run the reference backend with demo data on 127.0.0.1:8080.
+//! - `dev`: setup, build the faces, run the reference backend with demo data on 127.0.0.1:8080.
 //! - `test`: setup, formatting, clippy (native and wasm32), a real Tryton, native tests, browser tests, release builds,
 //!   end-to-end.
 //! - `bench`: release builds and the gzip size of each face.
-//! - `build [--release]`: the three faces into `dist/`, precompressed.
+//! - `build [--release]`: the faces into `dist/`, precompressed.
 //! - `structure`: file lengths and import cycles (also a step of `test`).
 //! - `e2e [file...]`: release builds and the end-to-end tests only (all, or the named files), for quick rounds.
 

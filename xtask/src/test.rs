@@ -73,7 +73,7 @@ pub fn run() -> Result {
     browser.env("CHROMEDRIVER", CHROMEDRIVER).env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     exec(browser)?;
 
-    timer.step("release builds of the three faces");
+    timer.step("release builds of the faces");
     let dist = build_faces(true)?;
 
     timer.step("end-to-end (playwright-core + axe-core in headless Chromium)");
