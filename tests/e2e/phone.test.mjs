@@ -93,6 +93,14 @@ test('on a phone a long press picks a card up; dropped on another stage\'s tab i
     name: 'Arrastrar con el dedo', pipeline_id: 'pip_nuevo', stage_id: 'stg_prospeccion', account_id: 'acc_0002',
     amount: { minor: 70000, currency: 'EUR' }, position: -1e9,
   });
+  // Deals above it, so that it starts below the first screen, far from the tabs.
+  const above = [];
+  for (let i = 0; i < 10; i++) {
+    above.push(await api(page, 'POST', '/api/v1/deals', {
+      name: `Encima ${i}`, pipeline_id: 'pip_nuevo', stage_id: 'stg_prospeccion', account_id: 'acc_0002',
+      amount: { minor: 1000, currency: 'EUR' }, position: -2e9 + i,
+    }));
+  }
   await page.reload();
   const card = page.locator(`article[data-deal="${deal.id}"]`);
   await card.waitFor();
@@ -104,6 +112,10 @@ test('on a phone a long press picks a card up; dropped on another stage\'s tab i
   };
   let [x, y] = await at();
 
+  // (Earlier specs may have put other deals first: the card is brought into view, under the tabs, which stay at
+  // the top.)
+  await card.scrollIntoViewIfNeeded();
+  [x, y] = await at();
   // A finger that moves at once scrolls: nothing is picked up.
   await touch('touchStart', x, y);
   for (let i = 1; i <= 4; i++) await touch('touchMove', x, y - 10 * i);
@@ -113,8 +125,7 @@ test('on a phone a long press picks a card up; dropped on another stage\'s tab i
 
   // A finger that rests picks it up; carried onto the "Calificado" tab, the card goes to that stage.
   // (The finger may have scrolled the page: the card is found again where it is now.)
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(100);
+  await card.scrollIntoViewIfNeeded();
   [x, y] = await at();
   const tab = page.getByRole('tab', { name: /Calificado/ });
   const target = await tab.boundingBox();
@@ -134,6 +145,9 @@ test('on a phone a long press picks a card up; dropped on another stage\'s tab i
   assert.equal((await api(page, 'GET', `/api/v1/deals/${deal.id}`)).stage_id, 'stg_calificado');
   await tab.click();
   await page.locator(`section.column.shown[data-stage="stg_calificado"] article[data-deal="${deal.id}"]`).waitFor();
+  for (const other of above) {
+    await page.evaluate(async (id) => fetch(`/api/v1/deals/${id}`, { method: 'DELETE', headers: { 'x-trato-csrf': '1' } }), other.id);
+  }
   assertNoErrors(page);
   await page.close();
 });

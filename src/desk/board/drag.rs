@@ -115,9 +115,17 @@ fn target_at(x: f64, y: f64, deal_id: &str) -> Option<Target> {
     Some(Target { deal_id: deal_id.into(), stage_id, index })
 }
 
-/// Scrolls the board sideways, or a column's list up or down, while the pointer is near their edges.
+/// Scrolls the board sideways, a column's list up or down, or (on a phone, where the page itself scrolls) the
+/// page, while the pointer is near their edges.
 fn auto_scroll(x: f64, y: f64) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(window) = web_sys::window() else { return };
+    let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or_default();
+    if y < EDGE {
+        window.scroll_by_with_x_and_y(0.0, -24.0);
+    } else if height > 0.0 && y > height - EDGE {
+        window.scroll_by_with_x_and_y(0.0, 24.0);
+    }
+    let Some(document) = window.document() else { return };
     if let Ok(Some(board)) = document.query_selector(".board") {
         let rect = board.get_bounding_client_rect();
         if x < rect.left() + EDGE {
