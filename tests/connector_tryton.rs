@@ -291,7 +291,7 @@ async fn a_server_that_is_down_is_a_network_error() {
 
 #[tokio::test]
 #[ignore = "needs a real Tryton: `cargo xtask test` installs one and runs these with --ignored"]
-async fn a_party_s_name_e_mail_and_phone_go_back_to_tryton_and_its_other_fields_are_said_to_be_read_only() {
+async fn a_party_s_name_e_mail_phone_and_city_go_back_to_tryton_and_its_other_fields_are_said_to_be_read_only() {
     let tryton = start();
     let client = signed_in(&tryton).await;
     let account = client.account("party-4").await.unwrap();
@@ -329,14 +329,32 @@ async fn a_party_s_name_e_mail_and_phone_go_back_to_tryton_and_its_other_fields_
     assert_eq!(again.email.as_deref(), Some("hola@gil.example"));
     assert_eq!(client.account("party-4").await.unwrap().phone.as_deref(), Some("+34 900 000 000"), "the phone stays");
 
-    // The city, sector, web and owner, and a person's names, are kept elsewhere in Tryton: refused before
-    // anything is sent, and the desk shows them read only.
-    let city = AccountPatch { city: Some(Some("Cádiz".into())), ..Default::default() };
-    assert!(matches!(client.update_account("party-4", None, city).await, Err(ConnectorError::Unsupported(_))));
+    // The city is the first address's: rewritten in place, made on a party without one, emptied when removed.
+    let city = |value: Option<&str>| AccountPatch { city: Some(value.map(String::from)), ..Default::default() };
+    let account = client.account("party-4").await.unwrap();
+    assert_eq!(account.city.as_deref(), Some("Madrid"));
+    let moved = client.update_account("party-4", Some(account.meta.version), city(Some("Alcalá de Henares"))).await;
+    assert_eq!(moved.unwrap().city.as_deref(), Some("Alcalá de Henares"));
+    let stale_city = client.update_account("party-4", Some(account.meta.version), city(Some("Toledo"))).await;
+    assert!(matches!(stale_city, Err(ConnectorError::Conflict(_))), "got {stale_city:?}");
+    let hotel = client.account("party-7").await.unwrap();
+    assert_eq!(hotel.city, None, "a party without an address has no city");
+    let made = client.update_account("party-7", Some(hotel.meta.version), city(Some("Cádiz"))).await.unwrap();
+    assert_eq!((made.city.as_deref(), made.phone.as_deref()), (Some("Cádiz"), Some("+34 956 789 012")));
+    let emptied = client.update_account("party-7", Some(made.meta.version), city(None)).await.unwrap();
+    assert_eq!(emptied.city, None);
+    let listed = client.accounts(ListQuery::default()).await.unwrap().items;
+    let gil = listed.iter().find(|a| a.meta.id == "party-4").unwrap();
+    assert_eq!(gil.city.as_deref(), Some("Alcalá de Henares"), "lists read the city too");
+
+    // The sector, web and owner, and a person's names, are kept elsewhere in Tryton: refused before anything is
+    // sent, and the desk shows them read only.
+    let sector = AccountPatch { industry: Some(Some("Ferretería".into())), ..Default::default() };
+    assert!(matches!(client.update_account("party-4", None, sector).await, Err(ConnectorError::Unsupported(_))));
     let names = ContactPatch { first_name: Some("Ana".into()), ..Default::default() };
     assert!(matches!(client.update_contact("party-4", None, names).await, Err(ConnectorError::Unsupported(_))));
     let capabilities = client.capabilities();
-    assert_eq!(capabilities.account_fields, ["name", "phone"]);
+    assert_eq!(capabilities.account_fields, ["name", "phone", "city"]);
     assert_eq!(capabilities.contact_fields, ["email", "phone"]);
     assert!(!capabilities.new_customers);
 }

@@ -125,12 +125,12 @@ test('an edit that crosses one made in Tryton is the same conflict screen as wit
   await page.close();
 });
 
-test("a party's phone and e-mail edited on its pages go back to Tryton; what Tryton keeps elsewhere says so", async () => {
+test("a party's phone, city and e-mail edited on its pages go back to Tryton; what Tryton keeps elsewhere says so", async () => {
   const page = await openPage(context);
   await page.goto(`${trato.url}/accounts/party-5`);
   await page.getByRole('heading', { level: 1, name: 'Panadería La Espiga' }).waitFor({ timeout: 60000 });
   const details = page.locator('section[aria-labelledby="details-title"]');
-  // The city is an address in Tryton: shown read only, with the reason.
+  // The sector, web and owner are kept elsewhere in Tryton: shown read only, with the reason.
   const reason = 'Tu CRM no acepta este cambio desde Trato: cámbialo allí.';
   assert.ok(await details.getByText(reason).count() >= 1, 'fields Tryton keeps elsewhere say why they are read only');
   await details.getByRole('button', { name: 'Editar Teléfono' }).click();
@@ -151,6 +151,15 @@ test("a party's phone and e-mail edited on its pages go back to Tryton; what Try
     assert.equal(value, wanted, `${field} reached Tryton`);
   };
   await eventually('phone', '+34 934 000 111');
+  // The city is the party's first address's.
+  await details.getByRole('button', { name: 'Editar Ciudad' }).click();
+  const city = details.getByRole('textbox', { name: 'Ciudad' });
+  await city.fill('Sabadell');
+  await city.press('Enter');
+  await details.getByText('Sabadell').waitFor();
+  await page.locator('.sync-status[data-pending="0"][data-online="true"]').waitFor({ timeout: 60000 });
+  const [address] = await rpc('model.party.address.search_read', [[['party', '=', 5]], 0, 1, null, ['city']]);
+  assert.equal(address.city, 'Sabadell', 'the city reached the address in Tryton');
   await assertAccessible(page);
 
   // The same party as a person: the e-mail can change; the names are the party's one name, changed as the account.

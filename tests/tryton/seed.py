@@ -1,8 +1,9 @@
 """Seeds a fresh Tryton database for Trato's tests, through Tryton's own JSON-RPC API (the one Trato uses).
 
 Usage: seed.py <rpc url> <admin password>. Creates the euro, a company with the admin as its employee, a rep who
-signs in as `lucia` (password `trato-demo`, groups Sales and Sale Opportunity), a few customer parties with e-mail
-and phone, and opportunities in several states. Prints nothing on success; fails loudly otherwise.
+signs in as `lucia` (password `trato-demo`, groups Sales and Sale Opportunity), a few customer parties with e-mail,
+phone and (all but one) an address with a city, and opportunities in several states. Prints nothing on success;
+fails loudly otherwise.
 """
 import base64
 import datetime
@@ -68,15 +69,16 @@ model('res.user', 'create', [{
     'employees': [['add', [rep_employee]]], 'employee': rep_employee}])
 
 customers = [
-    ('Ferretería Hermanos Gil', 'compras@hermanosgil.example', '+34 912 345 678'),
-    ('Panadería La Espiga', 'pedidos@laespiga.example', '+34 934 567 890'),
-    ('Clínica Dental Sonrisas', 'admin@sonrisas.example', '+34 961 234 567'),
-    ('Hotel Mirador del Puerto', 'reservas@miradorpuerto.example', '+34 956 789 012'),
+    ('Ferretería Hermanos Gil', 'compras@hermanosgil.example', '+34 912 345 678', 'Madrid'),
+    ('Panadería La Espiga', 'pedidos@laespiga.example', '+34 934 567 890', 'Barcelona'),
+    ('Clínica Dental Sonrisas', 'admin@sonrisas.example', '+34 961 234 567', 'Valencia'),
+    ('Hotel Mirador del Puerto', 'reservas@miradorpuerto.example', '+34 956 789 012', None),
 ]
 parties = []
-for name, email, phone in customers:
+for name, email, phone, city in customers:
     [party] = model('party.party', 'create', [{'name': name, 'contact_mechanisms': [['create', [
-        {'type': 'email', 'value': email}, {'type': 'phone', 'value': phone}]]]}])
+        {'type': 'email', 'value': email}, {'type': 'phone', 'value': phone}]]],
+        'addresses': [['create', [{'city': city}]]] if city else []}])
     parties.append(party)
 
 opportunities = [

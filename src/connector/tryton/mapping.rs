@@ -48,7 +48,8 @@ pub const SALE_FIELDS: [&str; 10] = [
     "currency.code",
     "currency.digits",
 ];
-pub const PARTY_FIELDS: [&str; 7] = ["name", "email", "phone", "create_date", "write_date", "_timestamp", "rec_name"];
+pub const PARTY_FIELDS: [&str; 8] =
+    ["name", "email", "phone", "addresses.city", "create_date", "write_date", "_timestamp", "rec_name"];
 
 /// A `_timestamp` ("1795421527.05142": seconds since the epoch as the database prints them) as a version.
 pub fn version_of(timestamp: &str) -> u64 {
@@ -211,7 +212,7 @@ pub fn account_of(record: &Value) -> Account {
         industry: None,
         website: None,
         phone: Some(text(record, "phone")).filter(|p| !p.is_empty()),
-        city: None,
+        city: record["addresses."][0]["city"].as_str().filter(|c| !c.is_empty()).map(String::from),
         owner_id: None,
     }
 }

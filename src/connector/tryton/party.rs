@@ -1,10 +1,11 @@
 //! Changes to a party from the desk. Its name is its own field; its e-mail and phone are its first contact
-//! mechanisms of that type, records of their own that one `party.party.write` changes along with the name
-//! (guarded by the party's version), after a read of the mechanisms that are there.
+//! mechanisms of that type, and its city is its first address's: records of their own that one
+//! `party.party.write` changes along with the name (guarded by the party's version), after a read of the
+//! mechanisms and addresses that are there.
 //!
-//! Rounds: with an e-mail or phone change, (0) read the mechanisms, (1) write, (2) read the party back; without,
-//! (0) write, (1) read back. What Tryton keeps elsewhere (sector, web, city, owner; a person's names and title,
-//! which are the party's one name) is refused before anything is sent.
+//! Rounds: with an e-mail, phone or city change, (0) read the party's mechanisms and addresses, (1) write, (2) read
+//! the party back; without, (0) write, (1) read back. What Tryton keeps elsewhere (sector, web, owner; a person's
+//! names and title, which are the party's one name) is refused before anything is sent.
 
 use super::mapping::{malformed, unsupported, PARTY_FIELDS};
 use super::rpc::Rpc;
@@ -13,7 +14,7 @@ use serde_json::{json, Map, Value};
 use trato_protocol::{AccountPatch, ContactPatch};
 
 /// The account fields Tryton takes from the desk.
-pub const ACCOUNT_FIELDS: &[&str] = &["name", "phone"];
+pub const ACCOUNT_FIELDS: &[&str] = &["name", "phone", "city"];
 /// The contact fields Tryton takes from the desk.
 pub const CONTACT_FIELDS: &[&str] = &["email", "phone"];
 
@@ -26,22 +27,28 @@ pub struct PartyChange {
     pub email: Option<Option<String>>,
     /// A new first phone, or none.
     pub phone: Option<Option<String>>,
+    /// A new city of the first address, or none.
+    pub city: Option<Option<String>>,
 }
 
+/// The party's fields read before a write: its mechanisms' types and its addresses.
+const BEFORE_WRITE: [&str; 2] = ["contact_mechanisms.type", "addresses"];
+
 fn refused() -> ConnectorError {
-    unsupported("changes to parties from Trato other than their name, e-mail and phone")
+    unsupported("changes to parties from Trato other than their name, e-mail, phone and city")
 }
 
 impl PartyChange {
     /// An account's change, or `Unsupported` when it touches what Tryton keeps elsewhere.
     pub fn of_account(patch: &AccountPatch) -> Result<PartyChange, ConnectorError> {
-        if [&patch.industry, &patch.website, &patch.city, &patch.owner_id].iter().any(|f| f.is_some()) {
+        if [&patch.industry, &patch.website, &patch.owner_id].iter().any(|f| f.is_some()) {
             return Err(refused());
         }
         Ok(PartyChange {
             name: patch.name.as_ref().map(|n| n.trim().to_string()),
             email: None,
             phone: patch.phone.clone(),
+            city: patch.city.clone(),
         })
     }
 
@@ -51,14 +58,16 @@ impl PartyChange {
         if names || [&patch.title, &patch.account_id, &patch.owner_id].iter().any(|f| f.is_some()) {
             return Err(refused());
         }
-        Ok(PartyChange { name: None, email: patch.email.clone(), phone: patch.phone.clone() })
+        Ok(PartyChange { name: None, email: patch.email.clone(), phone: patch.phone.clone(), city: None })
+    }
+
+    /// Whether the write needs the party's mechanisms and addresses first.
+    fn reads_first(&self) -> bool {
+        self.email.is_some() || self.phone.is_some() || self.city.is_some()
     }
 
     /// The mechanism types it changes, with what each becomes (`None`: removed).
     fn mechanisms(&self) -> Vec<(&'static str, Option<&str>)> {
-        fn wanted(value: &Option<String>) -> Option<&str> {
-            value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-        }
         let mut list = vec![];
         if let Some(email) = &self.email {
             list.push(("email", wanted(email)));
@@ -70,22 +79,17 @@ impl PartyChange {
     }
 }
 
+/// A value as the desk asks it: trimmed, and blank is none.
+fn wanted(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
 /// The first call of the change of party `id` made on `version`.
 pub fn first_call(rpc: &Rpc<'_>, id: i64, version: Option<u64>, change: &PartyChange) -> HttpRequest {
-    let types: Vec<&str> = change.mechanisms().into_iter().map(|(kind, _)| kind).collect();
-    if types.is_empty() {
-        return write(rpc, id, version, change, vec![]);
+    if !change.reads_first() {
+        return write(rpc, id, version, change, Map::new());
     }
-    rpc.call(
-        "model.party.contact_mechanism.search_read",
-        vec![
-            json!([["party", "=", id], ["type", "in", types]]),
-            json!(0),
-            Value::Null,
-            json!([["sequence", "ASC"], ["id", "ASC"]]),
-            json!(["type"]),
-        ],
-    )
+    rpc.read_one("party.party", id, &BEFORE_WRITE)
 }
 
 /// The call after round `round` answered `result`, or `None` when `result` is the party read back.
@@ -97,11 +101,20 @@ pub fn next_call(
     round: u8,
     result: &Value,
 ) -> Result<Option<HttpRequest>, ConnectorError> {
-    let reads_first = !change.mechanisms().is_empty();
-    Ok(match (reads_first, round) {
+    Ok(match (change.reads_first(), round) {
         (true, 0) => {
-            let found = result.as_array().ok_or_else(|| malformed("contact mechanisms"))?;
-            Some(write(rpc, id, version, change, mechanism_actions(change, found)))
+            let party = result.as_array().and_then(|rows| rows.first()).ok_or_else(|| malformed("party"))?;
+            let mechanisms = party["contact_mechanisms."].as_array().ok_or_else(|| malformed("contact mechanisms"))?;
+            let addresses = party["addresses"].as_array().ok_or_else(|| malformed("addresses"))?;
+            let mut values = Map::new();
+            let mechanism_actions = mechanism_actions(change, mechanisms);
+            if !mechanism_actions.is_empty() {
+                values.insert("contact_mechanisms".into(), Value::Array(mechanism_actions));
+            }
+            if let Some(action) = address_action(change, addresses.first().and_then(Value::as_i64)) {
+                values.insert("addresses".into(), json!([action]));
+            }
+            Some(write(rpc, id, version, change, values))
         }
         (true, 1) | (false, 0) => Some(rpc.read_one("party.party", id, &PARTY_FIELDS)),
         _ => None,
@@ -125,13 +138,27 @@ fn mechanism_actions(change: &PartyChange, found: &[Value]) -> Vec<Value> {
     actions
 }
 
-fn write(rpc: &Rpc<'_>, id: i64, version: Option<u64>, change: &PartyChange, actions: Vec<Value>) -> HttpRequest {
-    let mut values = Map::new();
+/// The one2many action that makes the city of the party's first address (`first`) what the desk asks: that
+/// address is rewritten, or one is made; a removed city empties the first address's and keeps the address.
+fn address_action(change: &PartyChange, first: Option<i64>) -> Option<Value> {
+    let city = change.city.as_ref()?;
+    match (wanted(city), first) {
+        (value, Some(first)) => Some(json!(["write", [first], { "city": value }])),
+        (Some(value), None) => Some(json!(["create", [{ "city": value }]])),
+        (None, None) => None,
+    }
+}
+
+/// The guarded write of the name and of `values` (the one2many actions).
+fn write(
+    rpc: &Rpc<'_>,
+    id: i64,
+    version: Option<u64>,
+    change: &PartyChange,
+    mut values: Map<String, Value>,
+) -> HttpRequest {
     if let Some(name) = &change.name {
         values.insert("name".into(), json!(name));
-    }
-    if !actions.is_empty() {
-        values.insert("contact_mechanisms".into(), Value::Array(actions));
     }
     rpc.call_at("model.party.party.write", "party.party", id, version, vec![json!([id]), Value::Object(values)])
 }
@@ -142,7 +169,8 @@ mod tests {
 
     #[test]
     fn a_changed_phone_rewrites_the_first_one_and_a_removed_e_mail_removes_them_all() {
-        let change = PartyChange { name: None, email: Some(None), phone: Some(Some(" +34 600 111 222 ".into())) };
+        let change =
+            PartyChange { email: Some(None), phone: Some(Some(" +34 600 111 222 ".into())), ..Default::default() };
         let found = [
             json!({"id": 7, "type": "phone"}),
             json!({"id": 9, "type": "phone"}),
@@ -160,9 +188,19 @@ mod tests {
     }
 
     #[test]
+    fn the_city_is_the_first_address_s_made_when_there_is_none_and_emptied_when_removed() {
+        let city = |value: Option<&str>| PartyChange { city: Some(value.map(String::from)), ..Default::default() };
+        assert_eq!(address_action(&city(Some(" Cádiz ")), Some(8)), Some(json!(["write", [8], {"city": "Cádiz"}])));
+        assert_eq!(address_action(&city(Some("Cádiz")), None), Some(json!(["create", [{"city": "Cádiz"}]])));
+        assert_eq!(address_action(&city(None), Some(8)), Some(json!(["write", [8], {"city": null}])));
+        assert_eq!(address_action(&city(Some(" ")), None), None, "blank is none, and there is nothing to empty");
+        assert_eq!(address_action(&PartyChange::default(), Some(8)), None, "an unchanged city is not written");
+    }
+
+    #[test]
     fn what_tryton_keeps_elsewhere_is_refused_before_anything_is_sent() {
-        let city = AccountPatch { city: Some(Some("Cádiz".into())), ..Default::default() };
-        assert!(matches!(PartyChange::of_account(&city), Err(ConnectorError::Unsupported(_))));
+        let sector = AccountPatch { industry: Some(Some("Hostelería".into())), ..Default::default() };
+        assert!(matches!(PartyChange::of_account(&sector), Err(ConnectorError::Unsupported(_))));
         let names = ContactPatch { first_name: Some("Ana".into()), ..Default::default() };
         assert!(matches!(PartyChange::of_contact(&names), Err(ConnectorError::Unsupported(_))));
         let phone = AccountPatch { phone: Some(None), name: Some(" Gil ".into()), ..Default::default() };
