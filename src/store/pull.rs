@@ -17,6 +17,8 @@ use trato_protocol::*;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pull {
     first: bool,
+    /// The cursor the pull started from.
+    since: Option<String>,
     received: u64,
     reload: bool,
     wrote: bool,
@@ -48,9 +50,15 @@ impl Pull {
         Pull { first, ..Pull::default() }
     }
 
+    /// A pull from the stored cursor `since` (`None`: the cache has never been filled).
+    pub fn since(since: Option<String>) -> Pull {
+        Pull { first: since.is_none(), since, ..Pull::default() }
+    }
+
     /// Plans one page. `held` holds the ids of records with queued changes.
     pub fn page(&mut self, page: ChangesPage, held: &HashSet<String>) -> PagePlan {
         self.received += page.changes.len() as u64;
+        let nothing_new = page.changes.is_empty() && self.since.as_deref() == Some(page.cursor.as_str());
         let mut plan = PagePlan::default();
         plan.batch.refill = true;
         if page.more {
@@ -93,7 +101,10 @@ impl Pull {
             }
         }
         self.wrote |= !plan.batch.put.is_empty() || !plan.batch.delete.is_empty();
-        plan.batch.meta.push(("cursor".into(), page.cursor));
+        // Nothing since the stored cursor: nothing is written (a write locks every store while pages read them).
+        if !nothing_new {
+            plan.batch.meta.push(("cursor".into(), page.cursor));
+        }
         if (!self.bulk() || self.first) && !accounts.is_empty() {
             plan.events.push(StoreEvent::Accounts(accounts));
         }
@@ -167,6 +178,14 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(pull.end(), PullEnd { reload: false, changed: true });
+    }
+
+    #[test]
+    fn a_pull_that_finds_nothing_new_writes_nothing() {
+        let plan = Pull::since(Some("7".into())).page(page(vec![], false, "7"), &HashSet::new());
+        assert!(plan.batch.is_empty() && plan.events.is_empty(), "{plan:?}");
+        let moved = Pull::since(Some("7".into())).page(page(vec![], false, "8"), &HashSet::new());
+        assert_eq!(moved.batch.meta, vec![("cursor".to_string(), "8".to_string())], "a moved cursor is kept");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Shared user-interface pieces used by every face: locale context, language switch, error messages,
-//! form fields, file attachments, article bodies, loading and empty states.
+//! form fields, file attachments, article bodies, loading and empty states, long lists drawn a part at a time.
 
 pub mod case_labels;
 pub mod confirm;
@@ -10,6 +10,7 @@ pub mod focus;
 pub mod live;
 pub mod locale;
 pub mod markup;
+pub mod more;
 pub mod order_labels;
 pub mod rating;
 pub mod status;

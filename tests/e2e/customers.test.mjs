@@ -39,7 +39,21 @@ test('the palette finds an account, whose page agrees with the API on deals, cas
   await page.getByRole('heading', { level: 1, name: account.name }).waitFor();
   await page.waitForURL(/\/accounts\/acc_0001$/);
 
+  // Long lists draw their first part; "Mostrar N más" draws the rest.
+  const showAll = async (section) => {
+    for (let calm = 0; calm < 2;) {
+      if (await section.locator('.show-more').count()) {
+        await section.locator('.show-more').first().click();
+        calm = 0;
+      } else {
+        calm += 1;
+        await page.waitForTimeout(300);
+      }
+    }
+  };
   const dealsSection = page.locator('section[aria-labelledby="deals-title"]');
+  await dealsSection.locator('.record-list li').first().waitFor();
+  await showAll(dealsSection);
   for (const deal of deals) await dealsSection.getByRole('link', { name: deal.name, exact: true }).first().waitFor();
   const casesSection = page.locator('section[aria-labelledby="cases-title"]');
   for (const one of cases) await casesSection.getByRole('link', { name: `#${one.number} ${one.subject}` }).waitFor();
@@ -49,10 +63,12 @@ test('the palette finds an account, whose page agrees with the API on deals, cas
 
   // The timeline merges the account's activities, its deals' and its cases and orders, newest first.
   const timeline = page.locator('section[aria-labelledby="timeline-title"]');
+  await showAll(timeline); // The cases and orders are in: their sections are drawn.
   await timeline.locator('[data-kind="case"]').first().waitFor();
   assert.equal(await timeline.locator('[data-kind="case"]').count(), cases.length);
   assert.equal(await timeline.locator('[data-kind="order"]').count(), orders.length);
   await timeline.getByRole('button', { name: 'Caso', exact: true }).click();
+  await showAll(timeline);
   const kinds = await timeline.locator('.timeline > li').evaluateAll((items) => items.map((li) => li.dataset.kind));
   assert.ok(kinds.length > cases.length && kinds.every((k) => k === 'case' || k === 'case-message'), `the filter keeps cases and their messages: ${kinds}`);
   const messages = await pageApi(page, 'GET', '/api/v1/case-messages?account_id=acc_0001');

@@ -6,6 +6,7 @@ use super::moves;
 use super::state::use_board;
 use crate::i18n::{intl, Key};
 use crate::ui::locale::use_i18n;
+use crate::ui::more::ShowMore;
 use leptos::prelude::*;
 use std::hash::{Hash, Hasher};
 use trato_protocol::{Deal, StageKind};
@@ -171,11 +172,7 @@ pub fn StageColumn(stage_id: String) -> impl IntoView {
                                     }}
                                 </For>
                             </ul>
-                            <Show when=move || { hidden() > 0 }>
-                                <button type="button" class="link-button show-more" on:click=move |_| limit.update(|l| *l += PAGE)>
-                                    {move || i18n.0.get().tf(Key::ShowMore, &[("count", &intl::number(i18n.locale(), hidden().min(PAGE) as f64))])}
-                                </button>
-                            </Show>
+                            <ShowMore total=Signal::derive(move || hidden() + limit.get()) limit step=PAGE />
                         </section>
     }
     .into_any()

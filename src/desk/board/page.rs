@@ -57,6 +57,12 @@ pub fn BoardPage() -> impl IntoView {
             watched.try_with_value(|store| store.unsubscribe(listener));
         });
     }
+    // Leaving the board: its deals are freed a part at a time, after the next page is drawn.
+    on_cleanup(move || {
+        if let Some(deals) = board.try_update_untracked(|b| std::mem::take(&mut b.deals)) {
+            crate::browser::timer::drop_in_parts(vec![Arc::new(deals)]);
+        }
+    });
     // The first cards are painted only for the plain board: a saved view's filters need the whole set.
     let wanted = move || query.with_untracked(|q| q.get("pipeline"));
     let plain = move || query.with_untracked(|q| q.get("view").is_none());
@@ -299,6 +305,12 @@ pub fn BoardView(
         shown_stage: RwSignal::new(None),
     };
     provide_context(state);
+    // The columns' copies of the deals are freed a part at a time too (see `BoardPage`).
+    on_cleanup(move || {
+        if let Some(lists) = columns.try_with_untracked(|cs| cs.iter().map(|c| c.deals.clone()).collect()) {
+            crate::browser::timer::drop_in_parts::<Deal>(lists);
+        }
+    });
     follow_store(state, open_deal);
     announce_refusals(state);
     drag::install_pointer_listeners(state);

@@ -42,14 +42,13 @@ pub fn AccountPage() -> impl IntoView {
         async move {
             crate::browser::timing::mark("trato:account-asked");
             let store = opening.await?;
-            let (found, core) = futures::join!(store.account(&id), load_core(&store, Some(&id), None));
-            let found = found.ok().flatten();
+            let (mut core, found) = load_core(&store, Some(&id), None).await.unwrap_or_default();
             crate::browser::timing::mark("trato:account-read");
             account.try_set(found.clone());
-            let Some(mut core) = core.ok().filter(|_| found.is_some()) else {
-                shown.try_set(Some(found.is_some()));
-                return Some(found.is_some());
-            };
+            if found.is_none() {
+                shown.try_set(Some(false));
+                return Some(false);
+            }
             around.try_set(core.clone());
             shown.try_set(Some(true));
             if add_related_activities(&store, &mut core).await.is_ok() {

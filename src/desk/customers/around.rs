@@ -4,6 +4,7 @@
 
 use super::work::Names;
 use crate::desk::context::Store;
+use crate::store::desk::Read;
 use crate::store::error::CacheError;
 use crate::store::record::Kind;
 use std::collections::{HashMap, HashSet};
@@ -50,57 +51,54 @@ pub async fn load_around(
     account_id: Option<&str>,
     contact_id: Option<&str>,
 ) -> Result<Around, CacheError> {
-    let mut around = load_core(store, account_id, contact_id).await?;
+    let (mut around, _) = load_core(store, account_id, contact_id).await?;
     add_related_activities(store, &mut around).await?;
     Ok(around)
 }
 
-/// The first part of what surrounds a customer, enough to draw its page: the pipelines, its people, its deals and
-/// the activities on the customer itself. The reads are asked at once (IndexedDB answers them side by side).
+/// The first part of what surrounds a customer, enough to draw its page, with the account `account_id` itself:
+/// the pipelines, its people, its deals and the activities on the customer itself, read in one cache
+/// transaction.
 pub async fn load_core(
     store: &Store,
     account_id: Option<&str>,
     contact_id: Option<&str>,
-) -> Result<Around, CacheError> {
-    use futures::future::try_join4;
-    let contacts = async {
-        match account_id {
-            Some(account) => store.referring::<Contact>(Kind::Contacts, "account_id", account).await,
-            None => Ok(vec![]),
-        }
-    };
-    let deals = async {
+) -> Result<(Around, Option<Account>), CacheError> {
+    const NONE: Read<'static> = Read::One(Kind::Accounts, "");
+    let reads = [
+        Read::All(Kind::Pipelines),
+        account_id.map_or(NONE, |account| Read::One(Kind::Accounts, account)),
+        account_id.map_or(NONE, |account| Read::By(Kind::Contacts, "account_id", account)),
         match (account_id, contact_id) {
-            (_, Some(contact)) => store.referring::<Deal>(Kind::Deals, "contact_id", contact).await,
-            (Some(account), None) => store.referring::<Deal>(Kind::Deals, "account_id", account).await,
-            (None, None) => Ok(vec![]),
-        }
-    };
-    let own = async {
-        let mut own: Vec<Activity> = vec![];
-        if let Some(account) = account_id {
-            own.extend(store.referring::<Activity>(Kind::Activities, "account_id", account).await?);
-        }
-        if let Some(contact) = contact_id {
-            own.extend(store.referring::<Activity>(Kind::Activities, "contact_id", contact).await?);
-        }
-        Ok::<_, CacheError>(own)
-    };
-    let (pipelines, mut contacts, mut deals, activities) =
-        try_join4(async { store.pipelines().await }, contacts, deals, own).await?;
+            (_, Some(contact)) => Read::By(Kind::Deals, "contact_id", contact),
+            (Some(account), None) => Read::By(Kind::Deals, "account_id", account),
+            (None, None) => NONE,
+        },
+        account_id.map_or(NONE, |account| Read::By(Kind::Activities, "account_id", account)),
+        contact_id.map_or(NONE, |contact| Read::By(Kind::Activities, "contact_id", contact)),
+    ];
+    let mut found = store.read_many(&reads).await?;
+    let mut pipelines: Vec<Pipeline> = found.take(0);
+    crate::store::BoardData::sort_pipelines(&mut pipelines);
+    let account = found.take::<Account>(1).pop();
+    let mut contacts: Vec<Contact> = found.take(2);
+    let mut deals: Vec<Deal> = found.take(3);
+    let mut activities: Vec<Activity> = found.take(4);
+    activities.extend(found.take::<Activity>(5));
     contacts.sort_by(|a, b| a.last_name.cmp(&b.last_name).then_with(|| a.first_name.cmp(&b.first_name)));
     deals.sort_by(|a, b| b.meta.updated_at.cmp(&a.meta.updated_at));
-    Ok(Around { contacts, deals, activities, pipelines })
+    Ok((Around { contacts, deals, activities, pipelines }, account))
 }
 
-/// Adds the activities on the customer's deals and on its people (all asked at once), each activity once.
+/// Adds the activities on the customer's deals and on its people (read in one cache transaction), each activity
+/// once.
 pub async fn add_related_activities(store: &Store, around: &mut Around) -> Result<(), CacheError> {
-    let on_deals = around.deals.iter().map(|d| store.referring::<Activity>(Kind::Activities, "deal_id", &d.meta.id));
-    let on_people =
-        around.contacts.iter().map(|c| store.referring::<Activity>(Kind::Activities, "contact_id", &c.meta.id));
-    for found in futures::future::join_all(on_deals.chain(on_people)).await {
-        around.activities.extend(found?);
-    }
+    let on_deals = around.deals.iter().map(|d| Read::By(Kind::Activities, "deal_id", &d.meta.id));
+    let on_people = around.contacts.iter().map(|c| Read::By(Kind::Activities, "contact_id", &c.meta.id));
+    let reads: Vec<Read<'_>> = on_deals.chain(on_people).collect();
+    let mut found = store.read_many(&reads).await?;
+    let related: Vec<Activity> = (0..reads.len()).flat_map(|index| found.take::<Activity>(index)).collect();
+    around.activities.extend(related);
     let mut seen = HashSet::new();
     around.activities.retain(|a| seen.insert(a.meta.id.clone()));
     Ok(())

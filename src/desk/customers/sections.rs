@@ -10,6 +10,7 @@ use crate::store::outbox::TEMP_PREFIX;
 use crate::ui::case_labels::{status_key, Reader};
 use crate::ui::field::Field;
 use crate::ui::locale::use_i18n;
+use crate::ui::more::{ShowMore, PART};
 use crate::ui::order_labels;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -80,16 +81,19 @@ pub fn DealsSection(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let group = move |kind: StageKind, title: Key| {
-        let list = move || {
+        let list = Memo::new(move |_| {
             let kinds: HashMap<String, StageKind> =
                 stages.with(|s| s.iter().map(|(id, (k, _))| (id.clone(), *k)).collect());
             deals.with(|all| all.iter().filter(|d| deal_state(d, &kinds) == kind).cloned().collect::<Vec<_>>())
-        };
+        });
+        // Three groups under one another: each draws half a part at first.
+        let limit = RwSignal::new(PART / 2);
+        let total = Signal::derive(move || list.with(Vec::len));
         view! {
             {move || {
-                let shown = list();
+                let shown: Vec<Deal> = list.with(|l| l.iter().take(limit.get()).cloned().collect());
                 (!shown.is_empty()).then(|| view! {
-                    <h3>{move || i18n.t(title)}" "<span class="muted">{intl::number(i18n.locale(), shown.len() as f64)}</span></h3>
+                    <h3>{move || i18n.t(title)}" "<span class="muted">{move || intl::number(i18n.locale(), total.get() as f64)}</span></h3>
                     <ul class="record-list">
                         {shown.into_iter().map(|deal| {
                             let stage = stages.with(|s| s.get(&deal.stage_id).map(|(_, n)| n.clone())).unwrap_or_default();
@@ -104,6 +108,7 @@ pub fn DealsSection(
                     </ul>
                 })
             }}
+            <ShowMore total limit step=PART / 2 />
         }
     };
     view! {
@@ -129,6 +134,7 @@ pub fn ContactsSection(
     let i18n = use_i18n();
     let account = account_id.clone();
     let creatable = crate::desk::context::use_store().is_some_and(|s| s.capabilities().new_customers);
+    let limit = RwSignal::new(PART);
     view! {
         <section class="record-section" aria-labelledby="contacts-title">
             <div class="section-head">
@@ -136,7 +142,7 @@ pub fn ContactsSection(
                 {creatable.then(|| view! { <super::new_record::NewContactButton account_id=Some(account_id) /> })}
             </div>
             <ul class="record-list">
-                {move || contacts.get().into_iter().map(|c| {
+                {move || contacts.with(|all| all.iter().take(limit.get()).cloned().collect::<Vec<_>>()).into_iter().map(|c| {
                     let name = format!("{} {}", c.first_name, c.last_name).trim().to_string();
                     let callee = Callee { name: name.clone(), account_id: Some(account.clone()), contact_id: Some(c.meta.id.clone()) };
                     view! {
@@ -149,6 +155,7 @@ pub fn ContactsSection(
                     }
                 }).collect_view()}
             </ul>
+            <ShowMore total=Signal::derive(move || contacts.with(Vec::len)) limit />
             {move || contacts.with(Vec::is_empty).then(|| view! { <crate::ui::status::EmptyState message=Key::NoContactsYet /> })}
         </section>
     }

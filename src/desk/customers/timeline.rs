@@ -10,6 +10,7 @@ use crate::i18n::{intl, Key};
 use crate::ui::case_labels::{status_key, Reader};
 use crate::ui::field::Field;
 use crate::ui::locale::use_i18n;
+use crate::ui::more::{ShowMore, PART};
 use crate::ui::order_labels;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -144,12 +145,21 @@ pub fn Timeline(
         let kinds: Vec<MomentKind> = moments.with(|all| all.iter().map(Moment::kind).collect());
         MomentKind::ALL.into_iter().filter(|k| kinds.contains(k)).collect::<Vec<_>>()
     });
+    // The entries of the chosen types; the first `limit` are drawn.
+    let chosen = Memo::new(move |_| {
+        only.with(|only| {
+            moments.with(|all| {
+                all.iter().filter(|m| only.is_empty() || only.contains(&m.kind())).cloned().collect::<Vec<Moment>>()
+            })
+        })
+    });
+    let limit = RwSignal::new(PART);
     view! {
         <section class="timeline-section" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{move || i18n.t(Key::Timeline)}</h2>
             <NextStepBar offers store=slot />
             <div class="chips" role="group" aria-label=move || i18n.t(Key::TimelineFilter)>
-                <button type="button" class="chip" aria-pressed=move || only.with(Vec::is_empty).to_string() on:click=move |_| only.set(vec![])>
+                <button type="button" class="chip" aria-pressed=move || only.with(Vec::is_empty).to_string() on:click=move |_| { only.set(vec![]); limit.set(PART); }>
                     {move || i18n.t(Key::AllTypes)}
                 </button>
                 {move || present.get().into_iter().map(|kind| view! {
@@ -157,21 +167,19 @@ pub fn Timeline(
                         type="button"
                         class="chip"
                         aria-pressed=move || only.with(|o| o.contains(&kind)).to_string()
-                        on:click=move |_| only.update(|o| if o.contains(&kind) { o.retain(|k| *k != kind) } else { o.push(kind) })
+                        on:click=move |_| {
+                            only.update(|o| if o.contains(&kind) { o.retain(|k| *k != kind) } else { o.push(kind) });
+                            limit.set(PART);
+                        }
                     >
                         {move || i18n.t(moment_key(kind))}
                     </button>
                 }).collect_view()}
             </div>
             <ul class="timeline">
-                {move || {
-                    let chosen = only.get();
-                    moments.get().into_iter()
-                        .filter(|m| chosen.is_empty() || chosen.contains(&m.kind()))
-                        .map(|m| moment_view(m, names, slot))
-                        .collect_view()
-                }}
+                {move || chosen.with(|c| c.iter().take(limit.get()).cloned().collect::<Vec<_>>()).into_iter().map(|m| moment_view(m, names, slot)).collect_view()}
             </ul>
+            <ShowMore total=Signal::derive(move || chosen.with(Vec::len)) limit />
             {move || moments.with(Vec::is_empty).then(|| view! { <p class="muted">{move || i18n.t(Key::TimelineEmpty)}</p> })}
         </section>
     }

@@ -184,7 +184,7 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     async fn pull(&self, pull: &mut Pull) -> Result<(), PullError> {
         let cache = self.cache().map_err(PullError::Cache)?;
         let cursor = cache.meta("cursor").await.map_err(PullError::Cache)?;
-        *pull = Pull::new(cursor.is_none());
+        *pull = Pull::since(cursor.clone());
         let client = self.client();
         // The reps come with a first pull; one cut short before its end still needs them.
         let reps_missing = cache.users().await.map_err(PullError::Cache)?.is_empty();

@@ -10,6 +10,7 @@
 
 mod background;
 mod reads;
+pub use reads::{Found, Read};
 mod remembered;
 mod writes;
 

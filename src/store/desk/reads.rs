@@ -4,6 +4,7 @@
 use super::DeskStore;
 use crate::connector::{Connector, ConnectorError, ListQuery};
 use crate::store::board_data::{BoardData, Partial, FIRST_CARDS};
+pub use crate::store::cache::Read;
 use crate::store::error::CacheError;
 use crate::store::outbox::Entry;
 use crate::store::record::{Kind, Row};
@@ -15,6 +16,18 @@ const CASES_SEEN: &str = "cases-seen";
 
 fn decode_all<R: serde::de::DeserializeOwned>(rows: Vec<String>) -> Vec<R> {
     rows.iter().filter_map(|j| Row::decode(j)).collect()
+}
+
+/// What [`DeskStore::read_many`] found: each read's records, in the order of the reads.
+#[derive(Debug, Default)]
+pub struct Found(Vec<Vec<String>>);
+
+impl Found {
+    /// The records the read at `index` found, decoded (those that do not decode are left out); taken, so a
+    /// second take of the same read is empty.
+    pub fn take<R: serde::de::DeserializeOwned>(&mut self, index: usize) -> Vec<R> {
+        self.0.get_mut(index).map(std::mem::take).map(decode_all).unwrap_or_default()
+    }
 }
 
 impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
@@ -182,6 +195,12 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
         id: &str,
     ) -> Result<Vec<R>, CacheError> {
         Ok(decode_all(self.cache()?.by(kind, field, id).await?))
+    }
+
+    /// Several reads in one cache transaction, asked at once (cheaper than one transaction per read): the
+    /// records each read found, to be taken out decoded.
+    pub async fn read_many(&self, reads: &[Read<'_>]) -> Result<Found, CacheError> {
+        Ok(Found(self.cache()?.read_many(reads).await?))
     }
 
     /// The rep's saved views.
