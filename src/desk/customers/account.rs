@@ -85,7 +85,11 @@ pub fn AccountPage() -> impl IntoView {
         names.reps = reps.get();
         names
     });
-    let stages = Signal::derive(move || around.with(|a| a.stages()));
+    let stages = Memo::new(move |_| around.with(|a| a.stages()));
+    // Memos: the activities read after the first draw change none of these, so their sections are not redrawn.
+    let people = Memo::new(move |_| around.with(|a| a.contacts.clone()));
+    let deals = Memo::new(move |_| around.with(|a| a.deals.clone()));
+    let pipelines = Memo::new(move |_| around.with(|a| a.pipelines.clone()));
 
     // Inline edits: checked by the shared rules, then queued like any change.
     let errors = RwSignal::new(FieldErrors::new());
@@ -154,9 +158,9 @@ pub fn AccountPage() -> impl IntoView {
                     <header class="customer-head">
                         <h1>{move || account.with(|a| a.as_ref().map(|a| a.name.clone()))}</h1>
                         <div class="actions">
-                            <NewDealButton account_id=Some(id.get_untracked()) contact_id=None pipelines=Signal::derive(move || around.with(|a| a.pipelines.clone())) store=slot />
+                            <NewDealButton account_id=Some(id.get_untracked()) contact_id=None pipelines store=slot />
                             {capabilities.cases.then(|| view! {
-                                <super::new_case::NewCaseButton contacts=Signal::derive(move || around.with(|a| a.contacts.clone())) store=slot />
+                                <super::new_case::NewCaseButton contacts=people store=slot />
                             })}
                             {capabilities.merge.then(|| view! {
                                 <MergeButton
@@ -202,8 +206,8 @@ pub fn AccountPage() -> impl IntoView {
                                     </dd>
                                 </dl>
                             </section>
-                            <ContactsSection contacts=Signal::derive(move || around.with(|a| a.contacts.clone())) account_id=id.get_untracked() />
-                            <DealsSection deals=Signal::derive(move || around.with(|a| a.deals.clone())) stages />
+                            <ContactsSection contacts=people account_id=id.get_untracked() />
+                            <DealsSection deals stages />
                             {capabilities.cases.then(|| view! { <CasesSection cases /> })}
                             {capabilities.orders.then(|| view! { <OrdersSection orders /> })}
                             {capabilities.chat.then(|| view! { <ChatsSection chats /> })}
