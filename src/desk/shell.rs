@@ -6,6 +6,7 @@ use super::context::{use_store, SessionState};
 use super::status::SyncIndicator;
 use crate::i18n::{intl, Key};
 use crate::ui::locale::{use_i18n, LanguageSwitch};
+use crate::ui::menu::Menu;
 use crate::ui::theme::ThemeSwitch;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
@@ -37,7 +38,6 @@ pub fn TopBar() -> impl IntoView {
         })
     };
     // On a phone, the less used sections open from "More".
-    let more = RwSignal::new(false);
     let company = move || state.session.with(|s| s.as_ref().map(|s| s.company.clone()).unwrap_or_default());
     let user_name = move || state.session.with(|s| s.as_ref().map(|s| s.user.name.clone()).unwrap_or_default());
     let sign_out_now = move || {
@@ -107,21 +107,12 @@ pub fn TopBar() -> impl IntoView {
             </A>
             <A href="/accounts">{move || i18n.t(Key::Accounts)}</A>
             {capabilities.cases.then(|| view! { <A href="/cases">{move || i18n.t(Key::Cases)}</A> })}
-            <button
-                type="button"
-                class="nav-more-button"
-                aria-expanded=move || more.get().to_string()
-                aria-controls="nav-more"
-                on:click=move |_| more.update(|m| *m = !*m)
-            >
-                {move || i18n.t(Key::More)}
-                {unread_badge}
-            </button>
-            <div id="nav-more" class="nav-more" class:open=move || more.get() on:click=move |_| more.set(false)>
+            // On a phone the less used sections fold behind "Más"; wider, they are in the row (CSS).
+            <Menu id="nav-more" class="nav-more" button_class="nav-more-button" trigger=ViewFn::from(move || view! { {move || i18n.t(Key::More)}{unread_badge} })>
                 <A href="/contacts">{move || i18n.t(Key::Contacts)}</A>
                 {capabilities.chat.then(|| view! { <A href="/inbox">{move || i18n.t(Key::Inbox)}{unread_badge}</A> })}
                 {capabilities.knowledge_base.then(|| view! { <A href="/kb">{move || i18n.t(Key::KnowledgeBase)}</A> })}
-            </div>
+            </Menu>
         </nav>
         {(!capabilities.versioned_writes).then(|| {
             view! {

@@ -11,6 +11,7 @@ use crate::ui::field::Field;
 use crate::ui::files::{FilePicker, Uploader};
 use crate::ui::locale::use_i18n;
 use crate::ui::rating::RatingFields;
+use crate::ui::tabs::{Tab, Tabs};
 use crate::ui::thread::Thread;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -53,18 +54,26 @@ pub fn CasesPage() -> impl IntoView {
                 <Field label=Key::SearchCases>
                     <input type="search" bind:value=search />
                 </Field>
-                <Field label=Key::StatusLabel>
-                    <select on:change=move |ev| {
-                        status.set(event_target_value(&ev));
-                        load();
-                    }>
-                        <option value="active" selected=move || status.get() == "active">{move || i18n.t(Key::ActiveCases)}</option>
-                        <option value="done" selected=move || status.get() == "done">{move || i18n.t(Key::DoneCases)}</option>
-                        <option value="all" selected=move || status.get() == "all">{move || i18n.t(Key::AllCases)}</option>
-                    </select>
-                </Field>
                 <button type="submit" class="secondary">{move || i18n.t(Key::Search)}</button>
             </form>
+            <Tabs label=Signal::derive(move || i18n.t(Key::StatusLabel).to_string())>
+                {[("active", Key::ActiveCases), ("done", Key::DoneCases), ("all", Key::AllCases)].map(|(value, words)| view! {
+                    <Tab
+                        id=format!("cases-{value}")
+                        controls="case-results"
+                        selected=Signal::derive(move || status.get() == value)
+                        on_select=Callback::new(move |()| {
+                            if status.get_untracked() != value {
+                                status.set(value.to_string());
+                                load();
+                            }
+                        })
+                    >
+                        {move || i18n.t(words)}
+                    </Tab>
+                })}
+            </Tabs>
+            <div id="case-results" role="tabpanel" aria-labelledby=move || format!("cases-{}", status.get())>
             <Transition fallback=|| view! { <crate::ui::status::Skeleton /> }>
                 {move || Suspend::new(async move {
                     match cases.await {
@@ -74,6 +83,7 @@ pub fn CasesPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            </div>
         </main>
     }
 }

@@ -186,6 +186,26 @@ test('the accounts list searches without accents, filters, and exports what it s
   assert.equal(lines[0].split(';')[0], 'Nombre');
   assert.equal(lines.length - 1, inCity.length, 'one line per account shown');
   for (const a of inCity) assert.ok(text.includes(a.name.includes(';') ? `"${a.name}"` : a.name), a.name);
+
+  // "Columnas" is a menu button: it opens a panel of checkboxes; Escape closes it and focus goes back.
+  const columnsButton = page.getByRole('button', { name: 'Columnas' });
+  await columnsButton.click();
+  assert.equal(await columnsButton.getAttribute('aria-expanded'), 'true');
+  const sector = page.locator('#columns-menu').getByRole('checkbox', { name: 'Sector' });
+  const header = table.getByRole('columnheader', { name: 'Sector' });
+  const shown = await sector.isChecked();
+  await sector.click();
+  await header.first().waitFor({ state: shown ? 'detached' : 'visible' });
+  await assertAccessible(page);
+  await page.keyboard.press('Escape');
+  assert.equal(await columnsButton.getAttribute('aria-expanded'), 'false');
+  assert.equal(await sector.isVisible(), false, 'the panel is closed');
+  assert.equal(await columnsButton.evaluate((b) => b === document.activeElement), true, 'focus is back on the button');
+  await columnsButton.click();
+  await sector.click();
+  await header.first().waitFor({ state: shown ? 'visible' : 'detached' });
+  await page.mouse.click(5, 5);
+  assert.equal(await columnsButton.getAttribute('aria-expanded'), 'false', 'a press elsewhere closes it');
   assertNoErrors(page);
   await page.close();
 });

@@ -160,6 +160,21 @@ test('a customer signs in by mail, opens a case with a suggestion and a file; a 
   await customer.getByRole('button', { name: 'Enviar valoración' }).click();
   await customer.getByText('Tu valoración: 5 de 5.').waitFor();
   assert.equal(await customer.evaluate(() => window.pwned), undefined, 'no injected script ran');
+  // The case list's tabs, by keyboard: the resolved case has left "Abiertos" and is under "Resueltos y cerrados".
+  await customer.goto(`${server.url}/portal/cases`);
+  const open = customer.getByRole('tab', { name: 'Abiertos' });
+  assert.equal(await open.getAttribute('aria-selected'), 'true');
+  await customer.getByRole('tabpanel').locator('.case-row, .empty-state').first().waitFor();
+  assert.equal(await customer.getByRole('tabpanel').getByText('#1005', { exact: true }).count(), 0, 'a resolved case is not open');
+  await open.focus();
+  await customer.keyboard.press('ArrowRight');
+  const done = customer.getByRole('tab', { name: 'Resueltos y cerrados' });
+  assert.equal(await done.getAttribute('aria-selected'), 'true');
+  assert.equal(await done.evaluate((tab) => tab === document.activeElement), true, 'focus follows the selected tab');
+  await customer.getByRole('tabpanel', { name: 'Resueltos y cerrados' }).getByText('#1005', { exact: true }).waitFor();
+  await customer.keyboard.press('End');
+  await customer.getByRole('tab', { name: 'Todos', selected: true }).waitFor();
+  await assertAccessible(customer);
   assertNoErrors(customer);
 
   // The rep sees the rating.

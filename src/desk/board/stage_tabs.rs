@@ -5,9 +5,9 @@
 use super::state::{join_money, BoardState};
 use crate::i18n::{intl, Key};
 use crate::ui::locale::use_i18n;
+use crate::ui::tabs::{Tab, Tabs};
 use leptos::prelude::*;
 use std::cell::Cell;
-use wasm_bindgen::JsCast;
 
 /// Horizontal travel (CSS pixels) that makes a swipe.
 const SWIPE_MIN: f64 = 60.0;
@@ -24,23 +24,8 @@ pub fn StageTabs() -> impl IntoView {
     let stages = Memo::new(move |_| {
         state.columns.with(|cs| cs.iter().map(|c| (c.stage.id.clone(), c.stage.name.clone())).collect::<Vec<_>>())
     });
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        let offset = match ev.key().as_str() {
-            "ArrowRight" => 1,
-            "ArrowLeft" => -1,
-            _ => return,
-        };
-        ev.prevent_default();
-        state.show_next_stage(offset);
-        // Focus follows the selected tab, as in every tab list.
-        if let Some(id) = state.shown_stage_id() {
-            if let Some(tab) = document().get_element_by_id(&format!("tab-{id}")) {
-                let _ = tab.unchecked_into::<web_sys::HtmlElement>().focus();
-            }
-        }
-    };
     view! {
-        <div class="stage-tabs" role="tablist" aria-label=move || i18n.t(Key::StageTabs) on:keydown=on_key>
+        <Tabs label=Signal::derive(move || i18n.t(Key::StageTabs).to_string()) class="stage-tabs">
             <For each=move || stages.get() key=|s| s.clone() let:stage>
                 {
                     let (id, name) = stage;
@@ -66,25 +51,22 @@ pub fn StageTabs() -> impl IntoView {
                     let chosen = id.clone();
                     let over_id = id.clone();
                     view! {
-                        <button
-                            type="button"
-                            role="tab"
-                            class="stage-tab"
-                            class:drop-target=move || state.drag.with(|d| d.as_ref().and_then(|d| d.target.as_ref()).is_some_and(|t| t.stage_id == over_id))
-                            data-stage=id.clone()
+                        <Tab
                             id=format!("tab-{id}")
-                            aria-controls=format!("column-{id}")
-                            aria-selected=move || selected.get().to_string()
-                            tabindex=move || if selected.get() { "0" } else { "-1" }
-                            on:click=move |_| state.shown_stage.set(Some(chosen.clone()))
+                            controls=format!("column-{id}")
+                            selected
+                            on_select=Callback::new(move |()| state.shown_stage.set(Some(chosen.clone())))
+                            class="stage-tab"
+                            attr:data-stage=id.clone()
+                            class:drop-target=move || state.drag.with(|d| d.as_ref().and_then(|d| d.target.as_ref()).is_some_and(|t| t.stage_id == over_id))
                         >
                             <span class="stage-tab-name">{name}</span>
                             <span class="stage-tab-summary">{summary}</span>
-                        </button>
+                        </Tab>
                     }
                 }
             </For>
-        </div>
+        </Tabs>
     }
 }
 

@@ -11,6 +11,7 @@ use crate::domain::directory::{self, Column, ListFilter, Listed, Row};
 use crate::i18n::{intl, Key};
 use crate::ui::field::Field;
 use crate::ui::locale::use_i18n;
+use crate::ui::menu::Menu;
 use leptos::prelude::*;
 use std::collections::HashSet;
 use trato_protocol::{Account, Contact};
@@ -260,8 +261,7 @@ fn CustomerList(kind: ListKind) -> impl IntoView {
                 <Field label=Key::QuietDays class="narrow">
                     <input type="number" min="1" inputmode="numeric" on:input=set(|f, v| f.quiet_days = v.trim().parse().ok().filter(|d: &i64| *d > 0)) />
                 </Field>
-                <details class="columns-menu">
-                    <summary class="button secondary">{move || i18n.t(Key::Columns)}</summary>
+                <Menu id="columns-menu" class="columns-menu" button_class="secondary" trigger=ViewFn::from(move || i18n.t(Key::Columns))>
                     <fieldset>
                         <legend class="visually-hidden">{move || i18n.t(Key::Columns)}</legend>
                         {kind.columns().iter().copied().filter(|c| *c != Column::Name).map(|column| view! {
@@ -271,7 +271,7 @@ fn CustomerList(kind: ListKind) -> impl IntoView {
                             </label>
                         }).collect_view()}
                     </fieldset>
-                </details>
+                </Menu>
                 <button type="button" class="secondary export-button" on:click=move |_| export_rows(false)>{move || i18n.t(Key::ExportCsv)}</button>
             </form>
             {move || (!selected.with(HashSet::is_empty)).then(|| view! {
