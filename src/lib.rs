@@ -25,6 +25,8 @@ pub mod help;
 #[cfg(target_arch = "wasm32")]
 pub mod portal;
 #[cfg(target_arch = "wasm32")]
+pub mod signin;
+#[cfg(target_arch = "wasm32")]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod widget;

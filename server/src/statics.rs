@@ -1,5 +1,6 @@
-//! The built faces as static files: the desk at `/` (any unknown path is the desk's page, for its routes), the
-//! portal under `/portal/` (its help centre's addresses answered by the help centre's own page), the widget under `/widget/` and the demo host page under `/demo/`. Files are sent
+//! The built faces as static files: the desk at `/` (any unknown path is the desk's page, for its routes; `/login`
+//! its small sign-in page), the portal under `/portal/` (its help centre's addresses answered by the help
+//! centre's own page), the widget under `/widget/` and the demo host page under `/demo/`. Files are sent
 //! precompressed (`.br` or `.gz` made at build time, chosen by `Accept-Encoding`); content-hashed files may be
 //! kept for a year, everything else (pages, `sw.js`, the widget loader) is checked on every visit.
 
@@ -45,7 +46,10 @@ fn portal(app: Router<AppState>, path: &Path) -> Router<AppState> {
 /// Adds the faces under `static_dir` to `app`.
 pub fn serve(app: Router<AppState>, static_dir: &Path) -> Router<AppState> {
     let plain = |path: &Path| ServeDir::new(path).precompressed_br().precompressed_gzip();
-    portal(app, &static_dir.join("portal"))
+    // A fresh load of the desk's sign-in page gets its own small page (the desk has the same page for a sign-in
+    // needed while it is open).
+    let login = ServeFile::new(static_dir.join("desk").join("login.html")).precompressed_br().precompressed_gzip();
+    portal(app.route_service("/login", login), &static_dir.join("portal"))
         .nest_service("/widget", plain(&static_dir.join("widget")))
         .nest_service("/demo", plain(&static_dir.join("demo")))
         .fallback_service(dir(&static_dir.join("desk")))

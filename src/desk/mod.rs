@@ -3,7 +3,7 @@
 //! Entry point [`start`], called by `src/bin/desk.rs`.
 
 mod app;
-mod backend;
+pub mod backend;
 pub mod board;
 pub mod context;
 pub mod customers;

@@ -159,10 +159,11 @@ pub fn announce(kind: Kind, value: &Value) -> Option<StoreEvent> {
     }
 }
 
-/// Whether the backend's answer to `change` also changed other records' computed fields, so a pull should follow
-/// at once: an activity changes its deal's `next_activity` (the card shows it).
+/// Whether the backend's answer to `change` also changed other records, so a pull should follow at once: an
+/// activity changes its deal's `next_activity` (the card shows it); an account or a contact may be one record of
+/// the backend seen twice (a Tryton party is both), whose other side has a new version too.
 pub fn pull_after(change: &super::outbox::Change) -> bool {
-    change.kind() == Kind::Activities
+    matches!(change.kind(), Kind::Activities | Kind::Accounts | Kind::Contacts)
 }
 
 #[cfg(test)]
@@ -176,10 +177,12 @@ mod tests {
     }
 
     #[test]
-    fn a_saved_activity_is_followed_by_a_pull_for_its_deal_s_next_activity() {
+    fn saved_activities_accounts_and_contacts_are_followed_by_a_pull() {
         assert!(!pull_after(&update(1, "d1", 1, Some("won")).change));
         let done = ActivityPatch { done: Some(true), ..Default::default() };
         assert!(pull_after(&Change::UpdateActivity { id: "a1".into(), version: 1, patch: done }));
+        let renamed = AccountPatch { name: Some("Gil".into()), ..Default::default() };
+        assert!(pull_after(&Change::UpdateAccount { id: "party-4".into(), version: 1, patch: renamed }));
     }
 
     #[test]

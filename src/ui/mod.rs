@@ -3,6 +3,7 @@
 
 pub mod case_labels;
 pub mod confirm;
+pub mod drawn;
 pub mod error;
 pub mod field;
 pub mod files;

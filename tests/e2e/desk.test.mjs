@@ -133,3 +133,28 @@ test('a wrong password gives a clear message; sign out returns to the login page
   assertNoErrors(page, [/status of 401/]);
   await page.close();
 });
+
+test("a fresh load of the sign-in page is its own small build; it keeps what is typed across a language switch and sends a signed-in rep on", async () => {
+  const page = await openPage(context);
+  await page.context().clearCookies();
+  await page.goto(`${BASE}/login`);
+  await page.getByRole('heading', { level: 1, name: 'Iniciar sesión' }).waitFor();
+  const scripts = await page.evaluate(() => [...document.querySelectorAll('script[src], link[rel="modulepreload"]')].map((s) => s.src || s.href));
+  assert.ok(scripts.some((s) => /\/signin-[0-9a-f]+\.js$/.test(s)), `the sign-in build: ${scripts}`);
+  assert.ok(!scripts.some((s) => /\/desk-[0-9a-f]+\.js$/.test(s)), 'not the whole desk');
+  await page.getByLabel('Correo electrónico').fill(DEMO.email);
+  await page.getByLabel('Idioma').selectOption('en');
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  assert.equal(await page.getByLabel('E-mail').inputValue(), DEMO.email, 'what was typed stays');
+  await assertAccessible(page);
+  await page.getByLabel('Language').selectOption('es');
+  await page.getByLabel('Contraseña').fill(DEMO.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Embudo de ventas' }).waitFor();
+  // Signed in: the sign-in page sends the rep on to the desk.
+  await page.goto(`${BASE}/login`);
+  await page.waitForURL(`${BASE}/`);
+  await page.getByRole('heading', { level: 1, name: 'Embudo de ventas' }).waitFor();
+  assertNoErrors(page);
+  await page.close();
+});

@@ -36,10 +36,11 @@ pub fn build_faces(release: bool) -> Result<PathBuf> {
         exec(trunk)?;
         externalize_bootstrap(&target.join("index.html"), public_url)?;
         if face == "desk" {
+            add_small_page(&out, &target, ("signin.html", "login.html", "/"), release)?;
             write_service_worker(&target)?;
         }
         if face == "portal" {
-            add_help_centre(&out, &target, release)?;
+            add_small_page(&out, &target, ("help.html", "help.html", "/portal/"), release)?;
         }
         crate::compress::precompress(&target)?;
     }
@@ -53,29 +54,30 @@ pub fn build_faces(release: bool) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// Builds the portal's public help centre (`help.html`, its own small binary) and puts its files beside the
-/// portal's, its page as `help.html`: the server answers the help centre's addresses with it.
-fn add_help_centre(out: &Path, portal: &Path, release: bool) -> Result {
-    let help = out.join("help-build");
-    let help_text = help.to_string_lossy().into_owned();
-    let mut args = vec!["build", "help.html"];
+/// Builds a face's small first page (its own small binary: the portal's public help centre, the desk's sign-in
+/// page) from `html` and puts its files beside the face's, its page as `page`: the server answers those
+/// addresses with it. `public_url` is the face's.
+fn add_small_page(out: &Path, face: &Path, (html, page, public_url): (&str, &str, &str), release: bool) -> Result {
+    let build = out.join(format!("{page}-build"));
+    let build_text = build.to_string_lossy().into_owned();
+    let mut args = vec!["build", html];
     if release {
         args.push("--release");
     }
-    args.extend(["--dist", &help_text, "--public-url", "/portal/"]);
+    args.extend(["--dist", &build_text, "--public-url", public_url]);
     let mut trunk = cmd("trunk", &args);
     if release {
         trunk.env("RUSTFLAGS", "--cfg erase_components");
     }
     exec(trunk)?;
-    externalize_bootstrap(&help.join("index.html"), "/portal/")?;
-    for entry in fs::read_dir(&help).map_err(|e| e.to_string())? {
+    externalize_bootstrap(&build.join("index.html"), public_url)?;
+    for entry in fs::read_dir(&build).map_err(|e| e.to_string())? {
         let entry = entry.map_err(|e| e.to_string())?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let to = if name == "index.html" { "help.html".to_string() } else { name };
-        fs::copy(entry.path(), portal.join(to)).map_err(|e| e.to_string())?;
+        let to = if name == "index.html" { page.to_string() } else { name };
+        fs::copy(entry.path(), face.join(to)).map_err(|e| e.to_string())?;
     }
-    fs::remove_dir_all(&help).map_err(|e| e.to_string())
+    fs::remove_dir_all(&build).map_err(|e| e.to_string())
 }
 
 fn fnv1a(text: &str) -> u64 {
