@@ -44,6 +44,12 @@ pub struct PullEnd {
     pub changed: bool,
 }
 
+/// How a record with queued changes is named in the set [`Pull::page`] leaves alone: its kind and its id (one
+/// backend record can be two kinds with one id, like a Tryton party, which is an account and a contact).
+pub fn held_key(kind: Kind, id: &str) -> String {
+    format!("{}:{id}", kind.name())
+}
+
 impl Pull {
     /// A pull from the stored cursor; `first` when the cache has never been filled.
     pub fn new(first: bool) -> Pull {
@@ -55,7 +61,7 @@ impl Pull {
         Pull { first: since.is_none(), since, ..Pull::default() }
     }
 
-    /// Plans one page. `held` holds the ids of records with queued changes.
+    /// Plans one page. `held` holds the [`held_key`]s of records with queued changes.
     pub fn page(&mut self, page: ChangesPage, held: &HashSet<String>) -> PagePlan {
         self.received += page.changes.len() as u64;
         let nothing_new = page.changes.is_empty() && self.since.as_deref() == Some(page.cursor.as_str());
@@ -73,7 +79,7 @@ impl Pull {
         let mut activities = false;
         for change in page.changes {
             let Some(kind) = Kind::from_name(&change.kind) else { continue };
-            if held.contains(&change.id) {
+            if held.contains(&held_key(kind, &change.id)) {
                 continue;
             }
             match change.record.as_ref().filter(|_| !change.deleted) {
@@ -189,8 +195,20 @@ mod tests {
     }
 
     #[test]
+    fn a_queued_account_change_does_not_hold_the_contact_with_the_same_id() {
+        let held: HashSet<String> = [held_key(Kind::Accounts, "party-5")].into();
+        let contact = serde_json::json!({"id": "party-5", "version": 2, "first_name": "Ana", "last_name": "",
+            "created_at": "2026-11-01T00:00:00Z", "updated_at": "2026-11-01T00:00:00Z"});
+        let changes =
+            vec![change("accounts", "party-5", Some(contact.clone())), change("contacts", "party-5", Some(contact))];
+        let plan = Pull::new(false).page(page(changes, false, "4"), &held);
+        let kinds: Vec<Kind> = plan.batch.put.iter().map(|(kind, _)| *kind).collect();
+        assert_eq!(kinds, [Kind::Contacts], "the account waits for its queued change; the contact is refreshed");
+    }
+
+    #[test]
     fn records_with_queued_changes_keep_their_local_state() {
-        let held: HashSet<String> = ["d1".to_string()].into();
+        let held: HashSet<String> = [held_key(Kind::Deals, "d1")].into();
         let plan = Pull::new(false).page(page(vec![change("deals", "d1", Some(deal("d1")))], false, "3"), &held);
         assert!(plan.batch.put.is_empty() && plan.events.is_empty());
         assert_eq!(plan.batch.meta.len(), 1, "the cursor still moves on");

@@ -178,7 +178,13 @@ impl<C: Connector + 'static, T: Transport + 'static> DeskStore<C, T> {
     }
 
     async fn held_ids(&self) -> Result<HashSet<String>, CacheError> {
-        Ok(self.cache()?.outbox().await?.iter().map(|e| e.change.id().to_string()).collect())
+        Ok(self
+            .cache()?
+            .outbox()
+            .await?
+            .iter()
+            .map(|e| crate::store::pull::held_key(e.change.kind(), e.change.id()))
+            .collect())
     }
 
     async fn pull(&self, pull: &mut Pull) -> Result<(), PullError> {
