@@ -12,8 +12,8 @@ fn write(path: &Path, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap();
 }
 
-/// A build folder: the desk with a hashed script (and its precompressed twins), a service worker, and the other
-/// faces' pages (the portal's two: the whole portal's and its help centre's).
+/// A build folder: the desk with a hashed script (and its precompressed twins), a service worker and its sign-in
+/// page, and the other faces' pages (the portal's two: the whole portal's and its help centre's).
 fn build_folder() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("trato-delivery-{}", trato_server::db::new_id("t")));
     write(&dir.join("desk/index.html"), b"<!doctype html><title>desk</title>");
@@ -21,6 +21,7 @@ fn build_folder() -> PathBuf {
     write(&dir.join("desk").join(format!("{HASHED}.br")), b"BROTLI-BYTES");
     write(&dir.join("desk").join(format!("{HASHED}.gz")), b"GZIP-BYTES");
     write(&dir.join("desk/sw.js"), b"// service worker");
+    write(&dir.join("desk/login.html"), b"<!doctype html><title>sign-in</title>");
     write(&dir.join("portal/index.html"), b"<!doctype html><title>portal</title>");
     write(&dir.join("portal/help.html"), b"<!doctype html><title>help centre</title>");
     write(&dir.join("widget/embed.js"), b"// loader");
@@ -68,9 +69,17 @@ async fn hashed_files_are_kept_for_a_year_and_pages_are_checked_on_every_visit()
     let base = server().await;
     let hashed = get(&format!("{base}/{HASHED}"), Some("br")).await;
     assert_eq!(header(&hashed, "cache-control"), "public, max-age=31536000, immutable");
-    for path in
-        ["/", "/deals/deal_1", "/sw.js", "/portal/", "/portal/kb/art_1", "/portal/cases", "/widget/embed.js", "/demo/"]
-    {
+    for path in [
+        "/",
+        "/login",
+        "/deals/deal_1",
+        "/sw.js",
+        "/portal/",
+        "/portal/kb/art_1",
+        "/portal/cases",
+        "/widget/embed.js",
+        "/demo/",
+    ] {
         let page = get(&format!("{base}{path}"), Some("br")).await;
         assert_eq!(page.status(), 200, "{path}");
         assert_eq!(header(&page, "cache-control"), "no-cache", "{path}");
@@ -78,6 +87,9 @@ async fn hashed_files_are_kept_for_a_year_and_pages_are_checked_on_every_visit()
     let page = get(&format!("{base}/deals/deal_1"), None).await;
     assert!(header(&page, "content-security-policy").contains("script-src 'self' 'wasm-unsafe-eval'"));
     assert!(page.text().await.unwrap().contains("<title>desk</title>"), "any desk route is the desk's page");
+    let login = get(&format!("{base}/login"), None).await;
+    assert!(header(&login, "content-security-policy").contains("script-src 'self' 'wasm-unsafe-eval'"));
+    assert!(login.text().await.unwrap().contains("<title>sign-in</title>"), "a fresh /login is the small sign-in page");
     let api = get(&format!("{base}/api/v1/auth/session"), Some("br")).await;
     assert_eq!(header(&api, "cache-control"), "no-store", "the API is never cached");
 }
