@@ -31,6 +31,33 @@ pub fn remembered() -> BackendChoice {
         .unwrap_or_default()
 }
 
+/// The sign-in form's fields for `choice`: the backend's value in the select (`"trato"`, `"tryton"` or
+/// `"rest:<name>"`), its address and its database.
+pub fn form_fields(choice: &BackendChoice) -> (String, String, String) {
+    match choice {
+        BackendChoice::Tryton { url, database } => ("tryton".to_string(), url.clone(), database.clone()),
+        BackendChoice::Rest { name, url, .. } => (format!("rest:{name}"), url.clone(), String::new()),
+        BackendChoice::Trato => ("trato".to_string(), String::new(), String::new()),
+    }
+}
+
+/// The backend a sign-in form describes: `chosen` as in [`form_fields`], with the typed address and database. A
+/// REST backend's file is the offered one, else the remembered one. `None` when something is missing.
+pub fn chosen_backend(chosen: &str, url: &str, database: &str, offered: &[Offered]) -> Option<BackendChoice> {
+    let choice = match chosen.strip_prefix("rest:") {
+        _ if chosen == "tryton" => BackendChoice::tryton(url, database),
+        Some(name) => {
+            let file = offered.iter().find(|o| o.name == name).map(|o| o.file.clone()).or(match remembered() {
+                BackendChoice::Rest { name: kept, file, .. } if kept == name => Some(file),
+                _ => None,
+            })?;
+            BackendChoice::rest(name, url, file)
+        }
+        None => BackendChoice::Trato,
+    };
+    choice.is_complete().then_some(choice)
+}
+
 /// Remembers the choice for the next visit.
 pub fn remember(choice: &BackendChoice) {
     if let Ok(text) = serde_json::to_string(choice) {

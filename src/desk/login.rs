@@ -4,7 +4,6 @@
 
 use super::backend;
 use super::context::{use_store, SessionState};
-use crate::connector::backend::BackendChoice;
 use crate::i18n::Key;
 use crate::ui::error::{describe, ErrorMessage};
 use crate::ui::field::Field;
@@ -25,11 +24,7 @@ pub fn LoginPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let remembered = backend::remembered();
-    let (chosen, url, database) = match &remembered {
-        BackendChoice::Tryton { url, database } => ("tryton".to_string(), url.clone(), database.clone()),
-        BackendChoice::Rest { name, url, .. } => (format!("rest:{name}"), url.clone(), String::new()),
-        BackendChoice::Trato => ("trato".to_string(), String::new(), String::new()),
-    };
+    let (chosen, url, database) = backend::form_fields(&remembered);
     // "trato", "tryton" or "rest:<name>".
     let chosen = RwSignal::new(chosen);
     let tryton = Memo::new(move |_| chosen.with(|c| c == "tryton"));
@@ -46,28 +41,16 @@ pub fn LoginPage() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let kind = chosen.get_untracked();
-        let choice = match kind.strip_prefix("rest:") {
-            _ if kind == "tryton" => BackendChoice::tryton(&url.get_untracked(), &database.get_untracked()),
-            Some(name) => {
-                let file = offered_list().into_iter().find(|o| o.name == name).map(|o| o.file).or(match &remembered {
-                    BackendChoice::Rest { name: kept, file, .. } if kept == name => Some(file.clone()),
-                    _ => None,
-                });
-                match file {
-                    Some(file) => BackendChoice::rest(name, &url.get_untracked(), file),
-                    None => {
-                        error.set(Some(i18n.t_untracked(Key::BackendIncomplete).to_string()));
-                        return;
-                    }
-                }
-            }
-            None => BackendChoice::Trato,
-        };
-        if !choice.is_complete() {
+        let found = backend::chosen_backend(
+            &chosen.get_untracked(),
+            &url.get_untracked(),
+            &database.get_untracked(),
+            &offered_list(),
+        );
+        let Some(choice) = found else {
             error.set(Some(i18n.t_untracked(Key::BackendIncomplete).to_string()));
             return;
-        }
+        };
         busy.set(true);
         error.set(None);
         store.switch(backend::client_for(&choice), &backend::name(&choice));

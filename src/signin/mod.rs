@@ -11,7 +11,7 @@
 
 use crate::browser::dom::{self, El};
 use crate::client::Client;
-use crate::connector::backend::{AnyConnector, BackendChoice};
+use crate::connector::backend::AnyConnector;
 use crate::desk::backend::{self, Offered};
 use crate::i18n::{Key, Locale};
 use crate::transport::BrowserTransport;
@@ -39,11 +39,7 @@ pub fn start() {
     console_error_panic_hook::set_once();
     crate::ui::theme::apply_saved();
     let remembered = backend::remembered();
-    let (chosen, url, database) = match &remembered {
-        BackendChoice::Tryton { url, database } => ("tryton".to_string(), url.clone(), database.clone()),
-        BackendChoice::Rest { name, url, .. } => (format!("rest:{name}"), url.clone(), String::new()),
-        BackendChoice::Trato => ("trato".to_string(), String::new(), String::new()),
-    };
+    let (chosen, url, database) = backend::form_fields(&remembered);
     let page = Page(Rc::new(RefCell::new(State {
         locale: crate::ui::locale::initial_locale(),
         chosen,
@@ -206,32 +202,16 @@ impl Page {
         }
     }
 
-    /// The backend the form describes, or `None` when it is incomplete.
-    fn choice(&self) -> Option<BackendChoice> {
-        let state = self.0.borrow();
-        let choice = match state.chosen.strip_prefix("rest:") {
-            _ if state.chosen == "tryton" => {
-                BackendChoice::tryton(&self.value("backend-url"), &self.value("backend-database"))
-            }
-            Some(name) => {
-                let file = state.offered.iter().find(|o| o.name == name).map(|o| o.file.clone()).or(
-                    match backend::remembered() {
-                        BackendChoice::Rest { name: kept, file, .. } if kept == name => Some(file),
-                        _ => None,
-                    },
-                )?;
-                BackendChoice::rest(name, &self.value("backend-url"), file)
-            }
-            None => BackendChoice::Trato,
-        };
-        choice.is_complete().then_some(choice)
-    }
-
     fn submit(&self) {
         if self.0.borrow().busy {
             return;
         }
-        let Some(choice) = self.choice() else {
+        let found = {
+            let state = self.0.borrow();
+            let (url, database) = (self.value("backend-url"), self.value("backend-database"));
+            backend::chosen_backend(&state.chosen, &url, &database, &state.offered)
+        };
+        let Some(choice) = found else {
             return self.update(|s| s.error = Some(s.locale.t(Key::BackendIncomplete).to_string()));
         };
         let (email, password) = (self.value("email"), self.value("password"));
