@@ -234,3 +234,66 @@ fn a_case_waiting_for_the_customer_says_so_from_each_side() {
     assert_eq!(Locale::Es.t(customer), "Esperando tu respuesta");
     assert_eq!(status_key(CaseStatus::Open, Reader::Rep), status_key(CaseStatus::Open, Reader::Customer));
 }
+
+#[wasm_bindgen_test]
+fn portal_addresses_name_their_pages_and_back() {
+    use trato::portal::state::Page;
+    for page in [
+        Page::SignIn,
+        Page::Cases,
+        Page::NewCase,
+        Page::Orders,
+        Page::Profile,
+        Page::Case { id: "case 7/ñ".into(), created: false },
+        Page::Case { id: "c_1".into(), created: true },
+    ] {
+        let path = page.path();
+        let (path, search) = match path.split_once('?') {
+            Some((path, query)) => (path.to_string(), format!("?{query}")),
+            None => (path, String::new()),
+        };
+        assert_eq!(Page::of_path(&path, &search), Some(page), "{path}{search}");
+    }
+    assert_eq!(Page::of_path("/portal/cases/", ""), Some(Page::Cases), "a trailing slash");
+    for other in ["/portal", "/portal/", "/portal/kb/a1", "/portal/cases/a/b", "/desk/cases", "/portal/unknown"] {
+        assert_eq!(Page::of_path(other, ""), None, "{other} is not a signed-in portal page");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_redraw_keeps_the_focus_caret_and_lets_old_handlers_go() {
+    use trato::browser::dom::{redraw, El};
+    let root = container();
+    let clicks = std::rc::Rc::new(std::cell::Cell::new(0));
+    let draw = |value: &str| {
+        let counted = clicks.clone();
+        let input = El::new("input").attr("data-key", "name").on("input", move |_| counted.set(counted.get() + 1));
+        trato::browser::dom::set_value(&input.0, value);
+        vec![El::new("p").text("Nombre").into(), input.into()]
+    };
+    redraw(&root, || draw("Martín"));
+    let input: web_sys::HtmlInputElement = root.query_selector("input").unwrap().unwrap().dyn_into().unwrap();
+    input.focus().unwrap();
+    input.set_selection_range(2, 4).unwrap();
+    redraw(&root, || draw("Martín López"));
+    let again: web_sys::HtmlInputElement = root.query_selector("input").unwrap().unwrap().dyn_into().unwrap();
+    assert_ne!(again, input, "the field was drawn again");
+    assert_eq!(
+        trato::browser::dom::document().active_element().as_ref(),
+        Some(again.unchecked_ref::<web_sys::Element>())
+    );
+    assert_eq!((again.selection_start().unwrap(), again.selection_end().unwrap()), (Some(2), Some(4)));
+    // The handlers of the replaced field are let go after the running code returns; the new one works.
+    trato::browser::timer::sleep(0).await;
+    again.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    assert_eq!(clicks.get(), 1);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn help_centre_addresses_keep_an_encoded_slash_in_an_id() {
+    use trato::help::Page;
+    let page = Page::Article("faq/1 ñ".into());
+    assert_eq!(Page::of_path(&page.path()), Some(page));
+    assert_eq!(Page::of_path("/portal/kb/a/b"), None);
+}

@@ -51,9 +51,12 @@ impl El {
         }
     }
 
-    /// Calls `handler` on every `event` (for the life of the page: the widget builds few handlers).
+    /// Calls `handler` on every `event`, until the next [`redraw`] (which replaces the element anyway); a
+    /// face that never redraws keeps its handlers for the life of the page.
     pub fn on(self, event: &str, handler: impl FnMut(web_sys::Event) + 'static) -> El {
-        listen(&self.0, event, handler);
+        let closure = Handler::new(handler);
+        let _ = self.0.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+        DRAWN.with(|drawn| drawn.borrow_mut().push(closure));
         self
     }
 }
@@ -64,7 +67,57 @@ impl From<El> for Element {
     }
 }
 
-/// Calls `handler` on every `event` on `target`.
+/// An element's event handler, kept alive while the element is shown.
+type Handler = Closure<dyn FnMut(web_sys::Event)>;
+
+thread_local! {
+    /// The handlers of the elements drawn since the last [`redraw`].
+    static DRAWN: std::cell::RefCell<Vec<Handler>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Replaces everything in `<body>` with `children`, for the faces that redraw a whole page from their state (see
+/// [`redraw`]).
+pub fn redraw_body(children: impl FnOnce() -> Vec<Element>) {
+    if let Some(body) = document().body() {
+        redraw(&body, children);
+    }
+}
+
+/// Replaces everything in `parent` with `children`. The control that had the focus (found again by its
+/// `data-key`) gets it back with its caret or selection, and the handlers of the elements drawn before are let go
+/// once the running handler (maybe one of them) has returned.
+pub fn redraw(parent: &Element, children: impl FnOnce() -> Vec<Element>) {
+    let document = document();
+    let focused = document.active_element();
+    let key = focused.as_ref().and_then(|e| e.get_attribute("data-key"));
+    let selection = focused.as_ref().and_then(selection_of);
+    let old = DRAWN.with(|drawn| std::mem::take(&mut *drawn.borrow_mut()));
+    replace_children(parent, children());
+    wasm_bindgen_futures::spawn_local(async move { drop(old) });
+    let Some(key) = key else { return };
+    let Ok(Some(element)) = parent.query_selector(&format!("[data-key=\"{key}\"]")) else { return };
+    if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = element.focus();
+    }
+    if let Some((start, end)) = selection {
+        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+            let _ = input.set_selection_range(start, end);
+        } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            let _ = area.set_selection_range(start, end);
+        }
+    }
+}
+
+/// The caret or selection of a text field (none for other controls).
+fn selection_of(element: &Element) -> Option<(u32, u32)> {
+    if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        return Some((input.selection_start().ok()??, input.selection_end().ok()??));
+    }
+    let area = element.dyn_ref::<web_sys::HtmlTextAreaElement>()?;
+    Some((area.selection_start().ok()??, area.selection_end().ok()??))
+}
+
+/// Calls `handler` on every `event` on `target`, for the life of the page.
 pub fn listen(target: &web_sys::EventTarget, event: &str, handler: impl FnMut(web_sys::Event) + 'static) {
     let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
     let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
@@ -117,4 +170,30 @@ pub fn focus_main() {
     if let Some(main) = document().get_element_by_id("main").and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = main.focus();
     }
+}
+
+/// Left clicks on links to this origin (not to a new tab, not downloads) are offered to `open` with the link's
+/// path and query; when it takes the link (returns `true`), the browser does not follow it. For the faces that
+/// move between their pages in place.
+pub fn follow_links(open: impl Fn(&str, &str) -> bool + 'static) {
+    listen(&document(), "click", move |event| {
+        let Some(mouse) = event.dyn_ref::<web_sys::MouseEvent>() else { return };
+        if mouse.default_prevented() || mouse.button() != 0 || mouse.ctrl_key() || mouse.meta_key() || mouse.shift_key()
+        {
+            return;
+        }
+        let link = event
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten())
+            .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+        let Some(link) = link else { return };
+        let here = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+        if link.origin() != here || !link.target().is_empty() || link.has_attribute("download") {
+            return;
+        }
+        if open(&link.pathname(), &link.search()) {
+            event.prevent_default();
+        }
+    });
 }

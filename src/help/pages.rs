@@ -1,13 +1,13 @@
 //! Drawing the help centre: the whole page from the state, each time it changes (it is small), keeping the
 //! focus where it was; the knowledge base page and the article page.
 
-use super::bar::bar;
-use super::state::{client, Help, Loaded, Page, State};
+use super::state::{Help, Page, State};
 use crate::browser::dom::{self, El};
 use crate::connector::portal::PortalOp;
-use crate::domain::markup::{self, Block, Inline};
 use crate::i18n::Key;
-use trato_protocol::{Article, ArticleFormat};
+use crate::portal::state::client;
+use crate::ui::drawn::{alert, article_body, main_element, status, Loaded};
+use trato_protocol::Article;
 use wasm_bindgen::JsCast;
 
 impl Help {
@@ -15,38 +15,24 @@ impl Help {
     pub fn render(&self) {
         let state = self.with(State::clone);
         let document = dom::document();
-        let focused = document.active_element().and_then(|e| e.get_attribute("data-key"));
         if let Some(root) = document.document_element() {
             let _ = root.set_attribute("lang", state.locale.code());
         }
         document.set_title(state.locale.t(Key::PortalTitle));
-        let Some(body) = document.body() else { return };
-        let skip = El::new("a").class("skip-link").attr("href", "#main").text(state.locale.t(Key::SkipToContent));
-        let main = match &state.page {
-            Some(Page::Article(_)) => article_page(self, &state),
-            _ => home_page(self, &state),
-        };
-        dom::replace_children(&body, [skip.into(), bar(self, &state).into(), main.into()]);
-        if let Some(key) = focused {
-            if let Ok(Some(element)) = document.query_selector(&format!("[data-key=\"{key}\"]")) {
-                if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>() {
-                    let _ = element.focus();
-                }
-            }
-        }
+        dom::redraw_body(|| {
+            let skip = El::new("a").class("skip-link").attr("href", "#main").text(state.locale.t(Key::SkipToContent));
+            let main = match &state.page {
+                Some(Page::Article(_)) => article_page(self, &state),
+                _ => home_page(self, &state),
+            };
+            let help = self.clone();
+            let current = state.page.as_ref().map(Page::path).unwrap_or_default();
+            let bar = crate::portal::bar::bar(state.locale, state.customer.as_ref(), &current, move |locale| {
+                help.update(|s| s.locale = locale)
+            });
+            vec![skip.into(), bar.into(), main.into()]
+        });
     }
-}
-
-fn main_element(class: &str) -> El {
-    El::new("main").attr("id", "main").attr("tabindex", "-1").class(class)
-}
-
-fn status(text: &str) -> El {
-    El::new("p").attr("role", "status").text(text)
-}
-
-fn alert(text: &str) -> El {
-    El::new("p").class("alert").attr("role", "alert").text(text)
 }
 
 fn home_page(help: &Help, state: &State) -> El {
@@ -133,32 +119,7 @@ fn article_page(help: &Help, state: &State) -> El {
 }
 
 fn article_view(article: &Article) -> El {
-    let blocks = match article.format {
-        ArticleFormat::Markup => markup::parse(&article.body),
-        ArticleFormat::Text => markup::plain(&article.body),
-    };
-    let mut body = El::new("div").class("article-body");
-    for block in blocks {
-        body = body.child(match block {
-            Block::Heading(parts) => inlines(El::new("h2"), parts),
-            Block::Paragraph(parts) => inlines(El::new("p"), parts),
-            Block::List(items) => {
-                items.into_iter().fold(El::new("ul"), |list, item| list.child(inlines(El::new("li"), item)))
-            }
-        });
-    }
-    El::new("article").child(El::new("h1").text(&article.title)).child(body)
-}
-
-/// `parts` as text, bold and links (safe addresses only, from the markup parser) inside `element`.
-fn inlines(element: El, parts: Vec<Inline>) -> El {
-    parts.into_iter().fold(element, |element, part| match part {
-        Inline::Text(text) => element.text(&text),
-        Inline::Bold(text) => element.child(El::new("strong").text(&text)),
-        Inline::Link { text, href } => {
-            element.child(El::new("a").attr("href", &href).attr("rel", "noopener noreferrer").text(&text))
-        }
-    })
+    El::new("article").child(El::new("h1").text(&article.title)).child(article_body(&article.body, article.format))
 }
 
 fn feedback(help: &Help, state: &State, id: &str) -> El {

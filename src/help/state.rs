@@ -1,17 +1,12 @@
 //! The help centre's state (one value behind [`Help::update`], which redraws), its pages and what they load.
 
-use crate::client::PortalClient;
 use crate::connector::portal::PortalOp;
 use crate::i18n::Locale;
-use crate::transport::BrowserTransport;
+use crate::portal::state::client;
+use crate::ui::drawn::Loaded;
 use std::cell::RefCell;
 use std::rc::Rc;
 use trato_protocol::{Article, Category, Customer};
-
-/// A client for the portal API on this origin.
-pub fn client() -> PortalClient<BrowserTransport> {
-    PortalClient::new(BrowserTransport::new(""))
-}
 
 /// A page of the help centre.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,8 +25,12 @@ impl Page {
             return Some(Page::Home);
         }
         let id = rest.strip_prefix("/kb/")?.trim_end_matches('/');
+        if id.is_empty() || id.contains('/') {
+            return None;
+        }
+        // Decoded after splitting: an id may hold an encoded `/`.
         let id = js_sys::decode_uri_component(id).ok()?.as_string()?;
-        (!id.is_empty() && !id.contains('/')).then_some(Page::Article(id))
+        Some(Page::Article(id))
     }
 
     /// The page the address bar shows (the home page for anything else).
@@ -47,18 +46,6 @@ impl Page {
             Page::Article(id) => format!("/portal/kb/{}", crate::connector::trato::encode_component(id)),
         }
     }
-}
-
-/// Something asked of the backend: not answered yet, or its answer (an error already put in words).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub enum Loaded<T> {
-    /// Asked, not answered.
-    #[default]
-    Loading,
-    /// Answered.
-    Ready(T),
-    /// Refused or failed, with the reason to show.
-    Failed(String),
 }
 
 /// Everything the help centre shows.

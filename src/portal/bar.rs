@@ -1,52 +1,63 @@
-//! The portal's top bar, the same in the help centre and the signed-in pages: brand, navigation, language, theme
-//! and the customer's sign-out (or a sign-in link).
+//! The portal's top bar, the same in the help centre and the signed-in pages: brand, the customer's company and
+//! links (the page shown marked current), language, theme, and sign-out (or a sign-in link).
 
-use super::session::{client, PortalState};
+use super::state::client;
+use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
-use crate::i18n::Key;
-use crate::ui::locale::{use_i18n, LanguageSwitch};
-use crate::ui::theme::ThemeSwitch;
-use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::i18n::{Key, Locale};
+use crate::ui::drawn::{language_switch, theme_switch};
+use trato_protocol::Customer;
 
-/// Brand, navigation, language and the customer's name with a sign-out button.
-#[component]
-pub fn PortalBar() -> impl IntoView {
-    let i18n = use_i18n();
-    let state = expect_context::<PortalState>();
-    let sign_out = move |_| {
-        leptos::task::spawn_local(async move {
-            // Signed out here whatever the server says: the cookie expires on its own.
-            let _ = client().ask(PortalOp::logout()).await;
-            state.customer.try_set(None);
-            // A fresh page: nothing of the signed-out customer stays in memory.
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().assign("/portal/signin");
-            }
-        });
+/// The bar in `locale` for `customer` on the page at `current` (a path); a language picked with its switch is
+/// given to `chosen`.
+pub fn bar(locale: Locale, customer: Option<&Customer>, current: &str, chosen: impl Fn(Locale) + 'static) -> El {
+    let t = |key| locale.t(key);
+    let link = |href: &str, key| {
+        let link = El::new("a").attr("href", href).text(t(key));
+        if href == current {
+            link.attr("aria-current", "page")
+        } else {
+            link
+        }
     };
-    let company = move || state.customer.with(|c| c.as_ref().map(|c| c.company.clone()).unwrap_or_default());
-    view! {
-        <header class="topbar portal-bar">
-            <span class="brand">{move || i18n.t(Key::AppName)}</span>
-            <span class="company">{company}</span>
-            <nav class="portal-nav" aria-label=move || i18n.t(Key::PortalNav)>
-                <A href="/portal">{move || i18n.t(Key::HelpCenter)}</A>
-                <Show when=move || state.customer.with(Option::is_some)>
-                    <A href="/portal/cases">{move || i18n.t(Key::MyCases)}</A>
-                    <A href="/portal/orders">{move || i18n.t(Key::MyOrders)}</A>
-                    <A href="/portal/profile">{move || i18n.t(Key::Profile)}</A>
-                </Show>
-            </nav>
-            <span class="spacer"></span>
-            <LanguageSwitch />
-            <ThemeSwitch />
-            <Show
-                when=move || state.customer.with(Option::is_some)
-                fallback=move || view! { <A href="/portal/signin" attr:class="button secondary">{move || i18n.t(Key::SignIn)}</A> }
-            >
-                <button type="button" class="secondary" on:click=sign_out>{move || i18n.t(Key::SignOut)}</button>
-            </Show>
-        </header>
+    let mut nav = El::new("nav")
+        .class("portal-nav")
+        .attr("aria-label", t(Key::PortalNav))
+        .child(link("/portal", Key::HelpCenter));
+    if customer.is_some() {
+        for (href, key) in
+            [("/portal/cases", Key::MyCases), ("/portal/orders", Key::MyOrders), ("/portal/profile", Key::Profile)]
+        {
+            nav = nav.child(link(href, key));
+        }
     }
+    let account = match customer {
+        Some(_) => El::new("button")
+            .attr("type", "button")
+            .class("secondary")
+            .attr("data-key", "sign-out")
+            .text(t(Key::SignOut))
+            .on("click", |_| sign_out()),
+        None => El::new("a").attr("href", "/portal/signin").class("button secondary").text(t(Key::SignIn)),
+    };
+    El::new("header")
+        .class("topbar portal-bar")
+        .child(El::new("span").class("brand").text(t(Key::AppName)))
+        .child(El::new("span").class("company").text(customer.map(|c| c.company.as_str()).unwrap_or_default()))
+        .child(nav)
+        .child(El::new("span").class("spacer"))
+        .child(language_switch(locale, chosen))
+        .child(theme_switch(locale))
+        .child(account)
+}
+
+/// Signs out whatever the server says (the cookie expires on its own), then opens the sign-in page afresh:
+/// nothing of the signed-out customer stays in memory.
+fn sign_out() {
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = client().ask(PortalOp::logout()).await;
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign("/portal/signin");
+        }
+    });
 }

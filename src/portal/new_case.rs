@@ -2,203 +2,245 @@
 //! knowledge base articles are suggested (after a pause in typing); opening one is recorded, and counts as
 //! deflected unless a case follows.
 
-use super::cases::portal_uploader;
-use super::session::ask;
+use super::files::{picker, Files};
+use super::state::{Page, Portal, State};
+use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
+use crate::connector::ConnectorError;
 use crate::i18n::Key;
 use crate::ui::case_labels::{category_key, priority_key};
-use crate::ui::error::{describe, ErrorMessage};
-use crate::ui::field::Field;
-use crate::ui::files::FilePicker;
-use crate::ui::locale::use_i18n;
-use crate::ui::markup::Markup;
-use leptos::ev::SubmitEvent;
-use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use crate::ui::drawn::{alert, article_body, field, main_element, target_value, text_input};
+use crate::ui::error::describe;
 use std::collections::HashSet;
 use trato_protocol::*;
 
 /// Pause in typing before suggestions are looked up.
-const SUGGEST_DELAY_MS: i32 = 400;
+const SUGGEST_DELAY_MS: u32 = 400;
 /// Shortest subject that is looked up.
 const SUGGEST_MIN_CHARS: usize = 3;
 
-/// The new-case form with article suggestions.
-#[component]
-pub fn NewCasePage() -> impl IntoView {
-    let i18n = use_i18n();
-    let navigate = use_navigate();
-    let subject = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let category = RwSignal::new(CASE_CATEGORIES[0].to_string());
-    let priority = RwSignal::new(CasePriority::Normal);
-    let files = RwSignal::new(Vec::<Attachment>::new());
-    let suggestions = RwSignal::new(Vec::<Article>::new());
-    let open_article = RwSignal::new(None::<String>);
-    let recorded = StoredValue::new(HashSet::<String>::new());
-    let error = RwSignal::new(None::<String>);
-    let field_errors = RwSignal::new(FieldErrors::new());
-    let busy = RwSignal::new(false);
-    let generation = StoredValue::new(0u32);
-    let uploader = portal_uploader();
+/// What the new-case form holds.
+#[derive(Clone, Debug)]
+pub struct NewCaseForm {
+    /// The case as typed.
+    pub case: NewCase,
+    /// Its files.
+    pub files: Files,
+    /// Articles that match the subject.
+    pub suggestions: Vec<Article>,
+    /// The suggestion opened.
+    pub open: Option<String>,
+    /// Suggestions opened so far (each is recorded once).
+    pub recorded: HashSet<String>,
+    /// Counts the subject's changes: a late lookup for an older subject is dropped.
+    pub typed: u32,
+    /// The fields the backend or the rules refused.
+    pub field_errors: FieldErrors,
+    /// What went wrong.
+    pub error: Option<String>,
+    /// The case is on its way.
+    pub busy: bool,
+}
 
-    let on_subject = move |ev: leptos::ev::Event| {
-        subject.set(event_target_value(&ev));
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        let text = subject.get_untracked();
-        if text.trim().chars().count() < SUGGEST_MIN_CHARS {
-            suggestions.set(vec![]);
-            return;
+impl Default for NewCaseForm {
+    fn default() -> Self {
+        NewCaseForm {
+            case: NewCase {
+                subject: String::new(),
+                description: String::new(),
+                category: CASE_CATEGORIES[0].into(),
+                priority: CasePriority::Normal,
+                attachment_ids: vec![],
+            },
+            files: Files::default(),
+            suggestions: vec![],
+            open: None,
+            recorded: HashSet::new(),
+            typed: 0,
+            field_errors: FieldErrors::new(),
+            error: None,
+            busy: false,
         }
-        leptos::task::spawn_local(async move {
-            crate::browser::timer::sleep(SUGGEST_DELAY_MS as u32).await;
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            if let Ok(list) = ask(PortalOp::articles(Some(text), None, Some(5))).await {
-                if generation.try_get_value() == Some(mine) {
-                    suggestions.try_set(list);
-                }
-            }
-        });
-    };
-    let toggle = move |id: String| {
-        if open_article.get_untracked().as_deref() == Some(id.as_str()) {
-            open_article.set(None);
-            return;
-        }
-        open_article.set(Some(id.clone()));
-        let first = recorded.try_update_value(|set| set.insert(id.clone())).unwrap_or(false);
-        if first {
-            let query = subject.get_untracked();
-            leptos::task::spawn_local(async move {
-                // Only counts toward deflection: losing one is harmless.
-                let _ = ask(PortalOp::suggestion_opened(id, query)).await;
-            });
-        }
-    };
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let new = NewCase {
-            subject: subject.get_untracked().trim().to_string(),
-            description: description.get_untracked(),
-            category: category.get_untracked(),
-            priority: priority.get_untracked(),
-            attachment_ids: files.get_untracked().into_iter().map(|f| f.id).collect(),
-        };
-        let errors = new.errors();
-        field_errors.set(errors.clone());
-        if !errors.is_empty() {
-            error.set(Some(i18n.t(Key::FixFields).into()));
-            return;
-        }
-        busy.set(true);
-        error.set(None);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match ask(PortalOp::create_case(new)).await {
-                Ok(thread) => {
-                    let id = crate::connector::trato::encode_component(&thread.case.id);
-                    navigate(&format!("/portal/cases/{id}?created=1"), Default::default());
-                }
-                Err(e) => {
-                    if let crate::connector::ConnectorError::Invalid { fields, .. } = &e {
-                        field_errors.try_set(fields.clone());
-                    }
-                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
-                }
-            }
-            busy.try_set(false);
-        });
-    };
-    let invalid = move |field: &'static str| move || field_errors.with(|f| f.contains_key(field)).then_some("true");
-
-    view! {
-        <main id="main" class="portal-page">
-            <h1>{move || i18n.t(Key::NewCase)}</h1>
-            <form class="case-form" on:submit=on_submit novalidate>
-                <Field label=Key::SubjectLabel>
-                    <input
-                        type="text"
-                        name="subject"
-                        required
-                        maxlength=MAX_SUBJECT.to_string()
-                        autocomplete="off"
-                        aria-invalid=invalid("subject")
-                        prop:value=move || subject.get()
-                        on:input=on_subject
-                    />
-                </Field>
-                <section class="suggestions" aria-live="polite">
-                    <Show when=move || !suggestions.with(Vec::is_empty)>
-                        <h2 id="suggestions-title">{move || i18n.t(Key::MaybeThisHelps)}</h2>
-                        <ul>
-                            <For each=move || suggestions.get() key=|a| a.id.clone() let:article>
-                                {
-                                    let id = article.id.clone();
-                                    let id_for_open = article.id.clone();
-                                    let panel = format!("suggestion-{}", article.id);
-                                    let is_open = move || open_article.get().as_deref() == Some(id_for_open.as_str());
-                                    let is_open_too = is_open.clone();
-                                    view! {
-                                        <li>
-                                            <button
-                                                type="button"
-                                                class="link-button suggestion"
-                                                aria-expanded=move || is_open().to_string()
-                                                aria-controls=panel.clone()
-                                                on:click=move |_| toggle(id.clone())
-                                            >
-                                                {article.title.clone()}
-                                            </button>
-                                            <div id=panel class="suggestion-body" hidden=move || !is_open_too()>
-                                                <Markup body=article.body.clone() format=article.format />
-                                            </div>
-                                        </li>
-                                    }
-                                }
-                            </For>
-                        </ul>
-                    </Show>
-                </section>
-                <Field label=Key::DescriptionLabel>
-                    <textarea
-                        name="description"
-                        rows="6"
-                        required
-                        maxlength=MAX_BODY.to_string()
-                        aria-invalid=invalid("description")
-                        bind:value=description
-                    ></textarea>
-                </Field>
-                <div class="field-row">
-                    <Field label=Key::CategoryLabel>
-                        <select on:change=move |ev| category.set(event_target_value(&ev))>
-                            {CASE_CATEGORIES.into_iter().map(|c| view! {
-                                <option value=c selected=move || category.get() == c>{move || i18n.t(category_key(c))}</option>
-                            }).collect_view()}
-                        </select>
-                    </Field>
-                    <Field label=Key::PriorityLabel>
-                        <select on:change=move |ev| {
-                            if let Some(p) = CasePriority::parse(&event_target_value(&ev)) {
-                                priority.set(p);
-                            }
-                        }>
-                            {CasePriority::ALL.into_iter().map(|p| view! {
-                                <option value=p.as_str() selected=move || priority.get() == p>{move || i18n.t(priority_key(p))}</option>
-                            }).collect_view()}
-                        </select>
-                    </Field>
-                </div>
-                <FilePicker uploader=uploader files=files id="case-files" />
-                {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-                <button type="submit" class="primary" disabled=move || busy.get()>{move || i18n.t(Key::SubmitCase)}</button>
-            </form>
-        </main>
     }
+}
+
+/// Keeps the subject and, after a pause in typing, looks up articles that match it.
+fn subject_typed(portal: &Portal, subject: String) {
+    let typed = portal.quietly(|s| {
+        s.new_case.case.subject = subject.clone();
+        s.new_case.typed += 1;
+        s.new_case.typed
+    });
+    if subject.trim().chars().count() < SUGGEST_MIN_CHARS {
+        if portal.with(|s| !s.new_case.suggestions.is_empty()) {
+            portal.update(|s| s.new_case.suggestions.clear());
+        }
+        return;
+    }
+    let portal = portal.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        crate::browser::timer::sleep(SUGGEST_DELAY_MS).await;
+        if portal.with(|s| s.new_case.typed) != typed {
+            return;
+        }
+        if let Ok(list) = portal.ask(PortalOp::articles(Some(subject), None, Some(5))).await {
+            if portal.with(|s| s.new_case.typed) == typed {
+                portal.update(|s| s.new_case.suggestions = list);
+            }
+        }
+    });
+}
+
+/// Opens or closes suggestion `id`; the first opening is recorded.
+fn toggle(portal: &Portal, id: String) {
+    let first = portal.quietly(|s| {
+        let form = &mut s.new_case;
+        form.open = if form.open.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) };
+        form.open.is_some() && form.recorded.insert(id.clone())
+    });
+    portal.render();
+    if first {
+        let query = portal.with(|s| s.new_case.case.subject.clone());
+        let portal = portal.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            // Only counts toward deflection: losing one is harmless.
+            let _ = portal.ask(PortalOp::suggestion_opened(id, query)).await;
+        });
+    }
+}
+
+/// Checks the form and sends the case; the customer is taken to it.
+fn submit(portal: &Portal) {
+    if portal.with(|s| s.new_case.busy) {
+        return;
+    }
+    let mut new = portal.with(|s| s.new_case.case.clone());
+    new.subject = new.subject.trim().to_string();
+    new.attachment_ids = portal.with(|s| s.new_case.files.ids());
+    let errors = new.errors();
+    if !errors.is_empty() {
+        portal.update(|s| {
+            s.new_case.field_errors = errors;
+            s.new_case.error = Some(s.locale.t(Key::FixFields).into());
+        });
+        return;
+    }
+    let visit = portal.visit();
+    portal.update(|s| {
+        s.new_case.field_errors.clear();
+        s.new_case.busy = true;
+        s.new_case.error = None;
+    });
+    let portal = portal.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let answer = portal.ask(PortalOp::create_case(new)).await;
+        if portal.visit() != visit {
+            return;
+        }
+        match answer {
+            Ok(thread) => portal.open(Page::Case { id: thread.case.id, created: true }, true),
+            Err(error) => portal.update(|s| {
+                if let ConnectorError::Invalid { fields, .. } = &error {
+                    s.new_case.field_errors = fields.clone();
+                }
+                s.new_case.error = Some(describe(s.locale, &error));
+                s.new_case.busy = false;
+            }),
+        }
+    });
+}
+
+/// The new-case page.
+pub fn page(portal: &Portal, state: &State) -> El {
+    let t = |key| state.locale.t(key);
+    let form = &state.new_case;
+    let invalid =
+        |el: El, name: &str| if form.field_errors.contains_key(name) { el.attr("aria-invalid", "true") } else { el };
+    let typing = portal.clone();
+    let subject = text_input("input", "subject", &form.case.subject, move |value| subject_typed(&typing, value))
+        .attr("type", "text")
+        .attr("name", "subject")
+        .attr("required", "")
+        .attr("maxlength", &MAX_SUBJECT.to_string())
+        .attr("autocomplete", "off");
+    let typing = portal.clone();
+    let description = text_input("textarea", "description", &form.case.description, move |value| {
+        typing.quietly(|s| s.new_case.case.description = value)
+    })
+    .attr("name", "description")
+    .attr("rows", "6")
+    .attr("required", "")
+    .attr("maxlength", &MAX_BODY.to_string());
+    let picking = portal.clone();
+    let mut category = El::new("select").attr("data-key", "category").on("change", move |event| {
+        let value = target_value(&event);
+        picking.quietly(|s| s.new_case.case.category = value);
+    });
+    for c in CASE_CATEGORIES {
+        let option = El::new("option").attr("value", c).text(t(category_key(c)));
+        category = category.child(if form.case.category == c { option.attr("selected", "") } else { option });
+    }
+    let picking = portal.clone();
+    let mut priority = El::new("select").attr("data-key", "priority").on("change", move |event| {
+        if let Some(p) = CasePriority::parse(&target_value(&event)) {
+            picking.quietly(|s| s.new_case.case.priority = p);
+        }
+    });
+    for p in CasePriority::ALL {
+        let option = El::new("option").attr("value", p.as_str()).text(t(priority_key(p)));
+        priority = priority.child(if form.case.priority == p { option.attr("selected", "") } else { option });
+    }
+    let row = El::new("div")
+        .class("field-row")
+        .child(field(t(Key::CategoryLabel), category))
+        .child(field(t(Key::PriorityLabel), priority));
+    let mut submit_button = El::new("button").attr("type", "submit").class("primary").attr("data-key", "submit-case");
+    if form.busy {
+        submit_button = submit_button.attr("disabled", "");
+    }
+    let sending = portal.clone();
+    let case_form = El::new("form")
+        .class("case-form")
+        .attr("novalidate", "")
+        .child(field(t(Key::SubjectLabel), invalid(subject, "subject")))
+        .child(suggestions(portal, state))
+        .child(field(t(Key::DescriptionLabel), invalid(description, "description")))
+        .child(row)
+        .child(picker(portal, state.locale, &form.files, "case-files", |s| &mut s.new_case.files))
+        .maybe(form.error.as_deref().map(alert))
+        .child(submit_button.text(t(Key::SubmitCase)))
+        .on("submit", move |event| {
+            event.prevent_default();
+            submit(&sending);
+        });
+    main_element("portal-page").child(El::new("h1").text(t(Key::NewCase))).child(case_form)
+}
+
+/// The articles suggested for the subject, each opening in place.
+fn suggestions(portal: &Portal, state: &State) -> El {
+    let form = &state.new_case;
+    let section = El::new("section").class("suggestions").attr("aria-live", "polite");
+    if form.suggestions.is_empty() {
+        return section;
+    }
+    let mut list = El::new("ul");
+    for article in &form.suggestions {
+        let open = form.open.as_deref() == Some(article.id.as_str());
+        let panel = format!("suggestion-{}", article.id);
+        let (portal, id) = (portal.clone(), article.id.clone());
+        let button = El::new("button")
+            .attr("type", "button")
+            .class("link-button suggestion")
+            .attr("data-key", &format!("suggestion:{}", article.id))
+            .attr("aria-expanded", if open { "true" } else { "false" })
+            .attr("aria-controls", &panel)
+            .text(&article.title)
+            .on("click", move |_| toggle(&portal, id.clone()));
+        let mut body = El::new("div").attr("id", &panel).class("suggestion-body");
+        if !open {
+            body = body.attr("hidden", "");
+        }
+        list = list.child(El::new("li").child(button).child(body.child(article_body(&article.body, article.format))));
+    }
+    section.child(El::new("h2").attr("id", "suggestions-title").text(state.locale.t(Key::MaybeThisHelps))).child(list)
 }

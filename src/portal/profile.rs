@@ -1,87 +1,145 @@
 //! My profile: name, phone, preferred language and mail notifications.
 
-use super::session::{ask, choose_customer_locale, PortalState};
+use super::state::{Portal, State};
+use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
 use crate::i18n::{Key, Locale};
-use crate::ui::error::{describe, ErrorMessage};
-use crate::ui::field::Field;
-use crate::ui::locale::use_i18n;
-use leptos::ev::SubmitEvent;
-use leptos::prelude::*;
-use trato_protocol::*;
+use crate::ui::drawn::{alert, field, main_element, target_value, text_input};
+use crate::ui::error::describe;
+use trato_protocol::ProfilePatch;
+use wasm_bindgen::JsCast;
 
-/// The profile form.
-#[component]
-pub fn ProfilePage() -> impl IntoView {
-    let i18n = use_i18n();
-    let state = expect_context::<PortalState>();
-    let current = state.customer.get_untracked();
-    let name = RwSignal::new(current.as_ref().map(|c| c.name.clone()).unwrap_or_default());
-    let phone = RwSignal::new(current.as_ref().and_then(|c| c.phone.clone()).unwrap_or_default());
-    let locale = RwSignal::new(current.as_ref().map(|c| c.locale.clone()).unwrap_or_else(|| "es".into()));
-    let notify = RwSignal::new(current.as_ref().is_none_or(|c| c.notify));
-    let email = current.as_ref().map(|c| c.email.clone()).unwrap_or_default();
-    let error = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let patch = ProfilePatch {
-            name: Some(name.get_untracked()),
-            phone: Some(Some(phone.get_untracked()).filter(|p| !p.trim().is_empty())),
-            locale: Some(locale.get_untracked()),
-            notify: Some(notify.get_untracked()),
+/// What the profile form holds.
+#[derive(Clone, Debug, Default)]
+pub struct ProfileForm {
+    /// The name typed.
+    pub name: String,
+    /// The phone typed.
+    pub phone: String,
+    /// The preferred language's code.
+    pub locale: String,
+    /// Mail notifications wanted.
+    pub notify: bool,
+    /// The change is on its way.
+    pub busy: bool,
+    /// What went wrong.
+    pub error: Option<String>,
+    /// What was done.
+    pub notice: Option<String>,
+}
+
+/// Fills the form from the signed-in customer.
+pub fn fill(portal: &Portal) {
+    portal.update(|s| {
+        let Some(customer) = &s.customer else { return };
+        s.profile = ProfileForm {
+            name: customer.name.clone(),
+            phone: customer.phone.clone().unwrap_or_default(),
+            locale: customer.locale.clone(),
+            notify: customer.notify,
+            ..ProfileForm::default()
         };
-        if !patch.errors().is_empty() {
-            error.set(Some(i18n.t(Key::FixFields).into()));
-            return;
-        }
-        busy.set(true);
-        error.set(None);
-        notice.set(None);
-        leptos::task::spawn_local(async move {
-            match ask(PortalOp::update_profile(patch)).await {
-                Ok(customer) => {
-                    choose_customer_locale(i18n, &customer);
-                    state.customer.try_set(Some(customer));
-                    notice.try_set(Some(i18n.t(Key::ProfileSaved).into()));
-                }
-                Err(ConnectorError::Invalid { .. }) => {
-                    error.try_set(Some(i18n.t(Key::FixFields).into()));
-                }
-                Err(e) => {
-                    error.try_set(Some(describe(i18n.0.get_untracked(), &e)));
-                }
-            }
-            busy.try_set(false);
-        });
-    };
-    view! {
-        <main id="main" class="portal-page">
-            <h1>{move || i18n.t(Key::Profile)}</h1>
-            <form class="profile-form" on:submit=on_submit>
-                <p class="muted">{move || i18n.0.get().tf(Key::SignedInWith, &[("email", &email)])}</p>
-                <Field label=Key::NameLabel>
-                    <input type="text" autocomplete="name" required maxlength="200" bind:value=name />
-                </Field>
-                <Field label=Key::PhoneLabel>
-                    <input type="tel" autocomplete="tel" maxlength="50" bind:value=phone />
-                </Field>
-                <Field label=Key::PreferredLanguage>
-                    <select on:change=move |ev| locale.set(event_target_value(&ev))>
-                        <option value="es" lang="es" selected=move || locale.get() == "es">{Locale::Es.t(Key::LanguageName)}</option>
-                        <option value="en" lang="en" selected=move || locale.get() == "en">{Locale::En.t(Key::LanguageName)}</option>
-                    </select>
-                </Field>
-                <label class="check">
-                    <input type="checkbox" bind:checked=notify />
-                    <span>{move || i18n.t(Key::MailNotifications)}</span>
-                </label>
-                {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-                <p class="notice" role="status">{move || notice.get()}</p>
-                <button type="submit" class="primary" disabled=move || busy.get()>{move || i18n.t(Key::Save)}</button>
-            </form>
-        </main>
+    });
+}
+
+/// Saves the profile; the language saved applies at once and is remembered on this device.
+fn save(portal: &Portal) {
+    if portal.with(|s| s.profile.busy) {
+        return;
     }
+    let patch = portal.with(|s| ProfilePatch {
+        name: Some(s.profile.name.clone()),
+        phone: Some(Some(s.profile.phone.clone()).filter(|p| !p.trim().is_empty())),
+        locale: Some(s.profile.locale.clone()),
+        notify: Some(s.profile.notify),
+    });
+    if !patch.errors().is_empty() {
+        portal.update(|s| s.profile.error = Some(s.locale.t(Key::FixFields).into()));
+        return;
+    }
+    let visit = portal.visit();
+    portal.update(|s| {
+        s.profile.busy = true;
+        s.profile.error = None;
+        s.profile.notice = None;
+    });
+    let portal = portal.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let answer = portal.ask(PortalOp::update_profile(patch)).await;
+        portal.answer(visit, |s| {
+            s.profile.busy = false;
+            match answer {
+                Ok(customer) => {
+                    if let Some(locale) = Locale::from_tag(&customer.locale) {
+                        s.locale = locale;
+                        crate::ui::locale::remember_locale(locale);
+                    }
+                    s.customer = Some(customer);
+                    s.profile.notice = Some(s.locale.t(Key::ProfileSaved).into());
+                }
+                Err(ConnectorError::Invalid { .. }) => s.profile.error = Some(s.locale.t(Key::FixFields).into()),
+                Err(error) => s.profile.error = Some(describe(s.locale, &error)),
+            }
+        });
+    });
+}
+
+/// The profile page.
+pub fn page(portal: &Portal, state: &State) -> El {
+    let t = |key| state.locale.t(key);
+    let form = &state.profile;
+    let email = state.customer.as_ref().map(|c| c.email.as_str()).unwrap_or_default();
+    let typing = portal.clone();
+    let name = text_input("input", "name", &form.name, move |value| typing.quietly(|s| s.profile.name = value))
+        .attr("type", "text")
+        .attr("autocomplete", "name")
+        .attr("required", "")
+        .attr("maxlength", "200");
+    let typing = portal.clone();
+    let phone = text_input("input", "phone", &form.phone, move |value| typing.quietly(|s| s.profile.phone = value))
+        .attr("type", "tel")
+        .attr("autocomplete", "tel")
+        .attr("maxlength", "50");
+    let picking = portal.clone();
+    let mut language = El::new("select").attr("data-key", "preferred-language").on("change", move |event| {
+        let value = target_value(&event);
+        picking.quietly(|s| s.profile.locale = value);
+    });
+    for locale in Locale::ALL {
+        let option = El::new("option")
+            .attr("value", locale.code())
+            .attr("lang", locale.code())
+            .text(locale.t(Key::LanguageName));
+        language = language.child(if form.locale == locale.code() { option.attr("selected", "") } else { option });
+    }
+    let ticking = portal.clone();
+    let mut notify = El::new("input").attr("type", "checkbox").attr("data-key", "notify").on("change", move |event| {
+        let on =
+            event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked());
+        ticking.quietly(|s| s.profile.notify = on);
+    });
+    if form.notify {
+        notify = notify.attr("checked", "");
+    }
+    let mut submit = El::new("button").attr("type", "submit").class("primary").attr("data-key", "save-profile");
+    if form.busy {
+        submit = submit.attr("disabled", "");
+    }
+    let saving = portal.clone();
+    let profile = El::new("form")
+        .class("profile-form")
+        .child(El::new("p").class("muted").text(&state.locale.tf(Key::SignedInWith, &[("email", email)])))
+        .child(field(t(Key::NameLabel), name))
+        .child(field(t(Key::PhoneLabel), phone))
+        .child(field(t(Key::PreferredLanguage), language))
+        .child(El::new("label").class("check").child(notify).child(El::new("span").text(t(Key::MailNotifications))))
+        .maybe(form.error.as_deref().map(alert))
+        .child(El::new("p").class("notice").attr("role", "status").text(form.notice.as_deref().unwrap_or_default()))
+        .child(submit.text(t(Key::Save)))
+        .on("submit", move |event| {
+            event.prevent_default();
+            save(&saving);
+        });
+    main_element("portal-page").child(El::new("h1").text(t(Key::Profile))).child(profile)
 }

@@ -1,21 +1,27 @@
 //! Passwordless sign-in: the customer asks for a link by mail; opening the link (`/portal/signin#token=…`)
 //! trades the token for a session. The token is taken out of the address bar at once and sent in a request body.
 
-use super::session::{apply_customer_locale, ask, PortalState};
+use super::state::{Page, Portal, State};
+use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
 use crate::i18n::Key;
-use crate::ui::error::{describe, ErrorMessage};
-use crate::ui::field::Field;
-use crate::ui::locale::use_i18n;
-use leptos::ev::SubmitEvent;
-use leptos::prelude::*;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_navigate};
+use crate::ui::drawn::{alert, field, main_element, text_input};
+use crate::ui::error::describe;
 use trato_protocol::LinkRequest;
 
-/// A shared router navigation function.
-type Navigate = std::sync::Arc<dyn Fn(&str, leptos_router::NavigateOptions) + Send + Sync>;
+/// What the sign-in page holds.
+#[derive(Clone, Debug, Default)]
+pub struct SignInForm {
+    /// The address typed.
+    pub email: String,
+    /// A request or a link is on its way.
+    pub busy: bool,
+    /// What went wrong.
+    pub error: Option<String>,
+    /// Said once the link is mailed.
+    pub sent: Option<String>,
+}
 
 /// The token in the address's fragment, removed from the address bar and history.
 fn take_token() -> Option<String> {
@@ -28,97 +34,99 @@ fn take_token() -> Option<String> {
     (!token.is_empty()).then_some(token)
 }
 
-/// The sign-in page: redeems a link when opened from one, else offers to mail one.
-#[component]
-pub fn SignInPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let state = expect_context::<PortalState>();
-    let navigate = use_navigate();
-    let location = use_location();
-    let email = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let sent = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-
-    let redeem = move |navigate: Navigate| {
-        let Some(token) = take_token() else { return };
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match ask(PortalOp::redeem(token)).await {
-                Ok(signed) => {
-                    apply_customer_locale(i18n, &signed.customer);
-                    state.customer.try_set(Some(signed.customer));
-                    let target = match signed.case_id {
-                        Some(id) => format!("/portal/cases/{}", crate::connector::trato::encode_component(&id)),
-                        None => "/portal/cases".into(),
-                    };
-                    navigate(&target, Default::default());
-                }
-                Err(ConnectorError::Unauthorized(_)) => {
-                    error.try_set(Some(i18n.t(Key::LinkExpired).into()));
-                }
-                Err(other) => {
-                    error.try_set(Some(describe(i18n.0.get_untracked(), &other)));
-                }
+/// Redeems the link the address holds, if any (then returns `true`): the customer is signed in and taken to the
+/// case the link is about, or to their cases; a used or expired link is said so.
+pub fn redeem_link(portal: &Portal) -> bool {
+    let Some(token) = take_token() else { return false };
+    portal.update(|s| {
+        s.signin.busy = true;
+        s.signin.error = None;
+    });
+    let portal = portal.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match portal.ask(PortalOp::redeem(token)).await {
+            Ok(signed) => {
+                portal.quietly(|s| {
+                    super::apply_customer_locale(s, &signed.customer);
+                    s.customer = Some(signed.customer);
+                    s.checked = true;
+                    s.signin.busy = false;
+                });
+                portal.replace(match signed.case_id {
+                    Some(id) => Page::Case { id, created: false },
+                    None => Page::Cases,
+                });
             }
-            busy.try_set(false);
-        });
-    };
-    let navigate_shared: Navigate = std::sync::Arc::new(navigate.clone());
-    redeem(navigate_shared.clone());
-    // A link pasted into a tab that already shows this page only changes the fragment.
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| redeem(navigate_shared.clone()));
-    on_cleanup(move || listener.remove());
-
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
+            Err(error) => {
+                portal.update(|s| {
+                    s.signin.busy = false;
+                    s.signin.error = Some(match error {
+                        ConnectorError::Unauthorized(_) => s.locale.t(Key::LinkExpired).into(),
+                        other => describe(s.locale, &other),
+                    });
+                });
+                // Someone already signed in on this device is taken on to their cases.
+                super::check_session(&portal);
+            }
         }
-        busy.set(true);
-        error.set(None);
-        sent.set(None);
-        let address = email.get_untracked().trim().to_string();
-        let locale = i18n.0.get_untracked();
-        leptos::task::spawn_local(async move {
-            let request = LinkRequest { email: address.clone(), locale: Some(locale.code().into()) };
-            match ask(PortalOp::request_link(request)).await {
-                Ok(()) => {
-                    sent.try_set(Some(locale.tf(Key::LinkSent, &[("email", &address)])));
-                }
-                Err(ConnectorError::RateLimited(_)) => {
-                    error.try_set(Some(locale.t(Key::TooManyLinks).into()));
-                }
-                Err(ConnectorError::Invalid { .. }) => {
-                    error.try_set(Some(locale.t(Key::InvalidEmail).into()));
-                }
-                Err(other) => {
-                    error.try_set(Some(describe(locale, &other)));
-                }
-            }
-            busy.try_set(false);
-        });
-    };
+    });
+    true
+}
 
-    let on_signin_page = move || location.pathname.get() == "/portal/signin";
-    view! {
-        <Show when=move || state.customer.with(Option::is_some) && on_signin_page() && !busy.get()>
-            <Redirect path="/portal/cases" />
-        </Show>
-        <main id="main" class="login-page">
-            <form class="login-card" on:submit=on_submit>
-                <h1>{move || i18n.t(Key::PortalSignInTitle)}</h1>
-                <p class="muted">{move || i18n.t(Key::PortalSignInIntro)}</p>
-                <Field label=Key::Email>
-                    <input type="email" name="email" autocomplete="email" required bind:value=email />
-                </Field>
-                {move || error.get().map(|message| view! { <ErrorMessage message=message /> })}
-                <p role="status" class="notice">{move || sent.get()}</p>
-                <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t(Key::Sending) } else { i18n.t(Key::SendLink) }}
-                </button>
-            </form>
-        </main>
+/// Mails a sign-in link to the address typed.
+fn request_link(portal: &Portal) {
+    if portal.with(|s| s.signin.busy) {
+        return;
     }
+    let (address, locale) = portal.with(|s| (s.signin.email.trim().to_string(), s.locale));
+    portal.update(|s| {
+        s.signin.busy = true;
+        s.signin.error = None;
+        s.signin.sent = None;
+    });
+    let portal = portal.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let request = LinkRequest { email: address.clone(), locale: Some(locale.code().into()) };
+        let answer = portal.ask(PortalOp::request_link(request)).await;
+        portal.update(|s| {
+            s.signin.busy = false;
+            match answer {
+                Ok(()) => s.signin.sent = Some(s.locale.tf(Key::LinkSent, &[("email", &address)])),
+                Err(ConnectorError::RateLimited(_)) => s.signin.error = Some(s.locale.t(Key::TooManyLinks).into()),
+                Err(ConnectorError::Invalid { .. }) => s.signin.error = Some(s.locale.t(Key::InvalidEmail).into()),
+                Err(other) => s.signin.error = Some(describe(s.locale, &other)),
+            }
+        });
+    });
+}
+
+/// The sign-in page.
+pub fn page(portal: &Portal, state: &State) -> El {
+    let t = |key| state.locale.t(key);
+    let form = &state.signin;
+    let typing = portal.clone();
+    let email = text_input("input", "email", &form.email, move |value| typing.quietly(|s| s.signin.email = value))
+        .attr("type", "email")
+        .attr("name", "email")
+        .attr("autocomplete", "email")
+        .attr("required", "");
+    let mut submit = El::new("button").attr("type", "submit").class("primary").attr("data-key", "send-link");
+    if form.busy {
+        submit = submit.attr("disabled", "");
+    }
+    let submit = submit.text(if form.busy { t(Key::Sending) } else { t(Key::SendLink) });
+    let sending = portal.clone();
+    let card = El::new("form")
+        .class("login-card")
+        .child(El::new("h1").text(t(Key::PortalSignInTitle)))
+        .child(El::new("p").class("muted").text(t(Key::PortalSignInIntro)))
+        .child(field(t(Key::Email), email))
+        .maybe(form.error.as_deref().map(alert))
+        .child(El::new("p").attr("role", "status").class("notice").text(form.sent.as_deref().unwrap_or_default()))
+        .child(submit)
+        .on("submit", move |event| {
+            event.prevent_default();
+            request_link(&sending);
+        });
+    main_element("login-page").child(card)
 }

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use trato_protocol::{Attachment, ATTACHMENT_TYPES, MAX_ATTACHMENT, MAX_ATTACHMENTS_PER_MESSAGE};
 use wasm_bindgen::JsCast;
 
-/// Sends one file to the backend (the portal's or the desk's upload).
+/// Sends one file to the backend (the desk's upload).
 pub type Uploader = Rc<dyn Fn(Upload) -> LocalBoxFuture<'static, Result<Attachment, ConnectorError>>>;
 
 /// The extensions the file dialog offers, matching [`ATTACHMENT_TYPES`].

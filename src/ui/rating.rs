@@ -1,10 +1,7 @@
-//! The satisfaction rating fields (1–5 and a comment), shared by the portal's case rating and the chat widget.
+//! The satisfaction rating's words and drawn fields, shared by the portal's case rating and the chat widget.
 
-use crate::i18n::Key;
-use crate::ui::field::Field;
-use crate::ui::locale::use_i18n;
-use leptos::prelude::*;
-use trato_protocol::MAX_COMMENT;
+use crate::browser::dom::El;
+use crate::i18n::{Key, Locale};
 
 /// The words for a score, for screen readers.
 pub fn score_key(score: u8) -> Key {
@@ -17,35 +14,21 @@ pub fn score_key(score: u8) -> Key {
     }
 }
 
-/// A 1–5 radio group under `legend` (inputs named `name`, unique on the page) and an optional comment.
-#[component]
-pub fn RatingFields(
-    /// The question asked.
-    legend: Key,
-    /// Name of the radio group.
-    name: &'static str,
-    /// The chosen score (0 before a choice).
-    score: RwSignal<u8>,
-    /// The comment.
-    comment: RwSignal<String>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <fieldset>
-            <legend>{move || i18n.t(legend)}</legend>
-            <div class="scores">
-                {(1..=5u8).map(|n| view! {
-                    <label class="score">
-                        <input type="radio" name=name value=n.to_string() on:change=move |_| score.set(n) />
-                        <span>{n}</span>
-                        <span class="visually-hidden">{move || i18n.t(score_key(n))}</span>
-                    </label>
-                }).collect_view()}
-            </div>
-            <p class="muted">{move || i18n.t(Key::RateHint)}</p>
-        </fieldset>
-        <Field label=Key::RateComment>
-            <textarea rows="2" maxlength=MAX_COMMENT.to_string() bind:value=comment></textarea>
-        </Field>
+/// The drawn 1–5 choice under `legend`: `radio(n)` makes the radio input of score `n`, put in its label with the
+/// score's number and words.
+pub fn score_fieldset(locale: Locale, legend: Key, radio: impl Fn(u8) -> El) -> El {
+    let mut scores = El::new("div").class("scores");
+    for n in 1..=5u8 {
+        scores = scores.child(
+            El::new("label")
+                .class("score")
+                .child(radio(n))
+                .child(El::new("span").text(&n.to_string()))
+                .child(El::new("span").class("visually-hidden").text(locale.t(score_key(n)))),
+        );
     }
+    El::new("fieldset")
+        .child(El::new("legend").text(locale.t(legend)))
+        .child(scores)
+        .child(El::new("p").class("muted").text(locale.t(Key::RateHint)))
 }

@@ -1,5 +1,5 @@
 //! What a list or a page shows while it loads (a skeleton of placeholder lines, "Loading…" for screen readers)
-//! and when it has nothing to show (an empty state): the same pieces in the desk and the portal.
+//! and when it has nothing to show (an empty state); the faces drawn by hand draw the same (`ui::drawn`).
 
 use crate::i18n::Key;
 use crate::ui::locale::use_i18n;

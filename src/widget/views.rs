@@ -414,42 +414,26 @@ fn update_conversation(chat: &Chat, parts: &mut ConversationParts, state: &State
 /// The rating of an ended conversation: 1–5 and an optional comment (the same fields as the portal's).
 fn rating_form(chat: &Chat, locale: Locale) -> Element {
     let t = |key| locale.t(key);
-    let mut scores = El::new("div").class("scores");
-    let mut radios = vec![];
-    for n in 1..=5u8 {
-        let radio = El::new("input").attr("type", "radio").attr("name", "chat-score").attr("value", &n.to_string());
-        radios.push((n, radio.0.clone()));
-        scores = scores.child(
-            El::new("label")
-                .class("score")
-                .child(radio)
-                .child(El::new("span").text(&n.to_string()))
-                .child(El::new("span").class("visually-hidden").text(t(crate::ui::rating::score_key(n)))),
-        );
-    }
+    let scores = crate::ui::rating::score_fieldset(locale, Key::RateChat, |n| {
+        El::new("input").attr("type", "radio").attr("name", "chat-score").attr("value", &n.to_string())
+    });
+    let chosen = scores.0.clone();
     let comment = El::new("textarea").attr("rows", "2").attr("maxlength", &MAX_COMMENT.to_string());
     let (comment_field, comment) = field(t(Key::RateComment), comment);
     let owner = chat.clone();
     El::new("form")
         .class("widget-form")
-        .child(
-            El::new("fieldset")
-                .child(El::new("legend").text(t(Key::RateChat)))
-                .child(scores)
-                .child(El::new("p").class("muted").text(t(Key::RateHint))),
-        )
+        .child(scores)
         .child(comment_field)
         .child(El::new("button").attr("type", "submit").class("secondary").text(t(Key::SendRating)))
         .on("submit", move |event| {
             event.prevent_default();
-            let checked = radios.iter().find(|(_, radio)| {
-                wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(radio).is_some_and(|r| r.checked())
-            });
-            let Some((score, _)) = checked else {
+            let checked = chosen.query_selector("input:checked").ok().flatten().and_then(|r| r.get_attribute("value"));
+            let Some(score) = checked.and_then(|value| value.parse::<u8>().ok()) else {
                 let message = owner.t(Key::PickScore).to_string();
                 return owner.update(|s| s.error = Some(message));
             };
-            let rating = Rating { score: *score, comment: dom::value(&comment) };
+            let rating = Rating { score, comment: dom::value(&comment) };
             submit(&owner, WidgetOp::rate(rating), |chat, conversation| {
                 chat.update(|s| s.conversation = Some(conversation));
             });
