@@ -297,3 +297,21 @@ fn help_centre_addresses_keep_an_encoded_slash_in_an_id() {
     assert_eq!(Page::of_path(&page.path()), Some(page));
     assert_eq!(Page::of_path("/portal/kb/a/b"), None);
 }
+
+#[wasm_bindgen_test]
+fn a_button_disabled_while_its_work_runs_gets_the_focus_back_after() {
+    use trato::browser::dom::{redraw, El};
+    let root = container();
+    let draw = |busy: bool| {
+        let button = El::new("button").attr("data-key", "send").text("Enviar");
+        vec![if busy { button.attr("disabled", "") } else { button }.into()]
+    };
+    redraw(&root, || draw(false));
+    let button: web_sys::HtmlElement = root.query_selector("button").unwrap().unwrap().dyn_into().unwrap();
+    button.focus().unwrap();
+    redraw(&root, || draw(true));
+    redraw(&root, || draw(false));
+    let focused = trato::browser::dom::document().active_element().and_then(|e| e.get_attribute("data-key"));
+    assert_eq!(focused.as_deref(), Some("send"), "the focus is back on the button, not on the page");
+    root.remove();
+}

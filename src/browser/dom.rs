@@ -73,6 +73,8 @@ type Handler = Closure<dyn FnMut(web_sys::Event)>;
 thread_local! {
     /// The handlers of the elements drawn since the last [`redraw`].
     static DRAWN: std::cell::RefCell<Vec<Handler>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The `data-key` of a control that had the focus and was drawn disabled (a button while its work runs).
+    static WAITING_FOCUS: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Replaces everything in `<body>` with `children`, for the faces that redraw a whole page from their state (see
@@ -84,18 +86,28 @@ pub fn redraw_body(children: impl FnOnce() -> Vec<Element>) {
 }
 
 /// Replaces everything in `parent` with `children`. The control that had the focus (found again by its
-/// `data-key`) gets it back with its caret or selection, and the handlers of the elements drawn before are let go
+/// `data-key`) gets it back with its caret or selection (or, drawn disabled, once it is enabled again), and the handlers of the elements drawn before are let go
 /// once the running handler (maybe one of them) has returned.
 pub fn redraw(parent: &Element, children: impl FnOnce() -> Vec<Element>) {
     let document = document();
     let focused = document.active_element();
-    let key = focused.as_ref().and_then(|e| e.get_attribute("data-key"));
+    let on_page = focused.as_ref().is_some_and(|e| Some(e) != document.body().as_ref().map(|b| b.unchecked_ref()));
+    let kept = WAITING_FOCUS.with(|waiting| waiting.take());
+    let key = match &focused {
+        Some(element) if on_page => element.get_attribute("data-key"),
+        // Nothing has the focus: a control that was disabled while it had it gets it back once enabled.
+        _ => kept,
+    };
     let selection = focused.as_ref().and_then(selection_of);
     let old = DRAWN.with(|drawn| std::mem::take(&mut *drawn.borrow_mut()));
     replace_children(parent, children());
     wasm_bindgen_futures::spawn_local(async move { drop(old) });
     let Some(key) = key else { return };
     let Ok(Some(element)) = parent.query_selector(&format!("[data-key=\"{key}\"]")) else { return };
+    if element.has_attribute("disabled") {
+        WAITING_FOCUS.with(|waiting| waiting.replace(Some(key)));
+        return;
+    }
     if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>() {
         let _ = element.focus();
     }
