@@ -40,12 +40,8 @@ pub fn start() {
     wasm_bindgen_futures::spawn_local(async move {
         if let Ok(customer) = crate::portal::state::client().ask(PortalOp::session()).await {
             session.update(|s| {
-                if let Some(found) = &customer {
-                    if crate::ui::locale::chosen_locale().is_none() {
-                        if let Some(locale) = crate::i18n::Locale::from_tag(&found.locale) {
-                            s.locale = locale;
-                        }
-                    }
+                if let Some(locale) = customer.as_ref().and_then(crate::portal::bar::customer_locale) {
+                    s.locale = locale;
                 }
                 s.customer = customer;
             });

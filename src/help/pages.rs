@@ -14,23 +14,12 @@ impl Help {
     /// Draws the page from the state; the control that had the focus (by its `data-key`) gets it back.
     pub fn render(&self) {
         let state = self.with(State::clone);
-        let document = dom::document();
-        if let Some(root) = document.document_element() {
-            let _ = root.set_attribute("lang", state.locale.code());
-        }
-        document.set_title(state.locale.t(Key::PortalTitle));
-        dom::redraw_body(|| {
-            let skip = El::new("a").class("skip-link").attr("href", "#main").text(state.locale.t(Key::SkipToContent));
-            let main = match &state.page {
-                Some(Page::Article(_)) => article_page(self, &state),
-                _ => home_page(self, &state),
-            };
-            let help = self.clone();
-            let current = state.page.as_ref().map(Page::path).unwrap_or_default();
-            let bar = crate::portal::bar::bar(state.locale, state.customer.as_ref(), &current, move |locale| {
-                help.update(|s| s.locale = locale)
-            });
-            vec![skip.into(), bar.into(), main.into()]
+        let current = state.page.as_ref().map(Page::path).unwrap_or_default();
+        let help = self.clone();
+        let chosen = move |locale| help.update(|s| s.locale = locale);
+        crate::portal::bar::draw_page(state.locale, state.customer.as_ref(), &current, chosen, || match &state.page {
+            Some(Page::Article(_)) => article_page(self, &state),
+            _ => home_page(self, &state),
         });
     }
 }

@@ -2,7 +2,7 @@
 //! links (the page shown marked current), language, theme, and sign-out (or a sign-in link).
 
 use super::state::client;
-use crate::browser::dom::El;
+use crate::browser::dom::{self, El};
 use crate::connector::portal::PortalOp;
 use crate::i18n::{Key, Locale};
 use crate::ui::drawn::{language_switch, theme_switch};
@@ -49,6 +49,35 @@ pub fn bar(locale: Locale, customer: Option<&Customer>, current: &str, chosen: i
         .child(language_switch(locale, chosen))
         .child(theme_switch(locale))
         .child(account)
+}
+
+/// Draws a portal page (the help centre's or a signed-in one) into `<body>` from scratch: the document's language
+/// and title, the skip link, the [`bar`] and the page's `main`.
+pub fn draw_page(
+    locale: Locale,
+    customer: Option<&Customer>,
+    current: &str,
+    chosen: impl Fn(Locale) + 'static,
+    main: impl FnOnce() -> El,
+) {
+    let document = dom::document();
+    if let Some(root) = document.document_element() {
+        let _ = root.set_attribute("lang", locale.code());
+    }
+    document.set_title(locale.t(Key::PortalTitle));
+    dom::redraw_body(|| {
+        let skip = El::new("a").class("skip-link").attr("href", "#main").text(locale.t(Key::SkipToContent));
+        vec![skip.into(), bar(locale, customer, current, chosen).into(), main().into()]
+    });
+}
+
+/// A customer's preferred language, unless a language was picked on this device (that choice wins, so a reload
+/// keeps the language just picked).
+pub fn customer_locale(customer: &Customer) -> Option<Locale> {
+    if crate::ui::locale::chosen_locale().is_some() {
+        return None;
+    }
+    Locale::from_tag(&customer.locale)
 }
 
 /// Signs out whatever the server says (the cookie expires on its own), then opens the sign-in page afresh:

@@ -2,7 +2,7 @@
 //! portal), a reply with attachments, close or reopen, and the satisfaction rating once it is resolved.
 
 use super::files::{attachment_link, picker, Files};
-use super::state::{Portal, State};
+use super::state::{Portal, State, Work};
 use crate::browser::dom::El;
 use crate::connector::portal::{PortalOp, PortalReply};
 use crate::connector::{Ask, ConnectorError};
@@ -28,12 +28,8 @@ pub struct CaseState {
     pub score: u8,
     /// The rating's comment.
     pub comment: String,
-    /// An action is on its way.
-    pub busy: bool,
-    /// What went wrong.
-    pub error: Option<String>,
-    /// What was done.
-    pub notice: Option<String>,
+    /// The action on its way or done.
+    pub work: Work,
 }
 
 /// Loads case `id` into a fresh page.
@@ -55,28 +51,20 @@ pub fn load(portal: &Portal, id: String, created: bool) {
 
 /// Runs an action on the case; the case as it is after it replaces the one shown, and `done` is said.
 fn act(portal: &Portal, op: Ask<PortalOp, PortalReply, CaseThread>, done: Key) {
-    if portal.with(|s| s.case.busy) {
+    if portal.with(|s| s.case.work.busy) {
         return;
     }
     let visit = portal.visit();
-    portal.update(|s| {
-        s.case.busy = true;
-        s.case.error = None;
-        s.case.notice = None;
-    });
+    portal.update(|s| s.case.work.start());
     let portal = portal.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let answer = portal.ask(op).await;
-        portal.answer(visit, |s| {
-            s.case.busy = false;
-            match answer {
-                Ok(thread) => {
-                    s.case =
-                        CaseState { thread: Loaded::Ready(thread), created: s.case.created, ..CaseState::default() };
-                    s.case.notice = Some(s.locale.t(done).into());
-                }
-                Err(error) => s.case.error = Some(describe(s.locale, &error)),
+        portal.answer(visit, |s| match answer {
+            Ok(thread) => {
+                s.case = CaseState { thread: Loaded::Ready(thread), created: s.case.created, ..CaseState::default() };
+                s.case.work.done(s.locale.t(done).into());
             }
+            Err(error) => s.case.work.failed(describe(s.locale, &error)),
         });
     });
 }
@@ -120,10 +108,8 @@ pub fn page(portal: &Portal, state: &State) -> El {
         .child(facts)
         .child(El::new("h2").class("visually-hidden").text(t(Key::Conversation)))
         .child(messages(state.locale, &thread.messages))
-        .maybe(state.case.error.as_deref().map(alert))
-        .child(
-            El::new("p").class("notice").attr("role", "status").text(state.case.notice.as_deref().unwrap_or_default()),
-        )
+        .maybe(state.case.work.alert())
+        .child(state.case.work.notice())
         .maybe((case.status != CaseStatus::Closed).then(|| reply_form(portal, state, &case.id)))
         .child(buttons(portal, state, case))
         .maybe((!case.status.is_active()).then(|| rating(portal, state, case)))
@@ -158,15 +144,6 @@ fn messages(locale: Locale, messages: &[CaseMessage]) -> El {
     })
 }
 
-fn busy_button(busy: bool, class: &str, key: &str) -> El {
-    let button = El::new("button").class(class).attr("data-key", key);
-    if busy {
-        button.attr("disabled", "")
-    } else {
-        button
-    }
-}
-
 /// The reply form.
 fn reply_form(portal: &Portal, state: &State, id: &str) -> El {
     let t = |key| state.locale.t(key);
@@ -181,12 +158,12 @@ fn reply_form(portal: &Portal, state: &State, id: &str) -> El {
         .class("reply-form")
         .child(field(t(Key::YourReply), body))
         .child(files)
-        .child(busy_button(state.case.busy, "primary", "send-reply").attr("type", "submit").text(t(Key::SendReply)))
+        .child(state.case.work.button("submit", "primary", "send-reply").text(t(Key::SendReply)))
         .on("submit", move |event| {
             event.prevent_default();
             let (body, files) = sending.with(|s| (s.case.reply.clone(), s.case.files.ids()));
             if body.trim().is_empty() {
-                sending.update(|s| s.case.error = Some(s.locale.t(Key::WriteSomething).into()));
+                sending.update(|s| s.case.work.failed(s.locale.t(Key::WriteSomething).into()));
                 return;
             }
             let message = NewMessage { body, internal: false, attachment_ids: files };
@@ -198,15 +175,21 @@ fn reply_form(portal: &Portal, state: &State, id: &str) -> El {
 fn buttons(portal: &Portal, state: &State, case: &Case) -> El {
     let (portal, id) = (portal.clone(), case.id.clone());
     let button = if case.status.is_active() {
-        busy_button(state.case.busy, "secondary", "close-case")
+        state
+            .case
+            .work
+            .button("button", "secondary", "close-case")
             .text(state.locale.t(Key::CloseCase))
             .on("click", move |_| act(&portal, PortalOp::close(id.clone()), Key::CaseClosed))
     } else {
-        busy_button(state.case.busy, "secondary", "reopen-case")
+        state
+            .case
+            .work
+            .button("button", "secondary", "reopen-case")
             .text(state.locale.t(Key::ReopenCase))
             .on("click", move |_| act(&portal, PortalOp::reopen(id.clone()), Key::CaseReopened))
     };
-    El::new("div").class("case-buttons").child(button.attr("type", "button"))
+    El::new("div").class("case-buttons").child(button)
 }
 
 /// The rating given, or the form to give it.
@@ -241,12 +224,12 @@ fn rating(portal: &Portal, state: &State, case: &Case) -> El {
         .class("rating-form")
         .child(fields)
         .child(field(t(Key::RateComment), comment))
-        .child(busy_button(state.case.busy, "primary", "send-rating").attr("type", "submit").text(t(Key::SendRating)))
+        .child(state.case.work.button("submit", "primary", "send-rating").text(t(Key::SendRating)))
         .on("submit", move |event| {
             event.prevent_default();
             let (score, comment) = rating.with(|s| (s.case.score, s.case.comment.clone()));
             if score == 0 {
-                rating.update(|s| s.case.error = Some(s.locale.t(Key::PickScore).into()));
+                rating.update(|s| s.case.work.failed(s.locale.t(Key::PickScore).into()));
                 return;
             }
             act(&rating, PortalOp::rate(id.clone(), Rating { score, comment }), Key::ThanksForRating);

@@ -1,30 +1,19 @@
 //! Drawing the portal: the whole page from the state each time it changes (pages are small), with the focus kept
 //! where it was (by `data-key`); a signed-in page asked for while signed out shows the sign-in page.
 
-use super::state::{Page, Portal, State};
-use crate::browser::dom::{self, El};
+use super::state::{Page, Portal, State, Work};
+use crate::browser::dom::El;
 use crate::i18n::Key;
-use crate::ui::drawn::{main_element, status};
+use crate::ui::drawn::{alert, main_element, status};
 
 impl Portal {
     /// Draws the page from the state.
     pub fn render(&self) {
         let state = self.with(State::clone);
-        let document = dom::document();
-        if let Some(root) = document.document_element() {
-            let _ = root.set_attribute("lang", state.locale.code());
-        }
-        document.set_title(state.locale.t(Key::PortalTitle));
-        dom::redraw_body(|| {
-            let t = |key| state.locale.t(key);
-            let skip = El::new("a").class("skip-link").attr("href", "#main").text(t(Key::SkipToContent));
-            let current = state.page.as_ref().map(Page::path).unwrap_or_default();
-            let portal = self.clone();
-            let bar = super::bar::bar(state.locale, state.customer.as_ref(), &current, move |locale| {
-                portal.update(|s| s.locale = locale)
-            });
-            vec![skip.into(), bar.into(), self.page(&state).into()]
-        });
+        let current = state.page.as_ref().map(Page::path).unwrap_or_default();
+        let portal = self.clone();
+        let chosen = move |locale| portal.update(|s| s.locale = locale);
+        super::bar::draw_page(state.locale, state.customer.as_ref(), &current, chosen, || self.page(&state));
     }
 
     fn page(&self, state: &State) -> El {
@@ -42,6 +31,28 @@ impl Portal {
             Page::Case { .. } => super::case::page(self, state),
             Page::Orders => super::orders::page(self, state),
             Page::Profile => super::profile::page(self, state),
+        }
+    }
+}
+
+impl Work {
+    /// What went wrong, if anything.
+    pub fn alert(&self) -> Option<El> {
+        self.error.as_deref().map(alert)
+    }
+
+    /// What was done (an empty live line before, so that it is announced).
+    pub fn notice(&self) -> El {
+        El::new("p").class("notice").attr("role", "status").text(self.notice.as_deref().unwrap_or_default())
+    }
+
+    /// The button (`type`, `class`, found again by `key`) that starts the work, disabled while it runs.
+    pub fn button(&self, kind: &str, class: &str, key: &str) -> El {
+        let button = El::new("button").attr("type", kind).class(class).attr("data-key", key);
+        if self.busy {
+            button.attr("disabled", "")
+        } else {
+            button
         }
     }
 }

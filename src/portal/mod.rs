@@ -61,24 +61,14 @@ pub(crate) fn check_session(portal: &Portal) {
     wasm_bindgen_futures::spawn_local(async move {
         let customer = state::client().ask(PortalOp::session()).await.ok().flatten();
         portal.update(|s| {
-            if let Some(found) = &customer {
-                apply_customer_locale(s, found);
+            if let Some(locale) = customer.as_ref().and_then(bar::customer_locale) {
+                s.locale = locale;
             }
             s.customer = customer;
             s.checked = true;
         });
         portal.after_session();
     });
-}
-
-/// A customer's preferred language applies, unless a language was picked on this device (that choice wins, so a
-/// reload keeps the language just picked).
-pub(crate) fn apply_customer_locale(state: &mut state::State, customer: &trato_protocol::Customer) {
-    if crate::ui::locale::chosen_locale().is_none() {
-        if let Some(locale) = crate::i18n::Locale::from_tag(&customer.locale) {
-            state.locale = locale;
-        }
-    }
 }
 
 impl Portal {
@@ -124,7 +114,7 @@ impl Portal {
             return;
         }
         match page {
-            Page::SignIn if signed_in && !self.with(|s| s.signin.busy) => self.open(Page::Cases, true),
+            Page::SignIn if signed_in && !self.with(|s| s.signin.work.busy) => self.open(Page::Cases, true),
             Page::SignIn => {}
             _ if !signed_in => {}
             Page::Cases => cases::load(self, true),

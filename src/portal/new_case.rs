@@ -3,13 +3,13 @@
 //! deflected unless a case follows.
 
 use super::files::{picker, Files};
-use super::state::{Page, Portal, State};
+use super::state::{Page, Portal, State, Work};
 use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
 use crate::i18n::Key;
 use crate::ui::case_labels::{category_key, priority_key};
-use crate::ui::drawn::{alert, article_body, field, main_element, target_value, text_input};
+use crate::ui::drawn::{article_body, field, main_element, target_value, text_input};
 use crate::ui::error::describe;
 use std::collections::HashSet;
 use trato_protocol::*;
@@ -36,10 +36,8 @@ pub struct NewCaseForm {
     pub typed: u32,
     /// The fields the backend or the rules refused.
     pub field_errors: FieldErrors,
-    /// What went wrong.
-    pub error: Option<String>,
-    /// The case is on its way.
-    pub busy: bool,
+    /// The case on its way, or what went wrong.
+    pub work: Work,
 }
 
 impl Default for NewCaseForm {
@@ -58,8 +56,7 @@ impl Default for NewCaseForm {
             recorded: HashSet::new(),
             typed: 0,
             field_errors: FieldErrors::new(),
-            error: None,
-            busy: false,
+            work: Work::default(),
         }
     }
 }
@@ -111,7 +108,7 @@ fn toggle(portal: &Portal, id: String) {
 
 /// Checks the form and sends the case; the customer is taken to it.
 fn submit(portal: &Portal) {
-    if portal.with(|s| s.new_case.busy) {
+    if portal.with(|s| s.new_case.work.busy) {
         return;
     }
     let mut new = portal.with(|s| s.new_case.case.clone());
@@ -121,15 +118,14 @@ fn submit(portal: &Portal) {
     if !errors.is_empty() {
         portal.update(|s| {
             s.new_case.field_errors = errors;
-            s.new_case.error = Some(s.locale.t(Key::FixFields).into());
+            s.new_case.work.failed(s.locale.t(Key::FixFields).into());
         });
         return;
     }
     let visit = portal.visit();
     portal.update(|s| {
         s.new_case.field_errors.clear();
-        s.new_case.busy = true;
-        s.new_case.error = None;
+        s.new_case.work.start();
     });
     let portal = portal.clone();
     wasm_bindgen_futures::spawn_local(async move {
@@ -143,8 +139,7 @@ fn submit(portal: &Portal) {
                 if let ConnectorError::Invalid { fields, .. } = &error {
                     s.new_case.field_errors = fields.clone();
                 }
-                s.new_case.error = Some(describe(s.locale, &error));
-                s.new_case.busy = false;
+                s.new_case.work.failed(describe(s.locale, &error));
             }),
         }
     });
@@ -194,10 +189,6 @@ pub fn page(portal: &Portal, state: &State) -> El {
         .class("field-row")
         .child(field(t(Key::CategoryLabel), category))
         .child(field(t(Key::PriorityLabel), priority));
-    let mut submit_button = El::new("button").attr("type", "submit").class("primary").attr("data-key", "submit-case");
-    if form.busy {
-        submit_button = submit_button.attr("disabled", "");
-    }
     let sending = portal.clone();
     let case_form = El::new("form")
         .class("case-form")
@@ -207,8 +198,8 @@ pub fn page(portal: &Portal, state: &State) -> El {
         .child(field(t(Key::DescriptionLabel), invalid(description, "description")))
         .child(row)
         .child(picker(portal, state.locale, &form.files, "case-files", |s| &mut s.new_case.files))
-        .maybe(form.error.as_deref().map(alert))
-        .child(submit_button.text(t(Key::SubmitCase)))
+        .maybe(form.work.alert())
+        .child(form.work.button("submit", "primary", "submit-case").text(t(Key::SubmitCase)))
         .on("submit", move |event| {
             event.prevent_default();
             submit(&sending);

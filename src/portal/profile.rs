@@ -1,11 +1,11 @@
 //! My profile: name, phone, preferred language and mail notifications.
 
-use super::state::{Portal, State};
+use super::state::{Portal, State, Work};
 use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
 use crate::i18n::{Key, Locale};
-use crate::ui::drawn::{alert, field, main_element, target_value, text_input};
+use crate::ui::drawn::{field, main_element, target_value, text_input};
 use crate::ui::error::describe;
 use trato_protocol::ProfilePatch;
 use wasm_bindgen::JsCast;
@@ -21,12 +21,8 @@ pub struct ProfileForm {
     pub locale: String,
     /// Mail notifications wanted.
     pub notify: bool,
-    /// The change is on its way.
-    pub busy: bool,
-    /// What went wrong.
-    pub error: Option<String>,
-    /// What was done.
-    pub notice: Option<String>,
+    /// The change on its way or done.
+    pub work: Work,
 }
 
 /// Fills the form from the signed-in customer.
@@ -45,7 +41,7 @@ pub fn fill(portal: &Portal) {
 
 /// Saves the profile; the language saved applies at once and is remembered on this device.
 fn save(portal: &Portal) {
-    if portal.with(|s| s.profile.busy) {
+    if portal.with(|s| s.profile.work.busy) {
         return;
     }
     let patch = portal.with(|s| ProfilePatch {
@@ -55,32 +51,25 @@ fn save(portal: &Portal) {
         notify: Some(s.profile.notify),
     });
     if !patch.errors().is_empty() {
-        portal.update(|s| s.profile.error = Some(s.locale.t(Key::FixFields).into()));
+        portal.update(|s| s.profile.work.failed(s.locale.t(Key::FixFields).into()));
         return;
     }
     let visit = portal.visit();
-    portal.update(|s| {
-        s.profile.busy = true;
-        s.profile.error = None;
-        s.profile.notice = None;
-    });
+    portal.update(|s| s.profile.work.start());
     let portal = portal.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let answer = portal.ask(PortalOp::update_profile(patch)).await;
-        portal.answer(visit, |s| {
-            s.profile.busy = false;
-            match answer {
-                Ok(customer) => {
-                    if let Some(locale) = Locale::from_tag(&customer.locale) {
-                        s.locale = locale;
-                        crate::ui::locale::remember_locale(locale);
-                    }
-                    s.customer = Some(customer);
-                    s.profile.notice = Some(s.locale.t(Key::ProfileSaved).into());
+        portal.answer(visit, |s| match answer {
+            Ok(customer) => {
+                if let Some(locale) = Locale::from_tag(&customer.locale) {
+                    s.locale = locale;
+                    crate::ui::locale::remember_locale(locale);
                 }
-                Err(ConnectorError::Invalid { .. }) => s.profile.error = Some(s.locale.t(Key::FixFields).into()),
-                Err(error) => s.profile.error = Some(describe(s.locale, &error)),
+                s.customer = Some(customer);
+                s.profile.work.done(s.locale.t(Key::ProfileSaved).into());
             }
+            Err(ConnectorError::Invalid { .. }) => s.profile.work.failed(s.locale.t(Key::FixFields).into()),
+            Err(error) => s.profile.work.failed(describe(s.locale, &error)),
         });
     });
 }
@@ -122,10 +111,6 @@ pub fn page(portal: &Portal, state: &State) -> El {
     if form.notify {
         notify = notify.attr("checked", "");
     }
-    let mut submit = El::new("button").attr("type", "submit").class("primary").attr("data-key", "save-profile");
-    if form.busy {
-        submit = submit.attr("disabled", "");
-    }
     let saving = portal.clone();
     let profile = El::new("form")
         .class("profile-form")
@@ -134,9 +119,9 @@ pub fn page(portal: &Portal, state: &State) -> El {
         .child(field(t(Key::PhoneLabel), phone))
         .child(field(t(Key::PreferredLanguage), language))
         .child(El::new("label").class("check").child(notify).child(El::new("span").text(t(Key::MailNotifications))))
-        .maybe(form.error.as_deref().map(alert))
-        .child(El::new("p").class("notice").attr("role", "status").text(form.notice.as_deref().unwrap_or_default()))
-        .child(submit.text(t(Key::Save)))
+        .maybe(form.work.alert())
+        .child(form.work.notice())
+        .child(form.work.button("submit", "primary", "save-profile").text(t(Key::Save)))
         .on("submit", move |event| {
             event.prevent_default();
             save(&saving);

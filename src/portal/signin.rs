@@ -1,12 +1,12 @@
 //! Passwordless sign-in: the customer asks for a link by mail; opening the link (`/portal/signin#token=…`)
 //! trades the token for a session. The token is taken out of the address bar at once and sent in a request body.
 
-use super::state::{Page, Portal, State};
+use super::state::{Page, Portal, State, Work};
 use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
 use crate::i18n::Key;
-use crate::ui::drawn::{alert, field, main_element, text_input};
+use crate::ui::drawn::{field, main_element, text_input};
 use crate::ui::error::describe;
 use trato_protocol::LinkRequest;
 
@@ -15,12 +15,8 @@ use trato_protocol::LinkRequest;
 pub struct SignInForm {
     /// The address typed.
     pub email: String,
-    /// A request or a link is on its way.
-    pub busy: bool,
-    /// What went wrong.
-    pub error: Option<String>,
-    /// Said once the link is mailed.
-    pub sent: Option<String>,
+    /// A link asked for, or being redeemed; its notice says the link is mailed.
+    pub work: Work,
 }
 
 /// The token in the address's fragment, removed from the address bar and history.
@@ -38,19 +34,18 @@ fn take_token() -> Option<String> {
 /// case the link is about, or to their cases; a used or expired link is said so.
 pub fn redeem_link(portal: &Portal) -> bool {
     let Some(token) = take_token() else { return false };
-    portal.update(|s| {
-        s.signin.busy = true;
-        s.signin.error = None;
-    });
+    portal.update(|s| s.signin.work.start());
     let portal = portal.clone();
     wasm_bindgen_futures::spawn_local(async move {
         match portal.ask(PortalOp::redeem(token)).await {
             Ok(signed) => {
                 portal.quietly(|s| {
-                    super::apply_customer_locale(s, &signed.customer);
+                    if let Some(locale) = super::bar::customer_locale(&signed.customer) {
+                        s.locale = locale;
+                    }
                     s.customer = Some(signed.customer);
                     s.checked = true;
-                    s.signin.busy = false;
+                    s.signin.work = Work::default();
                 });
                 portal.replace(match signed.case_id {
                     Some(id) => Page::Case { id, created: false },
@@ -59,11 +54,10 @@ pub fn redeem_link(portal: &Portal) -> bool {
             }
             Err(error) => {
                 portal.update(|s| {
-                    s.signin.busy = false;
-                    s.signin.error = Some(match error {
+                    s.signin.work.failed(match error {
                         ConnectorError::Unauthorized(_) => s.locale.t(Key::LinkExpired).into(),
                         other => describe(s.locale, &other),
-                    });
+                    })
                 });
                 // Someone already signed in on this device is taken on to their cases.
                 super::check_session(&portal);
@@ -75,27 +69,20 @@ pub fn redeem_link(portal: &Portal) -> bool {
 
 /// Mails a sign-in link to the address typed.
 fn request_link(portal: &Portal) {
-    if portal.with(|s| s.signin.busy) {
+    if portal.with(|s| s.signin.work.busy) {
         return;
     }
     let (address, locale) = portal.with(|s| (s.signin.email.trim().to_string(), s.locale));
-    portal.update(|s| {
-        s.signin.busy = true;
-        s.signin.error = None;
-        s.signin.sent = None;
-    });
+    portal.update(|s| s.signin.work.start());
     let portal = portal.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let request = LinkRequest { email: address.clone(), locale: Some(locale.code().into()) };
         let answer = portal.ask(PortalOp::request_link(request)).await;
-        portal.update(|s| {
-            s.signin.busy = false;
-            match answer {
-                Ok(()) => s.signin.sent = Some(s.locale.tf(Key::LinkSent, &[("email", &address)])),
-                Err(ConnectorError::RateLimited(_)) => s.signin.error = Some(s.locale.t(Key::TooManyLinks).into()),
-                Err(ConnectorError::Invalid { .. }) => s.signin.error = Some(s.locale.t(Key::InvalidEmail).into()),
-                Err(other) => s.signin.error = Some(describe(s.locale, &other)),
-            }
+        portal.update(|s| match answer {
+            Ok(()) => s.signin.work.done(s.locale.tf(Key::LinkSent, &[("email", &address)])),
+            Err(ConnectorError::RateLimited(_)) => s.signin.work.failed(s.locale.t(Key::TooManyLinks).into()),
+            Err(ConnectorError::Invalid { .. }) => s.signin.work.failed(s.locale.t(Key::InvalidEmail).into()),
+            Err(other) => s.signin.work.failed(describe(s.locale, &other)),
         });
     });
 }
@@ -110,19 +97,17 @@ pub fn page(portal: &Portal, state: &State) -> El {
         .attr("name", "email")
         .attr("autocomplete", "email")
         .attr("required", "");
-    let mut submit = El::new("button").attr("type", "submit").class("primary").attr("data-key", "send-link");
-    if form.busy {
-        submit = submit.attr("disabled", "");
-    }
-    let submit = submit.text(if form.busy { t(Key::Sending) } else { t(Key::SendLink) });
+    let work = &form.work;
+    let submit =
+        work.button("submit", "primary", "send-link").text(if work.busy { t(Key::Sending) } else { t(Key::SendLink) });
     let sending = portal.clone();
     let card = El::new("form")
         .class("login-card")
         .child(El::new("h1").text(t(Key::PortalSignInTitle)))
         .child(El::new("p").class("muted").text(t(Key::PortalSignInIntro)))
         .child(field(t(Key::Email), email))
-        .maybe(form.error.as_deref().map(alert))
-        .child(El::new("p").attr("role", "status").class("notice").text(form.sent.as_deref().unwrap_or_default()))
+        .maybe(work.alert())
+        .child(work.notice())
         .child(submit)
         .on("submit", move |event| {
             event.prevent_default();

@@ -77,6 +77,34 @@ impl Page {
     }
 }
 
+/// Where a form's work stands: on its way, what went wrong, what was done.
+#[derive(Clone, Debug, Default)]
+pub struct Work {
+    /// On its way (its button is disabled).
+    pub busy: bool,
+    /// What went wrong.
+    pub error: Option<String>,
+    /// What was done.
+    pub notice: Option<String>,
+}
+
+impl Work {
+    /// The work starts: on its way, nothing said yet.
+    pub fn start(&mut self) {
+        *self = Work { busy: true, ..Work::default() };
+    }
+
+    /// The work failed with `error`.
+    pub fn failed(&mut self, error: String) {
+        *self = Work { error: Some(error), ..Work::default() };
+    }
+
+    /// The work is done, and `notice` is said.
+    pub fn done(&mut self, notice: String) {
+        *self = Work { notice: Some(notice), ..Work::default() };
+    }
+}
+
 /// Everything the portal shows.
 #[derive(Clone, Debug, Default)]
 pub struct State {
