@@ -36,6 +36,29 @@ test('the portal entry point is the help centre, which loads only its own small 
   await page.close();
 });
 
+test('the signed-in portal, opened from a mailed link, loads in under 150 KB on the wire and passes axe in both themes', async () => {
+  const page = await openPage(context);
+  const requests = [];
+  page.on('requestfinished', (r) => requests.push(r));
+  await page.goto(`${BASE}/portal/signin`);
+  await page.getByRole('heading', { level: 1, name: 'Entrar en el portal de clientes' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  let bytes = 0;
+  for (const request of requests) {
+    if (new URL(request.url()).pathname.startsWith('/api/')) continue;
+    bytes += (await request.sizes()).responseBodySize;
+  }
+  assert.ok(requests.some((r) => /\/portal\/portal-[0-9a-f]+_bg\.wasm$/.test(r.url())), 'the signed-in portal\'s own code');
+  assert.ok(bytes > 0 && bytes < 150 * 1024, `first load ${bytes} B on the wire, budget 150 KB`);
+  await assertAccessible(page);
+  await page.getByLabel('Tema').selectOption('dark');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  await assertAccessible(page);
+  await page.getByLabel('Theme').or(page.getByLabel('Tema')).selectOption('');
+  assertNoErrors(page);
+  await page.close();
+});
+
 test('the widget entry point and its demo host page load without errors', async () => {
   const page = await openPage(context);
   await page.goto(`${BASE}/widget/`);

@@ -231,6 +231,19 @@ test('the help center, an article, orders and the profile work and pass axe', as
   await page.locator('.language-switch select').selectOption('es');
   await page.getByRole('heading', { level: 1, name: 'Perfil' }).waitFor();
 
+  // On a 360 px phone the orders (opened to their lines) and the profile fit the width too.
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  await page.goto(`${base}/portal/orders`);
+  await page.getByText('PV-2026-0120').click();
+  await page.getByText('Rioja crianza, caja de 6').waitFor();
+  assert.ok(await fits(), 'the orders fit 360 px');
+  await page.goto(`${base}/portal/profile`);
+  await page.getByRole('heading', { level: 1, name: 'Perfil' }).waitFor();
+  assert.ok(await fits(), 'the profile fits 360 px');
+  await page.setViewportSize(size);
+
   // Keyboard only: the sign-out button is reachable and signs out.
   await page.getByRole('button', { name: 'Cerrar sesión' }).focus();
   await page.keyboard.press('Enter');
