@@ -1,8 +1,9 @@
 //! One case: its facts, the thread (each message as text, with its attachments; internal notes never reach the
 //! portal), a reply with attachments, close or reopen, and the satisfaction rating once it is resolved.
 
-use super::files::{attachment_link, picker, Files};
-use super::state::{Portal, State, Work};
+use super::files::{attachment_link, picker};
+use super::forms::CaseState;
+use super::state::{Portal, State};
 use crate::browser::dom::El;
 use crate::connector::portal::{PortalOp, PortalReply};
 use crate::connector::{Ask, ConnectorError};
@@ -12,25 +13,6 @@ use crate::ui::drawn::{alert, field, main_element, skeleton, text_input, Loaded}
 use crate::ui::error::describe;
 use crate::ui::rating::score_fieldset;
 use trato_protocol::*;
-
-/// What the case page holds.
-#[derive(Clone, Debug, Default)]
-pub struct CaseState {
-    /// The case and its messages.
-    pub thread: Loaded<CaseThread>,
-    /// The customer just opened it.
-    pub created: bool,
-    /// The reply being written.
-    pub reply: String,
-    /// The reply's files.
-    pub files: Files,
-    /// The score picked (0 before a choice).
-    pub score: u8,
-    /// The rating's comment.
-    pub comment: String,
-    /// The action on its way or done.
-    pub work: Work,
-}
 
 /// Loads case `id` into a fresh page.
 pub fn load(portal: &Portal, id: String, created: bool) {

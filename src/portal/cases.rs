@@ -1,5 +1,6 @@
 //! My cases: the list, with a search and tabs by status (open, resolved and closed, all).
 
+use super::forms::CaseList;
 use super::state::{Portal, State};
 use crate::browser::dom::{self, El};
 use crate::connector::portal::PortalOp;
@@ -13,23 +14,6 @@ use wasm_bindgen::JsCast;
 
 /// The tabs: the status asked for and its name.
 const TABS: [(&str, Key); 3] = [("active", Key::ActiveCases), ("done", Key::DoneCases), ("all", Key::AllCases)];
-
-/// What the case list holds.
-#[derive(Clone, Debug)]
-pub struct CaseList {
-    /// The words of the search.
-    pub search: String,
-    /// The selected tab's status.
-    pub status: &'static str,
-    /// The cases found.
-    pub found: Loaded<Vec<Case>>,
-}
-
-impl Default for CaseList {
-    fn default() -> Self {
-        CaseList { search: String::new(), status: TABS[0].0, found: Loaded::Loading }
-    }
-}
 
 /// Asks for the cases of the search and tab (from a fresh list when `fresh`).
 pub fn load(portal: &Portal, fresh: bool) {

@@ -1,7 +1,8 @@
 //! Drawing the portal: the whole page from the state each time it changes (pages are small), with the focus kept
 //! where it was (by `data-key`); a signed-in page asked for while signed out shows the sign-in page.
 
-use super::state::{Page, Portal, State, Work};
+use super::forms::Work;
+use super::state::{Page, Portal, State};
 use crate::browser::dom::El;
 use crate::i18n::Key;
 use crate::ui::drawn::{alert, main_element, status};

@@ -2,6 +2,7 @@
 //! file at once and lists what is attached, with a button to take each one off again (like the desk's
 //! [`FilePicker`](crate::ui::files::FilePicker)); and a link that downloads an attachment.
 
+use super::forms::Files;
 use super::state::{Portal, State};
 use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
@@ -16,24 +17,6 @@ pub const ATTACHMENTS: &str = "/api/v1/portal/attachments";
 
 /// The extensions the file dialog offers, matching [`ATTACHMENT_TYPES`].
 const ACCEPT: &str = ".png,.jpg,.jpeg,.gif,.webp,.pdf,.txt,.csv,image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv";
-
-/// The files of one form: attached, on their way, and what went wrong.
-#[derive(Clone, Debug, Default)]
-pub struct Files {
-    /// Uploaded, in order.
-    pub attached: Vec<Attachment>,
-    /// How many uploads are on their way.
-    pub uploading: usize,
-    /// What was refused or failed.
-    pub problems: Vec<String>,
-}
-
-impl Files {
-    /// The ids to send with the form.
-    pub fn ids(&self) -> Vec<String> {
-        self.attached.iter().map(|a| a.id.clone()).collect()
-    }
-}
 
 /// Which form's files a picker holds (found in the state by `of`).
 pub type Which = fn(&mut State) -> &mut Files;

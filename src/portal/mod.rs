@@ -15,6 +15,7 @@ mod case;
 mod cases;
 mod draw;
 mod files;
+mod forms;
 mod new_case;
 mod orders;
 mod profile;
@@ -50,28 +51,28 @@ pub fn start() {
         });
     }
     if !signin::redeem_link(&portal) {
-        check_session(&portal);
+        portal.check_session();
     }
     portal.open_current();
 }
 
-/// Asks who is signed in; their language applies unless one was picked on this device.
-pub(crate) fn check_session(portal: &Portal) {
-    let portal = portal.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let customer = state::client().ask(PortalOp::session()).await.ok().flatten();
-        portal.update(|s| {
-            if let Some(locale) = customer.as_ref().and_then(bar::customer_locale) {
-                s.locale = locale;
-            }
-            s.customer = customer;
-            s.checked = true;
-        });
-        portal.after_session();
-    });
-}
-
 impl Portal {
+    /// Asks who is signed in; their language applies unless one was picked on this device.
+    pub fn check_session(&self) {
+        let portal = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let customer = state::client().ask(PortalOp::session()).await.ok().flatten();
+            portal.update(|s| {
+                if let Some(locale) = customer.as_ref().and_then(bar::customer_locale) {
+                    s.locale = locale;
+                }
+                s.customer = customer;
+                s.checked = true;
+            });
+            portal.after_session();
+        });
+    }
+
     /// Opens the page the address bar shows; any other address goes to the help centre.
     pub fn open_current(&self) {
         let location = web_sys::window().map(|w| w.location());
@@ -114,7 +115,7 @@ impl Portal {
             return;
         }
         match page {
-            Page::SignIn if signed_in && !self.with(|s| s.signin.work.busy) => self.open(Page::Cases, true),
+            Page::SignIn if signed_in && !self.with(|s| s.signin.work.busy) => self.replace(Page::Cases),
             Page::SignIn => {}
             _ if !signed_in => {}
             Page::Cases => cases::load(self, true),

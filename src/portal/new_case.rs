@@ -2,8 +2,8 @@
 //! knowledge base articles are suggested (after a pause in typing); opening one is recorded, and counts as
 //! deflected unless a case follows.
 
-use super::files::{picker, Files};
-use super::state::{Page, Portal, State, Work};
+use super::files::picker;
+use super::state::{Page, Portal, State};
 use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
@@ -11,55 +11,12 @@ use crate::i18n::Key;
 use crate::ui::case_labels::{category_key, priority_key};
 use crate::ui::drawn::{article_body, field, main_element, target_value, text_input};
 use crate::ui::error::describe;
-use std::collections::HashSet;
 use trato_protocol::*;
 
 /// Pause in typing before suggestions are looked up.
 const SUGGEST_DELAY_MS: u32 = 400;
 /// Shortest subject that is looked up.
 const SUGGEST_MIN_CHARS: usize = 3;
-
-/// What the new-case form holds.
-#[derive(Clone, Debug)]
-pub struct NewCaseForm {
-    /// The case as typed.
-    pub case: NewCase,
-    /// Its files.
-    pub files: Files,
-    /// Articles that match the subject.
-    pub suggestions: Vec<Article>,
-    /// The suggestion opened.
-    pub open: Option<String>,
-    /// Suggestions opened so far (each is recorded once).
-    pub recorded: HashSet<String>,
-    /// Counts the subject's changes: a late lookup for an older subject is dropped.
-    pub typed: u32,
-    /// The fields the backend or the rules refused.
-    pub field_errors: FieldErrors,
-    /// The case on its way, or what went wrong.
-    pub work: Work,
-}
-
-impl Default for NewCaseForm {
-    fn default() -> Self {
-        NewCaseForm {
-            case: NewCase {
-                subject: String::new(),
-                description: String::new(),
-                category: CASE_CATEGORIES[0].into(),
-                priority: CasePriority::Normal,
-                attachment_ids: vec![],
-            },
-            files: Files::default(),
-            suggestions: vec![],
-            open: None,
-            recorded: HashSet::new(),
-            typed: 0,
-            field_errors: FieldErrors::new(),
-            work: Work::default(),
-        }
-    }
-}
 
 /// Keeps the subject and, after a pause in typing, looks up articles that match it.
 fn subject_typed(portal: &Portal, subject: String) {

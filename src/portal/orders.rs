@@ -1,5 +1,6 @@
 //! My orders: quotes and orders with status, dates, lines and totals (read only), each opening to its lines.
 
+use super::forms::OrderList;
 use super::state::{Portal, State};
 use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
@@ -7,17 +8,7 @@ use crate::i18n::{intl, Key, Locale};
 use crate::ui::drawn::{alert, empty_state, main_element, skeleton, Loaded};
 use crate::ui::error::describe;
 use crate::ui::order_labels::{kind_key, status_key};
-use std::collections::HashSet;
 use trato_protocol::Order;
-
-/// What the orders page holds.
-#[derive(Clone, Debug, Default)]
-pub struct OrderList {
-    /// The orders.
-    pub found: Loaded<Vec<Order>>,
-    /// The numbers of the orders opened to their lines (kept across redraws).
-    pub open: HashSet<String>,
-}
 
 /// Loads the orders into a fresh page.
 pub fn load(portal: &Portal) {

@@ -1,6 +1,7 @@
 //! My profile: name, phone, preferred language and mail notifications.
 
-use super::state::{Portal, State, Work};
+use super::forms::ProfileForm;
+use super::state::{Portal, State};
 use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
@@ -9,21 +10,6 @@ use crate::ui::drawn::{field, main_element, target_value, text_input};
 use crate::ui::error::describe;
 use trato_protocol::ProfilePatch;
 use wasm_bindgen::JsCast;
-
-/// What the profile form holds.
-#[derive(Clone, Debug, Default)]
-pub struct ProfileForm {
-    /// The name typed.
-    pub name: String,
-    /// The phone typed.
-    pub phone: String,
-    /// The preferred language's code.
-    pub locale: String,
-    /// Mail notifications wanted.
-    pub notify: bool,
-    /// The change on its way or done.
-    pub work: Work,
-}
 
 /// Fills the form from the signed-in customer.
 pub fn fill(portal: &Portal) {

@@ -1,7 +1,8 @@
 //! Passwordless sign-in: the customer asks for a link by mail; opening the link (`/portal/signin#token=…`)
 //! trades the token for a session. The token is taken out of the address bar at once and sent in a request body.
 
-use super::state::{Page, Portal, State, Work};
+use super::forms::Work;
+use super::state::{Page, Portal, State};
 use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
@@ -9,15 +10,6 @@ use crate::i18n::Key;
 use crate::ui::drawn::{field, main_element, text_input};
 use crate::ui::error::describe;
 use trato_protocol::LinkRequest;
-
-/// What the sign-in page holds.
-#[derive(Clone, Debug, Default)]
-pub struct SignInForm {
-    /// The address typed.
-    pub email: String,
-    /// A link asked for, or being redeemed; its notice says the link is mailed.
-    pub work: Work,
-}
 
 /// The token in the address's fragment, removed from the address bar and history.
 fn take_token() -> Option<String> {
@@ -60,7 +52,7 @@ pub fn redeem_link(portal: &Portal) -> bool {
                     })
                 });
                 // Someone already signed in on this device is taken on to their cases.
-                super::check_session(&portal);
+                portal.check_session();
             }
         }
     });

@@ -1,12 +1,7 @@
 //! The portal's state (one value behind [`Portal::update`], which redraws), its pages, and the one way pages ask
 //! the backend ([`Portal::ask`]: a 401 shows the customer as signed out).
 
-use super::case::CaseState;
-use super::cases::CaseList;
-use super::new_case::NewCaseForm;
-use super::orders::OrderList;
-use super::profile::ProfileForm;
-use super::signin::SignInForm;
+use super::forms::{CaseList, CaseState, NewCaseForm, OrderList, ProfileForm, SignInForm};
 use crate::client::PortalClient;
 use crate::connector::portal::{PortalOp, PortalReply};
 use crate::connector::{Ask, ConnectorError};
@@ -74,34 +69,6 @@ impl Page {
             Page::Orders => "/portal/orders".into(),
             Page::Profile => "/portal/profile".into(),
         }
-    }
-}
-
-/// Where a form's work stands: on its way, what went wrong, what was done.
-#[derive(Clone, Debug, Default)]
-pub struct Work {
-    /// On its way (its button is disabled).
-    pub busy: bool,
-    /// What went wrong.
-    pub error: Option<String>,
-    /// What was done.
-    pub notice: Option<String>,
-}
-
-impl Work {
-    /// The work starts: on its way, nothing said yet.
-    pub fn start(&mut self) {
-        *self = Work { busy: true, ..Work::default() };
-    }
-
-    /// The work failed with `error`.
-    pub fn failed(&mut self, error: String) {
-        *self = Work { error: Some(error), ..Work::default() };
-    }
-
-    /// The work is done, and `notice` is said.
-    pub fn done(&mut self, notice: String) {
-        *self = Work { notice: Some(notice), ..Work::default() };
     }
 }
 
