@@ -86,8 +86,9 @@ pub fn redraw_body(children: impl FnOnce() -> Vec<Element>) {
 }
 
 /// Replaces everything in `parent` with `children`. The control that had the focus (found again by its
-/// `data-key`) gets it back with its caret or selection (or, drawn disabled, once it is enabled again), and the handlers of the elements drawn before are let go
-/// once the running handler (maybe one of them) has returned.
+/// `data-key`) gets it back with its caret or selection (or, drawn disabled, once it is enabled again). The
+/// handlers of the elements drawn before are let go once the running handler (maybe one of them) has returned:
+/// build the new elements inside `children`, since handlers added before the call count as the old drawing's.
 pub fn redraw(parent: &Element, children: impl FnOnce() -> Vec<Element>) {
     let document = document();
     let focused = document.active_element();

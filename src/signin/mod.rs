@@ -20,6 +20,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// What the page shows (the typed values live in the inputs and are carried over each redraw).
+#[derive(Clone)]
 struct State {
     locale: Locale,
     /// `"trato"`, `"tryton"` or `"rest:<name>"`.
@@ -100,26 +101,26 @@ impl Page {
         const KEPT: [&str; 4] = ["backend-url", "backend-database", "email", "password"];
         let typed: Vec<(&str, String)> = KEPT.iter().map(|name| (*name, self.value(name))).collect();
         let focused = dom::document().active_element().and_then(|e| e.get_attribute("name"));
-        let state = self.0.borrow();
+        let state = self.0.borrow().clone();
         let t = |key| state.locale.t(key);
         let document = dom::document();
         document.set_title(t(Key::DeskTitle));
         if let Some(html) = document.document_element() {
             let _ = html.set_attribute("lang", state.locale.code());
         }
-        let skip = El::new("a").class("skip-link").attr("href", "#main").text(t(Key::SkipToContent));
-        let page = self.clone();
-        let bar = El::new("header")
-            .class("topbar")
-            .child(El::new("span").class("brand").text(t(Key::AppName)))
-            .child(language_switch(state.locale, move |locale| page.update(|s| s.locale = locale)))
-            .child(theme_switch(state.locale));
-        let main =
-            El::new("main").attr("id", "main").attr("tabindex", "-1").class("login-page").child(self.form(&state));
-        drop(state);
-        if let Some(body) = document.body() {
-            dom::replace_children(&body, [skip.0, bar.0, main.0]);
-        }
+        // Drawn inside the redraw, which lets go of the handlers of what it replaces.
+        dom::redraw_body(|| {
+            let skip = El::new("a").class("skip-link").attr("href", "#main").text(t(Key::SkipToContent));
+            let page = self.clone();
+            let bar = El::new("header")
+                .class("topbar")
+                .child(El::new("span").class("brand").text(t(Key::AppName)))
+                .child(language_switch(state.locale, move |locale| page.update(|s| s.locale = locale)))
+                .child(theme_switch(state.locale));
+            let main =
+                El::new("main").attr("id", "main").attr("tabindex", "-1").class("login-page").child(self.form(&state));
+            vec![skip.0, bar.0, main.0]
+        });
         for (name, value) in typed.iter().filter(|(_, v)| !v.is_empty()) {
             self.set_value(name, value);
         }

@@ -135,14 +135,17 @@ fn tryton_first_card(binary: &Path, dist: &Path) -> Result {
     exec(node)
 }
 
-/// Lighthouse (mobile, the default) on three pages of the release build.
+/// Lighthouse (mobile, the default) on four pages of the release build.
 fn lighthouse(binary: &Path, dist: &Path) -> Result {
     println!("\n######## Lighthouse (mobile): performance, accessibility, best practices");
     let cli = root().join(".tools/lighthouse/node_modules/lighthouse/cli/index.js").to_string_lossy().into_owned();
     with_server(binary, dist, &["--demo"], |url| {
-        for (label, path) in
-            [("desk sign-in", "/login"), ("portal help centre", "/portal/"), ("demo host page", "/demo/")]
-        {
+        for (label, path) in [
+            ("desk sign-in", "/login"),
+            ("portal help centre", "/portal/"),
+            ("portal sign-in link", "/portal/signin"),
+            ("demo host page", "/demo/"),
+        ] {
             let target = format!("{url}{path}");
             let flags = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
                          --disable-background-networking --disable-component-update --disable-sync";
