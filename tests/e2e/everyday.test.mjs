@@ -1,6 +1,6 @@
 // Issue 09: defects found by doing a rep's everyday tasks. Each test failed before its fix: searching with a
-// space, typing a close date, undoing a move of an old deal, "today" in the rep's time zone across midnight, and
-// a card's next activity after logging one.
+// space, typing a close date, undoing a move of an old deal, "today" in the rep's time zone across midnight,
+// a card's next activity after logging one, and a card's account on a first sign-in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, assertNoErrors, signIn, pageApi } from './helpers.mjs';
@@ -136,5 +136,30 @@ test("today follows the rep's time zone and rolls over at midnight", async () =>
     assertNoErrors(page);
   } finally {
     await madrid.close();
+  }
+});
+
+test('on a first sign-in the cards name their accounts once the first pull has them, without a reload', async () => {
+  // A fresh device: the first cards come from the backend before the accounts are pulled.
+  const fresh = await launch();
+  try {
+    const page = await openPage(fresh);
+    await signIn(page);
+    await page.locator('article.card').first().waitFor();
+    const deals = await api(page, 'GET', '/api/v1/deals?limit=500');
+    const accounts = await api(page, 'GET', '/api/v1/accounts?limit=500');
+    const names = new Map((accounts.items ?? accounts).map((a) => [a.id, a.name]));
+    const withAccount = (deals.items ?? deals).filter((d) => d.account_id && names.has(d.account_id));
+    assert.ok(withAccount.length > 0, 'demo deals with an account');
+    // Every card of a deal with an account shows its name, in time, on the board as first drawn.
+    await page.waitForFunction((expected) => expected.every(([id, name]) => {
+      const card = document.querySelector(`article[data-deal="${id}"] .card-account`);
+      return !card || card.textContent === name;
+    }), withAccount.map((d) => [d.id, names.get(d.account_id)]), { timeout: 15000 });
+    const shown = await page.locator('article.card .card-account').allTextContents();
+    assert.ok(shown.length > 0 && !shown.every((text) => text === 'Sin cuenta'), shown.join(' | '));
+    assertNoErrors(page);
+  } finally {
+    await fresh.close();
   }
 });

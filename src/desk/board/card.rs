@@ -20,13 +20,18 @@ pub fn DealCard(deal: Deal) -> impl IntoView {
     let id = deal.meta.id.clone();
     let title_id = format!("deal-{id}");
     let labelled_by = title_id.clone();
-    let (account, owner, stage, stages) = state.data.with_untracked(|b| {
-        let account = deal.account_id.as_ref().and_then(|a| b.account_names.get(a).cloned());
+    // Followed: on a first visit the first cards come before their accounts are pulled.
+    let account_id = deal.account_id.clone();
+    let account = Memo::new(move |_| {
+        let id = account_id.as_ref()?;
+        state.data.with(|b| b.account_names.get(id).cloned())
+    });
+    let (owner, stage, stages) = state.data.with_untracked(|b| {
         let owner = deal.owner_id.as_ref().and_then(|u| b.users.get(u).map(|u| u.name.clone()));
         let pipeline = b.pipelines.iter().find(|p| p.meta.id == deal.pipeline_id);
         let stage = pipeline.and_then(|p| p.stages.iter().find(|s| s.id == deal.stage_id).cloned());
         let stages = pipeline.map(|p| p.stages.clone()).unwrap_or_default();
-        (account, owner, stage, stages)
+        (owner, stage, stages)
     });
     let rotting = {
         let deal = deal.clone();
@@ -92,7 +97,7 @@ pub fn DealCard(deal: Deal) -> impl IntoView {
                 <span class="drag-handle" aria-hidden="true" title=move || i18n.t(Key::DragHandle)>"⠿"</span>
                 <h3 id=title_id>{deal.name.clone()}</h3>
                 <p class="card-account">
-                    {match account {
+                    {move || match account.get() {
                         Some(name) => name.into_any(),
                         None => view! { <span class="muted">{move || i18n.t(Key::NoAccount)}</span> }.into_any(),
                     }}
