@@ -9,7 +9,7 @@ use crate::connector::portal::{PortalOp, PortalReply};
 use crate::connector::{Ask, ConnectorError};
 use crate::i18n::{intl, Key, Locale};
 use crate::ui::case_labels::{category_key, priority_key, status_key, Reader};
-use crate::ui::drawn::{alert, field, main_element, skeleton, text_input, Loaded};
+use crate::ui::drawn::{alert, field, main_element, skeleton, Loaded};
 use crate::ui::error::describe;
 use crate::ui::rating::score_fieldset;
 use trato_protocol::*;
@@ -129,11 +129,10 @@ fn messages(locale: Locale, messages: &[CaseMessage]) -> El {
 /// The reply form.
 fn reply_form(portal: &Portal, state: &State, id: &str) -> El {
     let t = |key| state.locale.t(key);
-    let typing = portal.clone();
-    let body =
-        text_input("textarea", "reply", &state.case.reply, move |value| typing.quietly(|s| s.case.reply = value))
-            .attr("rows", "4")
-            .attr("maxlength", &MAX_BODY.to_string());
+    let body = portal
+        .text_field("textarea", "reply", |s| &mut s.case.reply)
+        .attr("rows", "4")
+        .attr("maxlength", &MAX_BODY.to_string());
     let files = picker(portal, state.locale, &state.case.files, "reply-files", |s| &mut s.case.files);
     let (sending, id) = (portal.clone(), id.to_string());
     El::new("form")
@@ -153,24 +152,23 @@ fn reply_form(portal: &Portal, state: &State, id: &str) -> El {
         })
 }
 
+/// An action on a case, by its id.
+type CaseAction = fn(String) -> Ask<PortalOp, PortalReply, CaseThread>;
+
 /// Close (an active case) or reopen (a resolved or closed one).
 fn buttons(portal: &Portal, state: &State, case: &Case) -> El {
     let (portal, id) = (portal.clone(), case.id.clone());
-    let button = if case.status.is_active() {
-        state
-            .case
-            .work
-            .button("button", "secondary", "close-case")
-            .text(state.locale.t(Key::CloseCase))
-            .on("click", move |_| act(&portal, PortalOp::close(id.clone()), Key::CaseClosed))
+    let (key, words, op, done): (_, _, CaseAction, _) = if case.status.is_active() {
+        ("close-case", Key::CloseCase, PortalOp::close, Key::CaseClosed)
     } else {
-        state
-            .case
-            .work
-            .button("button", "secondary", "reopen-case")
-            .text(state.locale.t(Key::ReopenCase))
-            .on("click", move |_| act(&portal, PortalOp::reopen(id.clone()), Key::CaseReopened))
+        ("reopen-case", Key::ReopenCase, PortalOp::reopen, Key::CaseReopened)
     };
+    let button = state
+        .case
+        .work
+        .button("button", "secondary", key)
+        .text(state.locale.t(words))
+        .on("click", move |_| act(&portal, op(id.clone()), done));
     El::new("div").class("case-buttons").child(button)
 }
 
@@ -196,11 +194,10 @@ fn rating(portal: &Portal, state: &State, case: &Case) -> El {
             radio
         }
     });
-    let typing = portal.clone();
-    let comment =
-        text_input("textarea", "comment", &state.case.comment, move |value| typing.quietly(|s| s.case.comment = value))
-            .attr("rows", "2")
-            .attr("maxlength", &MAX_COMMENT.to_string());
+    let comment = portal
+        .text_field("textarea", "comment", |s| &mut s.case.comment)
+        .attr("rows", "2")
+        .attr("maxlength", &MAX_COMMENT.to_string());
     let (rating, id) = (portal.clone(), case.id.clone());
     El::new("form")
         .class("rating-form")

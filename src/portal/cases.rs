@@ -7,7 +7,7 @@ use crate::connector::portal::PortalOp;
 use crate::domain::roving::next_index;
 use crate::i18n::{intl, Key};
 use crate::ui::case_labels::{priority_key, status_key, Reader};
-use crate::ui::drawn::{alert, empty_state, field, main_element, skeleton, text_input, Loaded};
+use crate::ui::drawn::{alert, empty_state, field, main_element, skeleton, Loaded};
 use crate::ui::error::describe;
 use trato_protocol::Case;
 use wasm_bindgen::JsCast;
@@ -50,10 +50,7 @@ fn select(portal: &Portal, status: &'static str) {
 pub fn page(portal: &Portal, state: &State) -> El {
     let t = |key| state.locale.t(key);
     let list = &state.cases;
-    let typing = portal.clone();
-    let search =
-        text_input("input", "case-search", &list.search, move |value| typing.quietly(|s| s.cases.search = value))
-            .attr("type", "search");
+    let search = portal.text_field("input", "case-search", |s| &mut s.cases.search).attr("type", "search");
     let searching = portal.clone();
     let form = El::new("form")
         .class("filters")

@@ -5,9 +5,17 @@ use super::forms::Work;
 use super::state::{Page, Portal, State};
 use crate::browser::dom::El;
 use crate::i18n::Key;
-use crate::ui::drawn::{alert, main_element, status};
+use crate::ui::drawn::{alert, main_element, status, text_input};
 
 impl Portal {
+    /// A text field or area (`tag`, found again by `key`) showing the text `of` finds in the state, which keeps
+    /// what is typed there (without a redraw).
+    pub fn text_field(&self, tag: &str, key: &str, of: fn(&mut State) -> &mut String) -> El {
+        let value = self.quietly(|s| of(s).clone());
+        let typing = self.clone();
+        text_input(tag, key, &value, move |typed| typing.quietly(|s| *of(s) = typed))
+    }
+
     /// Draws the page from the state.
     pub fn render(&self) {
         let state = self.with(State::clone);

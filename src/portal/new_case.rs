@@ -115,14 +115,12 @@ pub fn page(portal: &Portal, state: &State) -> El {
         .attr("required", "")
         .attr("maxlength", &MAX_SUBJECT.to_string())
         .attr("autocomplete", "off");
-    let typing = portal.clone();
-    let description = text_input("textarea", "description", &form.case.description, move |value| {
-        typing.quietly(|s| s.new_case.case.description = value)
-    })
-    .attr("name", "description")
-    .attr("rows", "6")
-    .attr("required", "")
-    .attr("maxlength", &MAX_BODY.to_string());
+    let description = portal
+        .text_field("textarea", "description", |s| &mut s.new_case.case.description)
+        .attr("name", "description")
+        .attr("rows", "6")
+        .attr("required", "")
+        .attr("maxlength", &MAX_BODY.to_string());
     let picking = portal.clone();
     let mut category = El::new("select").attr("data-key", "category").on("change", move |event| {
         let value = target_value(&event);

@@ -6,7 +6,7 @@ use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
 use crate::i18n::{Key, Locale};
-use crate::ui::drawn::{field, main_element, target_value, text_input};
+use crate::ui::drawn::{field, main_element, target_value};
 use crate::ui::error::describe;
 use trato_protocol::ProfilePatch;
 use wasm_bindgen::JsCast;
@@ -65,14 +65,14 @@ pub fn page(portal: &Portal, state: &State) -> El {
     let t = |key| state.locale.t(key);
     let form = &state.profile;
     let email = state.customer.as_ref().map(|c| c.email.as_str()).unwrap_or_default();
-    let typing = portal.clone();
-    let name = text_input("input", "name", &form.name, move |value| typing.quietly(|s| s.profile.name = value))
+    let name = portal
+        .text_field("input", "name", |s| &mut s.profile.name)
         .attr("type", "text")
         .attr("autocomplete", "name")
         .attr("required", "")
         .attr("maxlength", "200");
-    let typing = portal.clone();
-    let phone = text_input("input", "phone", &form.phone, move |value| typing.quietly(|s| s.profile.phone = value))
+    let phone = portal
+        .text_field("input", "phone", |s| &mut s.profile.phone)
         .attr("type", "tel")
         .attr("autocomplete", "tel")
         .attr("maxlength", "50");

@@ -7,7 +7,7 @@ use crate::browser::dom::El;
 use crate::connector::portal::PortalOp;
 use crate::connector::ConnectorError;
 use crate::i18n::Key;
-use crate::ui::drawn::{field, main_element, text_input};
+use crate::ui::drawn::{field, main_element};
 use crate::ui::error::describe;
 use trato_protocol::LinkRequest;
 
@@ -83,8 +83,8 @@ fn request_link(portal: &Portal) {
 pub fn page(portal: &Portal, state: &State) -> El {
     let t = |key| state.locale.t(key);
     let form = &state.signin;
-    let typing = portal.clone();
-    let email = text_input("input", "email", &form.email, move |value| typing.quietly(|s| s.signin.email = value))
+    let email = portal
+        .text_field("input", "email", |s| &mut s.signin.email)
         .attr("type", "email")
         .attr("name", "email")
         .attr("autocomplete", "email")
